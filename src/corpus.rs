@@ -1,0 +1,691 @@
+//! Reading records: JSONL (plain, gzip, zstd), plain-text files, directories and
+//! standard input, each record tagged with the file and line it came from.
+//!
+//! JSONL lines are parsed in parallel in batches, but documents come out in
+//! input order whatever the thread count. A line holding only whitespace is not
+//! a record and is skipped. Invalid records either stop the read with an
+//! [`Error::InvalidRecord`] naming file and line, or, with
+//! [`ReadOptions::skip_invalid`], are listed in [`Corpus::rejected`] so that
+//! `records_read == documents.len() + rejected.len()` always holds.
+
+use crate::error::{Error, Location, RejectReason, Result};
+use crate::progress::Progress;
+use rayon::prelude::*;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Which JSON fields hold what, and how to treat bad records.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Field holding the document id (string or integer). Default `id`.
+    pub id_field: String,
+    /// Field holding the document text (string). Default `text`.
+    pub text_field: String,
+    /// Field holding a publication date, compared as a string (ISO 8601 sorts right). Default `date`.
+    pub date_field: String,
+    /// Further fields copied into [`Document::carry`] for the outputs.
+    pub carry_fields: Vec<String>,
+    /// Record invalid lines in [`Corpus::rejected`] instead of failing.
+    pub skip_invalid: bool,
+    /// Keep each record's original line in [`Document::raw`] (needed to write a kept corpus).
+    pub keep_raw: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            id_field: "id".into(),
+            text_field: "text".into(),
+            date_field: "date".into(),
+            carry_fields: Vec::new(),
+            skip_invalid: false,
+            keep_raw: false,
+        }
+    }
+}
+
+/// One accepted input document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Unique id (for a text file, its file name).
+    pub id: String,
+    /// The original text, untouched.
+    pub text: String,
+    /// The date field when present.
+    pub date: Option<String>,
+    /// Where the record was read.
+    pub location: Location,
+    /// The original JSONL line, when [`ReadOptions::keep_raw`] is set and the input is JSONL.
+    pub raw: Option<String>,
+    /// Values of [`ReadOptions::carry_fields`] found in the record.
+    pub carry: Vec<(String, serde_json::Value)>,
+}
+
+/// A record that was not accepted, and why.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// Where the record was.
+    pub location: Location,
+    /// Why it was rejected.
+    pub reason: RejectReason,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Accepted documents in input order.
+    pub documents: Vec<Document>,
+    /// Rejected records in input order (empty unless invalid records are skipped).
+    pub rejected: Vec<Rejected>,
+    /// Records seen: always `documents.len() + rejected.len()`.
+    pub records_read: u64,
+    /// Bytes of input consumed (after decompression).
+    pub bytes_read: u64,
+}
+
+/// One input as named by the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input, read as JSONL.
+    Stdin,
+    /// A file or a directory.
+    Path(PathBuf),
+}
+
+impl Input {
+    /// `-` means standard input; anything else is a path.
+    pub fn parse(arg: &str) -> Input {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
+    }
+
+    fn display(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_owned(),
+            Input::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Jsonl,
+    Text,
+}
+
+/// The files an input stands for, with their formats; a directory expands to
+/// its `.txt`, `.jsonl`, `.jsonl.gz` and `.jsonl.zst` files in name order.
+fn expand(input: &Input) -> Result<Vec<(Input, Format)>> {
+    let path = match input {
+        Input::Stdin => return Ok(vec![(Input::Stdin, Format::Jsonl)]),
+        Input::Path(p) => p,
+    };
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![(input.clone(), format_of(path))]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let p = entry.path();
+        if !p.is_file() {
+            continue;
+        }
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let known = [".txt", ".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst"];
+        if known.iter().any(|ext| name.ends_with(ext)) {
+            files.push(p);
+        }
+    }
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|p| {
+            let format = format_of(&p);
+            (Input::Path(p), format)
+        })
+        .collect())
+}
+
+fn format_of(path: &Path) -> Format {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".txt") || name.ends_with(".txt.gz") || name.ends_with(".txt.zst") {
+        Format::Text
+    } else {
+        Format::Jsonl
+    }
+}
+
+/// Wrap a reader in a decompressor chosen by its magic bytes (gzip, zstd or none).
+fn decompressing(mut reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut magic = [0u8; 4];
+    let mut filled = 0;
+    while filled < magic.len() {
+        let n = reader.read(&mut magic[filled..])?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    let head = io::Cursor::new(magic[..filled].to_vec());
+    let whole: Box<dyn Read + Send> = Box::new(head.chain(reader));
+    if filled >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+        Ok(Box::new(flate2::read::MultiGzDecoder::new(whole)))
+    } else if filled == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
+        Ok(Box::new(zstd::stream::read::Decoder::new(whole)?))
+    } else {
+        Ok(whole)
+    }
+}
+
+fn open(input: &Input) -> Result<Box<dyn Read + Send>> {
+    let path = PathBuf::from(input.display());
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Stdin => Box::new(io::stdin()),
+        Input::Path(p) => Box::new(File::open(p).map_err(|source| Error::Read {
+            path: p.clone(),
+            source,
+        })?),
+    };
+    decompressing(raw).map_err(|source| Error::Read { path, source })
+}
+
+/// Total size in bytes of the inputs that are regular files (for progress bars);
+/// stdin and unreadable paths count as zero.
+pub fn input_size(inputs: &[Input]) -> u64 {
+    inputs
+        .iter()
+        .filter_map(|i| expand(i).ok())
+        .flatten()
+        .filter_map(|(i, _)| match i {
+            Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        })
+        .sum()
+}
+
+/// Read every input in order.
+///
+/// Progress is reported in bytes of (compressed) input consumed.
+pub fn read_inputs(
+    inputs: &[Input],
+    options: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<Corpus> {
+    let mut corpus = Corpus::default();
+    let mut seen_ids: HashMap<String, Location> = HashMap::new();
+    for input in inputs {
+        for (file, format) in expand(input)? {
+            let name = file.display();
+            let records = match format {
+                Format::Text => read_text_file(&file, &name, &mut corpus)?,
+                Format::Jsonl => read_jsonl(&file, &name, options, &mut corpus, progress)?,
+            };
+            for record in records {
+                accept(record, options, &mut corpus, &mut seen_ids)?;
+            }
+        }
+    }
+    Ok(corpus)
+}
+
+fn accept(
+    record: std::result::Result<Document, Rejected>,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+    seen_ids: &mut HashMap<String, Location>,
+) -> Result<()> {
+    corpus.records_read += 1;
+    let rejected = match record {
+        Ok(doc) => match seen_ids.get(&doc.id) {
+            None => {
+                seen_ids.insert(doc.id.clone(), doc.location.clone());
+                corpus.documents.push(doc);
+                return Ok(());
+            }
+            Some(first) => Rejected {
+                reason: RejectReason::DuplicateId {
+                    id: doc.id.clone(),
+                    first: first.clone(),
+                },
+                location: doc.location,
+            },
+        },
+        Err(rejected) => rejected,
+    };
+    if options.skip_invalid {
+        corpus.rejected.push(rejected);
+        Ok(())
+    } else {
+        Err(Error::InvalidRecord {
+            location: rejected.location,
+            reason: rejected.reason,
+        })
+    }
+}
+
+type Record = std::result::Result<Document, Rejected>;
+
+fn read_text_file(input: &Input, name: &str, corpus: &mut Corpus) -> Result<Vec<Record>> {
+    let mut bytes = Vec::new();
+    open(input)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: PathBuf::from(name),
+            source,
+        })?;
+    corpus.bytes_read += bytes.len() as u64;
+    let id = match input {
+        Input::Path(p) => p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_owned()),
+        Input::Stdin => "-".to_owned(),
+    };
+    let record = match String::from_utf8(bytes) {
+        Ok(text) => Ok(Document {
+            id,
+            text,
+            date: None,
+            location: Location {
+                file: name.to_owned(),
+                line: 1,
+            },
+            raw: None,
+            carry: Vec::new(),
+        }),
+        Err(err) => {
+            let bad = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..bad]).count() as u64;
+            let line_start = memchr::memrchr(b'\n', &bytes[..bad]).map_or(0, |i| i + 1);
+            Err(Rejected {
+                location: Location {
+                    file: name.to_owned(),
+                    line,
+                },
+                reason: RejectReason::InvalidUtf8 {
+                    byte: bad - line_start,
+                },
+            })
+        }
+    };
+    Ok(vec![record])
+}
+
+const BATCH_BYTES: usize = 8 << 20;
+
+fn read_jsonl(
+    input: &Input,
+    name: &str,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+    progress: &dyn Progress,
+) -> Result<Vec<Record>> {
+    let read_error = |source| Error::Read {
+        path: PathBuf::from(name),
+        source,
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, open(input)?);
+    let mut records = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
+    let mut next_line: u64 = 1;
+    let mut eof = false;
+    while !eof {
+        // Fill a batch, then cut it after its last newline; the tail starts the next batch.
+        let before = buf.len();
+        let mut chunk = [0u8; 1 << 16];
+        while buf.len() < BATCH_BYTES {
+            let n = reader.read(&mut chunk).map_err(read_error)?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        progress.advance((buf.len() - before) as u64);
+        let cut = if eof {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(i) => i + 1,
+                // A line longer than the batch: keep reading until it ends.
+                None => continue,
+            }
+        };
+        let mut lines: Vec<(u64, &[u8])> = Vec::new();
+        let mut start = 0;
+        while start < cut {
+            let end = memchr::memchr(b'\n', &buf[start..cut]).map_or(cut, |i| start + i);
+            lines.push((next_line, &buf[start..end]));
+            next_line += 1;
+            start = end + 1;
+        }
+        corpus.bytes_read += cut as u64;
+        let parsed: Vec<Option<Record>> = lines
+            .par_iter()
+            .map(|&(line, bytes)| parse_line(bytes, name, line, options))
+            .collect();
+        records.extend(parsed.into_iter().flatten());
+        buf.drain(..cut);
+    }
+    Ok(records)
+}
+
+/// Parse one JSONL line; `None` for a blank line.
+fn parse_line(bytes: &[u8], file: &str, line: u64, options: &ReadOptions) -> Option<Record> {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let location = Location {
+        file: file.to_owned(),
+        line,
+    };
+    let reject = |reason| Rejected {
+        location: location.clone(),
+        reason,
+    };
+    let line_text = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            return Some(Err(reject(RejectReason::InvalidUtf8 {
+                byte: e.valid_up_to(),
+            })))
+        }
+    };
+    let mut de = serde_json::Deserializer::from_str(line_text);
+    let fields = match (RecordSeed { options }).deserialize(&mut de) {
+        Ok(fields) => fields,
+        Err(e) => return Some(Err(reject(RejectReason::MalformedJson(e.to_string())))),
+    };
+    if let Err(e) = de.end() {
+        return Some(Err(reject(RejectReason::MalformedJson(e.to_string()))));
+    }
+    let id = match fields.id {
+        Some(FieldValue::Good(id)) => id,
+        Some(FieldValue::Bad) => {
+            return Some(Err(reject(RejectReason::WrongType {
+                field: options.id_field.clone(),
+                expected: "a string or an integer",
+            })))
+        }
+        None => {
+            return Some(Err(reject(RejectReason::MissingField(
+                options.id_field.clone(),
+            ))))
+        }
+    };
+    let text = match fields.text {
+        Some(FieldValue::Good(text)) => text,
+        Some(FieldValue::Bad) => {
+            return Some(Err(reject(RejectReason::WrongType {
+                field: options.text_field.clone(),
+                expected: "a string",
+            })))
+        }
+        None => {
+            return Some(Err(reject(RejectReason::MissingField(
+                options.text_field.clone(),
+            ))))
+        }
+    };
+    Some(Ok(Document {
+        id,
+        text,
+        date: fields.date,
+        location,
+        raw: options.keep_raw.then(|| line_text.to_owned()),
+        carry: fields.carry,
+    }))
+}
+
+enum FieldValue {
+    Good(String),
+    Bad,
+}
+
+struct Fields {
+    id: Option<FieldValue>,
+    text: Option<FieldValue>,
+    date: Option<String>,
+    carry: Vec<(String, serde_json::Value)>,
+}
+
+/// Deserializes a record object, keeping only the configured fields, without
+/// building a full JSON tree.
+struct RecordSeed<'a> {
+    options: &'a ReadOptions,
+}
+
+enum Key {
+    Id,
+    Text,
+    Date,
+    Carry(usize),
+    Other,
+}
+
+struct KeySeed<'a> {
+    options: &'a ReadOptions,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<Key, E> {
+        let o = self.options;
+        Ok(if key == o.text_field {
+            Key::Text
+        } else if key == o.id_field {
+            Key::Id
+        } else if key == o.date_field {
+            Key::Date
+        } else if let Some(i) = o.carry_fields.iter().position(|f| f == key) {
+            Key::Carry(i)
+        } else {
+            Key::Other
+        })
+    }
+}
+
+/// A string, or for ids an integer; anything else is recorded as the wrong type.
+struct StringValue {
+    allow_integer: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for StringValue {
+    type Value = FieldValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<FieldValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringValue {
+    type Value = FieldValue;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<FieldValue, E> {
+        Ok(FieldValue::Good(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<FieldValue, E> {
+        Ok(FieldValue::Good(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<FieldValue, E> {
+        Ok(if self.allow_integer {
+            FieldValue::Good(v.to_string())
+        } else {
+            FieldValue::Bad
+        })
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<FieldValue, E> {
+        Ok(if self.allow_integer {
+            FieldValue::Good(v.to_string())
+        } else {
+            FieldValue::Bad
+        })
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<FieldValue, E> {
+        Ok(FieldValue::Bad)
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<FieldValue, E> {
+        Ok(FieldValue::Bad)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<FieldValue, E> {
+        Ok(FieldValue::Bad)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<FieldValue, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(FieldValue::Bad)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<FieldValue, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(FieldValue::Bad)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Fields;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Fields, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Fields;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Fields, A::Error> {
+        let mut fields = Fields {
+            id: None,
+            text: None,
+            date: None,
+            carry: Vec::new(),
+        };
+        while let Some(key) = map.next_key_seed(KeySeed {
+            options: self.options,
+        })? {
+            match key {
+                Key::Id => {
+                    fields.id = Some(map.next_value_seed(StringValue {
+                        allow_integer: true,
+                    })?)
+                }
+                Key::Text => {
+                    fields.text = Some(map.next_value_seed(StringValue {
+                        allow_integer: false,
+                    })?)
+                }
+                Key::Date => {
+                    fields.date = match map.next_value::<serde_json::Value>()? {
+                        serde_json::Value::String(s) => Some(s),
+                        serde_json::Value::Null => None,
+                        other => Some(other.to_string()),
+                    }
+                }
+                Key::Carry(i) => {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    fields
+                        .carry
+                        .push((self.options.carry_fields[i].clone(), value));
+                }
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Option<Record> {
+        parse_line(line.as_bytes(), "t.jsonl", 7, &ReadOptions::default())
+    }
+
+    #[test]
+    fn parses_fields_and_ignores_others() {
+        let doc =
+            parse(r#"{"title": {"x": [1]}, "id": 12, "text": "a \"b\"", "date": "1987-03-02"}"#)
+                .unwrap()
+                .unwrap();
+        assert_eq!(doc.id, "12");
+        assert_eq!(doc.text, "a \"b\"");
+        assert_eq!(doc.date.as_deref(), Some("1987-03-02"));
+        assert_eq!(doc.location.to_string(), "t.jsonl:7");
+    }
+
+    #[test]
+    fn blank_lines_are_not_records() {
+        assert!(parse("   ").is_none());
+        assert!(parse("").is_none());
+    }
+
+    #[test]
+    fn bad_records_say_why() {
+        let reason = |line: &str| parse(line).unwrap().unwrap_err().reason.code();
+        assert_eq!(reason(r#"{"id": "a", "text": "x""#), "malformed_json");
+        assert_eq!(
+            reason(r#"{"id": "a", "text": "x"} trailing"#),
+            "malformed_json"
+        );
+        assert_eq!(reason(r#"[1, 2]"#), "malformed_json");
+        assert_eq!(reason(r#"{"id": "a"}"#), "missing_field");
+        assert_eq!(reason(r#"{"text": "x"}"#), "missing_field");
+        assert_eq!(reason(r#"{"id": "a", "text": 3}"#), "wrong_type");
+        assert_eq!(reason(r#"{"id": "a", "text": null}"#), "wrong_type");
+        assert_eq!(reason(r#"{"id": [1], "text": "x"}"#), "wrong_type");
+    }
+
+    #[test]
+    fn invalid_utf8_is_rejected_with_its_offset() {
+        let line = b"{\"id\": \"a\", \"text\": \"caf\xe9\"}";
+        let rejected = parse_line(line, "t.jsonl", 1, &ReadOptions::default())
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(rejected.reason, RejectReason::InvalidUtf8 { byte: 24 });
+    }
+
+    #[test]
+    fn empty_text_is_a_document() {
+        let doc = parse(r#"{"id": "a", "text": ""}"#).unwrap().unwrap();
+        assert_eq!(doc.text, "");
+    }
+}

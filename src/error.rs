@@ -1,0 +1,127 @@
+//! The library's error type: every variant names what failed and where.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a record came from: the input's display name and its 1-based line.
+///
+/// For a plain-text input (one file, one document) the line is 1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Location {
+    /// The input as the user named it (`-` for standard input).
+    pub file: String,
+    /// 1-based line number of the record in that input.
+    pub line: u64,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// Why an input record was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RejectReason {
+    /// The line is not a JSON object.
+    MalformedJson(String),
+    /// The line is not valid UTF-8; `byte` is the offset of the first bad byte in the line.
+    InvalidUtf8 {
+        /// Byte offset of the first invalid byte within the line.
+        byte: usize,
+    },
+    /// A required field is absent.
+    MissingField(String),
+    /// A field has the wrong JSON type.
+    WrongType {
+        /// The field's name.
+        field: String,
+        /// What was expected, for example "a string".
+        expected: &'static str,
+    },
+    /// Another record already used this id.
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it was first seen.
+        first: Location,
+    },
+}
+
+impl RejectReason {
+    /// A short machine-readable code for the reason, used in `rejected.jsonl`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RejectReason::MalformedJson(_) => "malformed_json",
+            RejectReason::InvalidUtf8 { .. } => "invalid_utf8",
+            RejectReason::MissingField(_) => "missing_field",
+            RejectReason::WrongType { .. } => "wrong_type",
+            RejectReason::DuplicateId { .. } => "duplicate_id",
+        }
+    }
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RejectReason::MalformedJson(msg) => write!(f, "malformed JSON: {msg}"),
+            RejectReason::InvalidUtf8 { byte } => {
+                write!(f, "invalid UTF-8 at byte {byte} of the line")
+            }
+            RejectReason::MissingField(field) => write!(f, "missing field {field:?}"),
+            RejectReason::WrongType { field, expected } => {
+                write!(f, "field {field:?} is not {expected}")
+            }
+            RejectReason::DuplicateId { id, first } => {
+                write!(f, "duplicate id {id:?} (first seen at {first})")
+            }
+        }
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading an input failed.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The input as named by the user.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input record is invalid and invalid records are not being skipped.
+    #[error("{location}: {reason}")]
+    InvalidRecord {
+        /// Where the record is.
+        location: Location,
+        /// What is wrong with it.
+        reason: RejectReason,
+    },
+    /// Writing an output failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A parameter is out of range or parameters contradict each other.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// A data file (lexicon, model, substitutions) could not be parsed.
+    #[error("{path}:{line}: {message}")]
+    DataFile {
+        /// The data file.
+        path: PathBuf,
+        /// 1-based line of the problem (0 when the whole file is at fault).
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Shorthand for results of this library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

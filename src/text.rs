@@ -1,0 +1,255 @@
+//! Normalization and word tokenization with byte offsets into the original text.
+//!
+//! A word token is a maximal run of alphanumeric characters, with an apostrophe
+//! allowed between two alphanumerics ("don't", "O'Neill"). Everything else is
+//! punctuation or space and is skipped, which is what makes shingles blind to
+//! punctuation. Each token's normalized form is Unicode NFKC, lower-cased, with
+//! every apostrophe variant (’ ‘ ʼ ′) turned into `'`; the token keeps the byte
+//! range of its original spelling so later stages can report spans.
+//!
+//! Invariant of [`Tokens`]: tokens are in text order, their original ranges do
+//! not overlap, and `tokens[i].norm` indexes into [`Tokens::norm`].
+
+use std::ops::Range;
+use unicode_normalization::UnicodeNormalization;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// One word of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first byte of the word in the original text.
+    pub start: u32,
+    /// Byte offset one past the last byte of the word in the original text.
+    pub end: u32,
+    /// Byte offset of the normalized form in [`Tokens::norm`].
+    pub norm_start: u32,
+    /// End of the normalized form in [`Tokens::norm`].
+    pub norm_end: u32,
+    /// xxh3 hash of the normalized form: equal words have equal hashes.
+    pub hash: u64,
+}
+
+impl Token {
+    /// The byte range of the word in the original text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The words of one document, normalized, with their original offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// All normalized words concatenated without separators.
+    pub norm: String,
+    /// The tokens in text order.
+    pub tokens: Vec<Token>,
+}
+
+impl Tokens {
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True when the document has no words.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The normalized form of word `index`.
+    pub fn word(&self, index: usize) -> &str {
+        let token = &self.tokens[index];
+        &self.norm[token.norm_start as usize..token.norm_end as usize]
+    }
+
+    /// Iterator over the normalized words.
+    pub fn words(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.tokens
+            .iter()
+            .map(move |t| &self.norm[t.norm_start as usize..t.norm_end as usize])
+    }
+
+    /// The normalized words joined by single spaces: the text that character
+    /// shingles are cut from.
+    pub fn joined(&self) -> String {
+        let mut out = String::with_capacity(self.norm.len() + self.tokens.len());
+        for (i, word) in self.words().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}')
+}
+
+/// Tokenize `text` into normalized words with byte offsets.
+///
+/// Texts longer than 4 GiB are cut at 4 GiB: offsets are stored as `u32` to keep
+/// the token array small on the hot path.
+pub fn tokenize(text: &str) -> Tokens {
+    let mut out = Tokens {
+        norm: String::with_capacity(text.len()),
+        tokens: Vec::with_capacity(text.len() / 5),
+    };
+    tokenize_into(text, &mut out);
+    out
+}
+
+/// Tokenize into an existing buffer, reusing its allocations.
+pub fn tokenize_into(text: &str, out: &mut Tokens) {
+    out.norm.clear();
+    out.tokens.clear();
+    let text = if text.len() > u32::MAX as usize {
+        let mut cut = u32::MAX as usize;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        &text[..cut]
+    } else {
+        text
+    };
+    let bytes = text.as_bytes();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        // Skip to the start of the next word; the ASCII fast path avoids decoding.
+        let b = bytes[pos];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                pos += 1;
+                continue;
+            }
+        } else {
+            let c = text[pos..].chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                pos += c.len_utf8();
+                continue;
+            }
+        }
+        let start = pos;
+        let mut ascii = true;
+        // Scan the word: alphanumerics, and an apostrophe only when an alphanumeric follows.
+        while pos < bytes.len() {
+            let b = bytes[pos];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    pos += 1;
+                    continue;
+                }
+                if b == b'\'' && next_is_alnum(text, pos + 1) {
+                    pos += 1;
+                    continue;
+                }
+                break;
+            }
+            let c = text[pos..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() || (is_apostrophe(c) && next_is_alnum(text, pos + c.len_utf8()))
+            {
+                ascii = false;
+                pos += c.len_utf8();
+                continue;
+            }
+            break;
+        }
+        let word = &text[start..pos];
+        let norm_start = out.norm.len();
+        if ascii {
+            out.norm
+                .extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            for c in word.nfkc() {
+                if is_apostrophe(c) {
+                    out.norm.push('\'');
+                } else {
+                    out.norm.extend(c.to_lowercase());
+                }
+            }
+        }
+        let norm_end = out.norm.len();
+        let hash = xxh3_64(&out.norm.as_bytes()[norm_start..norm_end]);
+        out.tokens.push(Token {
+            start: start as u32,
+            end: pos as u32,
+            norm_start: norm_start as u32,
+            norm_end: norm_end as u32,
+            hash,
+        });
+    }
+}
+
+fn next_is_alnum(text: &str, pos: usize) -> bool {
+    text.get(pos..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_alphanumeric())
+}
+
+/// Normalize a whole string the way words are normalized (NFKC, lower case,
+/// apostrophes, and also quotes and dashes unified); used for exact-text keys
+/// and for lexicon entries.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkc() {
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => {
+                out.push('"')
+            }
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text).words().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn punctuation_is_skipped_and_case_folded() {
+        assert_eq!(
+            words("The Minister said: \"No.\" -- U.S. rates rose 2.5%."),
+            ["the", "minister", "said", "no", "u", "s", "rates", "rose", "2", "5"]
+        );
+    }
+
+    #[test]
+    fn apostrophes_are_unified_inside_words_only() {
+        assert_eq!(
+            words("don’t 'quoted' O'Neill’s"),
+            ["don't", "quoted", "o'neill's"]
+        );
+        let a = tokenize("don’t");
+        let b = tokenize("don't");
+        assert_eq!(a.tokens[0].hash, b.tokens[0].hash);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let text = "« Ｆｕｌｌ » café—Straße";
+        let tokens = tokenize(text);
+        let originals: Vec<&str> = tokens.tokens.iter().map(|t| &text[t.span()]).collect();
+        assert_eq!(originals, ["Ｆｕｌｌ", "café", "Straße"]);
+        assert_eq!(tokens.word(0), "full");
+        assert_eq!(tokens.word(2), "straße");
+    }
+
+    #[test]
+    fn empty_and_symbol_only_texts_have_no_tokens() {
+        assert!(tokenize("").is_empty());
+        assert!(tokenize(" -- ... !!").is_empty());
+    }
+
+    #[test]
+    fn normalize_unifies_quotes_and_dashes() {
+        assert_eq!(normalize("“Hi” – ‘you’"), "\"hi\" - 'you'");
+    }
+}
