@@ -2,11 +2,11 @@
 //! candidate edges → verified pairs → clusters.
 //!
 //! Each stage is a pure function over per-document data so that the stages can
-//! be sharded: `sign` is per document, `band_keys` per document, candidate
-//! generation is a group-by on band keys, verification is per pair, and
-//! clustering is connected components over kept pairs.
-//!
-//! (Interface stub: the implementation lands with the dedup wing.)
+//! be sharded by an external engine: [`sign`] is per document, [`band_keys`] per
+//! document, [`candidate_pairs`] is a group-by on band keys, [`verify`] is per
+//! pair, and [`cluster`] is connected components over kept pairs.
+
+use crate::text::Tokens;
 
 /// How a pair of documents (or a member and its representative) relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -22,4 +22,137 @@ pub enum Relation {
     Rewrite,
     /// Real overlap that is not a copy relation; never joins clusters.
     Partial,
+}
+
+/// What shingles are cut from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShingleKind {
+    /// Word n-grams over normalized word tokens.
+    Words,
+    /// Character n-grams over the normalized words joined by single spaces (for OCR-noisy text).
+    Chars,
+}
+
+/// Parameters of near-duplicate detection.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DedupConfig {
+    /// Word or character shingles.
+    pub shingle: ShingleKind,
+    /// Shingle length in words or characters.
+    pub ngram: usize,
+    /// Number of MinHash permutations.
+    pub num_perm: usize,
+    /// Seed of the MinHash permutations.
+    pub seed: u64,
+    /// Jaccard at or above which a pair is `near_exact`; also the LSH design threshold.
+    pub jaccard_threshold: f64,
+    /// Containment (share of the smaller document's shingles found in the other) at or above which a pair is an `excerpt`.
+    pub containment_threshold: f64,
+    /// Override of the number of LSH bands (rows per band = `num_perm / num_bands`).
+    pub num_bands: Option<usize>,
+}
+
+/// Everything later stages need of one document: its shingle set and signature.
+#[derive(Debug, Clone, Default)]
+pub struct Sketch {
+    /// Hash of the whole normalized word sequence: equal keys mean an exact copy.
+    pub exact_key: u64,
+    /// Sorted, deduplicated shingle hashes.
+    pub shingles: Vec<u64>,
+    /// MinHash signature, `num_perm` values.
+    pub signature: Vec<u32>,
+}
+
+/// Bands × rows of the LSH index.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub num_bands: usize,
+    /// Signature rows per band.
+    pub rows_per_band: usize,
+}
+
+/// Exact overlap of two shingle sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overlap {
+    /// |A ∩ B| / |A ∪ B|.
+    pub jaccard: f64,
+    /// [|A ∩ B| / |A|, |A ∩ B| / |B|].
+    pub containment: [f64; 2],
+}
+
+/// A verified pair of documents, by index into the corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// Lower document index.
+    pub a: u32,
+    /// Higher document index.
+    pub b: u32,
+    /// Exact shingle overlap.
+    pub overlap: Overlap,
+    /// How they relate.
+    pub relation: Relation,
+}
+
+/// Clusters of two or more documents.
+#[derive(Debug, Clone, Default)]
+pub struct Clustering {
+    /// Cluster number of each document (`None` for a unique document).
+    pub cluster_of: Vec<Option<u32>>,
+    /// Clusters in order of their first member; members in input order.
+    pub clusters: Vec<Cluster>,
+}
+
+/// One cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// The document that stands for the cluster.
+    pub representative: u32,
+    /// All members (including the representative) in input order.
+    pub members: Vec<u32>,
+}
+
+mod cluster;
+mod lsh;
+mod minhash;
+mod shingle;
+mod verify;
+
+pub use cluster::{cluster, member_relations};
+pub use lsh::{band_keys, candidate_pairs, LinkStats};
+pub use minhash::MinHasher;
+pub use shingle::shingles;
+pub use verify::{classify, verify};
+
+/// Shingle and sign one document.
+pub fn sign(tokens: &Tokens, config: &DedupConfig, hasher: &MinHasher) -> Sketch {
+    let _ = (tokens, config, hasher);
+    todo!()
+}
+
+/// Find and verify all near-duplicate pairs among `sketches` (both candidate
+/// channels: MinHash LSH for Jaccard, shared anchors for containment).
+pub fn find_pairs(
+    sketches: &[Sketch],
+    config: &DedupConfig,
+    params: &LshParams,
+    progress: &dyn crate::progress::Progress,
+) -> (Vec<Pair>, LinkStats) {
+    let _ = (sketches, config, params, progress);
+    todo!()
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig {
+            shingle: ShingleKind::Words,
+            ngram: 5,
+            num_perm: 128,
+            seed: 1,
+            jaccard_threshold: 0.5,
+            containment_threshold: 0.8,
+            num_bands: None,
+        }
+    }
 }
