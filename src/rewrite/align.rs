@@ -1,0 +1,590 @@
+//! Word alignment of two documents.
+//!
+//! Common prefix and suffix are matched first (near-identical copies cost a
+//! linear scan). The middle is split at anchors: words that occur exactly once
+//! in each side's range, kept in increasing order on both sides (the longest
+//! increasing subsequence, as in patience diff). Ranges between anchors are
+//! split again the same way until they are small enough for a word-level edit
+//! distance, so the cost stays near linear in the documents' length. The edit
+//! script is then cut into edits: replacements of one to three words by one to
+//! three words, insertions and deletions.
+
+use super::immutables::{classify, WordClass};
+use super::{Edit, EditOp, RewriteConfig};
+use crate::text::Tokens;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+/// The alignment of two documents `a` and `b`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Alignment {
+    /// The edits turning `a` into `b`, in text order.
+    pub edits: Vec<Edit>,
+    /// Words in `a`.
+    pub a_words: u32,
+    /// Words in `b`.
+    pub b_words: u32,
+    /// Words aligned to an equal word.
+    pub matched_words: u32,
+    /// Numbers in `a` plus numbers in `b`.
+    pub numbers: u32,
+    /// Numbers aligned to an equal number (counted on both sides).
+    pub matched_numbers: u32,
+    /// Dice similarity of the aligned word sequences:
+    /// `2 · matched / (a_words + b_words)`, 1 for two empty documents.
+    pub similarity: f64,
+}
+
+impl Alignment {
+    /// Share of the two documents' numbers aligned to an equal number; 1 when
+    /// neither has a number.
+    pub fn number_agreement(&self) -> f64 {
+        if self.numbers == 0 {
+            1.0
+        } else {
+            self.matched_numbers as f64 / self.numbers as f64
+        }
+    }
+}
+
+/// Word hashes are xxh3 values already: hashing them again is wasted work.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ byte as u64;
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type WordMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Match,
+    Substitute,
+    Insert,
+    Delete,
+}
+
+enum Task {
+    Range(Range<usize>, Range<usize>),
+    Match,
+}
+
+/// Align two documents. `a_tokens` and `b_tokens` must be the tokens of
+/// `a_text` and `b_text`. Never panics, whatever the texts.
+pub fn align(
+    a_text: &str,
+    a_tokens: &Tokens,
+    b_text: &str,
+    b_tokens: &Tokens,
+    config: &RewriteConfig,
+) -> Alignment {
+    let a: Vec<u64> = a_tokens.tokens.iter().map(|t| t.hash).collect();
+    let b: Vec<u64> = b_tokens.tokens.iter().map(|t| t.hash).collect();
+    let ops = edit_script(&a, &b, config.max_gap_cells.max(1));
+
+    let a_classes = classify(a_tokens, a_text, &config.function_words);
+    let b_classes = classify(b_tokens, b_text, &config.function_words);
+    let numbers = a_classes
+        .iter()
+        .chain(&b_classes)
+        .filter(|&&c| c == WordClass::Number)
+        .count() as u32;
+    let (mut ia, mut matched, mut matched_numbers) = (0usize, 0u32, 0u32);
+    for op in &ops {
+        if *op == Op::Match {
+            matched += 1;
+            if a_classes.get(ia) == Some(&WordClass::Number) {
+                matched_numbers += 2;
+            }
+        }
+        if *op != Op::Insert {
+            ia += 1;
+        }
+    }
+    let total = a.len() + b.len();
+    Alignment {
+        edits: edits_from_script(&ops, a_text, a_tokens, b_text, b_tokens),
+        a_words: a.len() as u32,
+        b_words: b.len() as u32,
+        matched_words: matched,
+        numbers,
+        matched_numbers,
+        similarity: if total == 0 {
+            1.0
+        } else {
+            2.0 * matched as f64 / total as f64
+        },
+    }
+}
+
+/// The edit script turning `a` into `b`.
+fn edit_script(a: &[u64], b: &[u64], max_gap_cells: usize) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(a.len().max(b.len()) + 8);
+    // An explicit stack instead of recursion: a 40 MB document must not
+    // overflow the call stack however its anchors fall.
+    let mut stack = vec![Task::Range(0..a.len(), 0..b.len())];
+    let mut table = Vec::new();
+    while let Some(task) = stack.pop() {
+        let (ra, rb) = match task {
+            Task::Match => {
+                ops.push(Op::Match);
+                continue;
+            }
+            Task::Range(ra, rb) => (ra, rb),
+        };
+        let prefix = ra
+            .clone()
+            .zip(rb.clone())
+            .take_while(|&(i, j)| a[i] == b[j])
+            .count();
+        let (ra, rb) = (ra.start + prefix..ra.end, rb.start + prefix..rb.end);
+        ops.extend(std::iter::repeat(Op::Match).take(prefix));
+        let suffix = ra
+            .clone()
+            .rev()
+            .zip(rb.clone().rev())
+            .take_while(|&(i, j)| a[i] == b[j])
+            .count();
+        let (ra, rb) = (ra.start..ra.end - suffix, rb.start..rb.end - suffix);
+        // The suffix is emitted after the middle: push it first.
+        for _ in 0..suffix {
+            stack.push(Task::Match);
+        }
+        if ra.is_empty() || rb.is_empty() {
+            ops.extend(std::iter::repeat(Op::Delete).take(ra.len()));
+            ops.extend(std::iter::repeat(Op::Insert).take(rb.len()));
+            continue;
+        }
+        if ra.len().saturating_mul(rb.len()) <= max_gap_cells {
+            edit_distance(&a[ra], &b[rb], &mut table, &mut ops);
+            continue;
+        }
+        let anchors = unique_anchors(a, b, ra.clone(), rb.clone());
+        if anchors.is_empty() {
+            // Nothing to hold on to in a large gap: align it as one block
+            // rather than spend quadratic time on text that does not match.
+            let common = ra.len().min(rb.len());
+            ops.extend(std::iter::repeat(Op::Substitute).take(common));
+            ops.extend(std::iter::repeat(Op::Delete).take(ra.len() - common));
+            ops.extend(std::iter::repeat(Op::Insert).take(rb.len() - common));
+            continue;
+        }
+        // Push in reverse so the ranges come off the stack in text order.
+        let mut next = (ra.end, rb.end);
+        for &(i, j) in anchors.iter().rev() {
+            stack.push(Task::Range(i + 1..next.0, j + 1..next.1));
+            stack.push(Task::Match);
+            next = (i, j);
+        }
+        stack.push(Task::Range(ra.start..next.0, rb.start..next.1));
+    }
+    ops
+}
+
+/// Positions of words that occur once in `a[ra]` and once in `b[rb]`, the
+/// longest chain increasing on both sides.
+fn unique_anchors(a: &[u64], b: &[u64], ra: Range<usize>, rb: Range<usize>) -> Vec<(usize, usize)> {
+    // (occurrences in a, position in a, occurrences in b, position in b)
+    let mut seen: WordMap<(u32, usize, u32, usize)> = WordMap::default();
+    seen.reserve(ra.len());
+    for i in ra.clone() {
+        let entry = seen.entry(a[i]).or_insert((0, i, 0, 0));
+        entry.0 += 1;
+    }
+    for j in rb {
+        if let Some(entry) = seen.get_mut(&b[j]) {
+            entry.2 += 1;
+            entry.3 = j;
+        }
+    }
+    let pairs: Vec<(usize, usize)> = ra
+        .filter_map(|i| {
+            let &(count_a, position_a, count_b, position_b) = seen.get(&a[i])?;
+            (count_a == 1 && count_b == 1 && position_a == i).then_some((i, position_b))
+        })
+        .collect();
+    longest_increasing(&pairs)
+}
+
+/// Longest subsequence of `pairs` (increasing in `.0`) also increasing in `.1`
+/// (patience sorting, O(k log k)).
+fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut tails: Vec<usize> = Vec::new(); // index into pairs of the smallest tail per length
+    let mut parent: Vec<usize> = vec![usize::MAX; pairs.len()];
+    for (index, &(_, j)) in pairs.iter().enumerate() {
+        let length = tails.partition_point(|&t| pairs[t].1 < j);
+        if length > 0 {
+            parent[index] = tails[length - 1];
+        }
+        if length == tails.len() {
+            tails.push(index);
+        } else {
+            tails[length] = index;
+        }
+    }
+    let mut chain = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied().unwrap_or(usize::MAX);
+    while at != usize::MAX {
+        chain.push(pairs[at]);
+        at = parent[at];
+    }
+    chain.reverse();
+    chain
+}
+
+/// Word-level edit distance with unit costs; appends the script to `ops`.
+fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) {
+    let (n, m) = (a.len(), b.len());
+    let width = m + 1;
+    table.clear();
+    table.resize((n + 1) * width, 0);
+    for j in 0..=m {
+        table[j] = j as u32;
+    }
+    for i in 1..=n {
+        table[i * width] = i as u32;
+        for j in 1..=m {
+            let diagonal = table[(i - 1) * width + j - 1] + u32::from(a[i - 1] != b[j - 1]);
+            let up = table[(i - 1) * width + j] + 1;
+            let left = table[i * width + j - 1] + 1;
+            table[i * width + j] = diagonal.min(up).min(left);
+        }
+    }
+    let start = ops.len();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let here = table[i * width + j];
+        if i > 0 && j > 0 {
+            let same = a[i - 1] == b[j - 1];
+            if table[(i - 1) * width + j - 1] + u32::from(!same) == here {
+                ops.push(if same { Op::Match } else { Op::Substitute });
+                i -= 1;
+                j -= 1;
+                continue;
+            }
+        }
+        if i > 0 && table[(i - 1) * width + j] + 1 == here {
+            ops.push(Op::Delete);
+            i -= 1;
+        } else {
+            ops.push(Op::Insert);
+            j -= 1;
+        }
+    }
+    ops[start..].reverse();
+}
+
+/// Largest number of words on one side of a replace edit.
+const MAX_REPLACE_WORDS: u32 = 3;
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    a: [u32; 2],
+    b: [u32; 2],
+    substitutions: u32,
+}
+
+impl Pending {
+    fn a_len(&self) -> u32 {
+        self.a[1] - self.a[0]
+    }
+    fn b_len(&self) -> u32 {
+        self.b[1] - self.b[0]
+    }
+    /// Can `op` join this edit? Substitutions start a new edit unless the
+    /// edit holds only insertions or deletions so far (so a one-for-two swap
+    /// is one edit); replacements stay within three words a side; runs of
+    /// pure insertions or deletions of one kind have no limit.
+    fn accepts(&self, op: Op) -> bool {
+        let (grow_a, grow_b) = match op {
+            Op::Substitute => (1, 1),
+            Op::Delete => (1, 0),
+            Op::Insert => (0, 1),
+            Op::Match => return false,
+        };
+        let pure = self.substitutions == 0;
+        if op == Op::Substitute && !pure {
+            return false;
+        }
+        if pure && op != Op::Substitute && (self.a_len() == 0 || self.b_len() == 0) {
+            let same_kind =
+                (op == Op::Delete && self.b_len() == 0) || (op == Op::Insert && self.a_len() == 0);
+            if same_kind {
+                return true;
+            }
+        }
+        self.a_len() + grow_a <= MAX_REPLACE_WORDS && self.b_len() + grow_b <= MAX_REPLACE_WORDS
+    }
+}
+
+fn byte_range(tokens: &Tokens, text_len: usize, words: [u32; 2]) -> [usize; 2] {
+    let (lo, hi) = (words[0] as usize, words[1] as usize);
+    if lo < hi {
+        [
+            tokens.tokens[lo].start as usize,
+            tokens.tokens[hi - 1].end as usize,
+        ]
+    } else {
+        // An empty range sits where the next word starts (or at the end).
+        let at = tokens.tokens.get(lo).map_or(text_len, |t| t.start as usize);
+        [at, at]
+    }
+}
+
+fn make_edit(
+    pending: Pending,
+    a_text: &str,
+    a_tokens: &Tokens,
+    b_text: &str,
+    b_tokens: &Tokens,
+) -> Edit {
+    let a = byte_range(a_tokens, a_text.len(), pending.a);
+    let b = byte_range(b_tokens, b_text.len(), pending.b);
+    let op = match (pending.a_len(), pending.b_len()) {
+        (0, _) => EditOp::Insert,
+        (_, 0) => EditOp::Delete,
+        _ => EditOp::Replace,
+    };
+    Edit {
+        op,
+        a,
+        b,
+        a_text: a_text.get(a[0]..a[1]).unwrap_or("").to_owned(),
+        b_text: b_text.get(b[0]..b[1]).unwrap_or("").to_owned(),
+        a_words: pending.a,
+        b_words: pending.b,
+    }
+}
+
+fn edits_from_script(
+    ops: &[Op],
+    a_text: &str,
+    a_tokens: &Tokens,
+    b_text: &str,
+    b_tokens: &Tokens,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let (mut ia, mut ib) = (0u32, 0u32);
+    let mut pending: Option<Pending> = None;
+    for &op in ops {
+        if op == Op::Match {
+            if let Some(done) = pending.take() {
+                edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
+            }
+            ia += 1;
+            ib += 1;
+            continue;
+        }
+        let current = match pending {
+            Some(current) if current.accepts(op) => current,
+            other => {
+                if let Some(done) = other {
+                    edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
+                }
+                Pending {
+                    a: [ia, ia],
+                    b: [ib, ib],
+                    substitutions: 0,
+                }
+            }
+        };
+        let mut next = current;
+        match op {
+            Op::Substitute => {
+                next.a[1] += 1;
+                next.b[1] += 1;
+                next.substitutions += 1;
+                ia += 1;
+                ib += 1;
+            }
+            Op::Delete => {
+                next.a[1] += 1;
+                ia += 1;
+            }
+            Op::Insert => {
+                next.b[1] += 1;
+                ib += 1;
+            }
+            Op::Match => {}
+        }
+        pending = Some(next);
+    }
+    if let Some(done) = pending {
+        edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+    use proptest::prelude::*;
+
+    fn run(a: &str, b: &str) -> Alignment {
+        align(a, &tokenize(a), b, &tokenize(b), &RewriteConfig::default())
+    }
+
+    /// Apply the edits to `a`'s words and return the resulting words.
+    fn apply(a: &str, b: &str, alignment: &Alignment) -> Vec<String> {
+        let (ta, tb) = (tokenize(a), tokenize(b));
+        let mut out = Vec::new();
+        let mut next = 0usize;
+        for edit in &alignment.edits {
+            let [lo, hi] = edit.a_words;
+            out.extend((next..lo as usize).map(|i| ta.word(i).to_owned()));
+            out.extend((edit.b_words[0]..edit.b_words[1]).map(|j| tb.word(j as usize).to_owned()));
+            next = hi as usize;
+        }
+        out.extend((next..ta.len()).map(|i| ta.word(i).to_owned()));
+        out
+    }
+
+    #[test]
+    fn identical_documents_have_no_edits() {
+        let text = "The central bank held its rate at 4.5 percent on Tuesday.";
+        let alignment = run(text, text);
+        assert!(alignment.edits.is_empty());
+        assert_eq!(alignment.similarity, 1.0);
+        assert_eq!(alignment.number_agreement(), 1.0);
+    }
+
+    #[test]
+    fn synonym_swaps_become_replace_edits_with_spans() {
+        let a = "Farmers were worried that the drought would cut the harvest in Russia.";
+        let b =
+            "Farmers were apprehensive that the drouth would cut the crop in Russian Federation.";
+        let alignment = run(a, b);
+        let got: Vec<(EditOp, &str, &str)> = alignment
+            .edits
+            .iter()
+            .map(|e| (e.op, e.a_text.as_str(), e.b_text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (EditOp::Replace, "worried", "apprehensive"),
+                (EditOp::Replace, "drought", "drouth"),
+                (EditOp::Replace, "harvest", "crop"),
+                (EditOp::Replace, "Russia", "Russian Federation"),
+            ]
+        );
+        for edit in &alignment.edits {
+            assert_eq!(&a[edit.a[0]..edit.a[1]], edit.a_text);
+            assert_eq!(&b[edit.b[0]..edit.b[1]], edit.b_text);
+        }
+        assert!(RewriteConfig::default().accepts(&alignment));
+    }
+
+    #[test]
+    fn dropped_word_is_a_delete_with_an_empty_range_at_the_next_word() {
+        let a = "The company has said it will close the plant.";
+        let b = "The company said it will close the plant.";
+        let alignment = run(a, b);
+        assert_eq!(alignment.edits.len(), 1);
+        let edit = &alignment.edits[0];
+        assert_eq!(edit.op, EditOp::Delete);
+        assert_eq!(edit.a_text, "has");
+        assert_eq!(edit.b, [12, 12]);
+        assert_eq!(&b[12..16], "said");
+    }
+
+    #[test]
+    fn long_insertions_stay_one_edit() {
+        let a = "Prices rose. Exports fell.";
+        let b = "Prices rose sharply in the first quarter of the year after a long winter. Exports fell.";
+        let alignment = run(a, b);
+        assert_eq!(alignment.edits.len(), 1);
+        assert_eq!(alignment.edits[0].op, EditOp::Insert);
+        assert_eq!(alignment.edits[0].a, [13, 13]);
+    }
+
+    #[test]
+    fn distinct_stories_with_the_same_numbers_pattern_are_rejected() {
+        let a = "Acme Corp said first quarter net profit rose to 12.5 mln dlrs from 10.1 mln dlrs a year earlier on sales of 140 mln dlrs.";
+        let b = "Bolt Inc said first quarter net profit rose to 3.2 mln dlrs from 2.9 mln dlrs a year earlier on sales of 61 mln dlrs.";
+        let alignment = run(a, b);
+        assert!(alignment.similarity > 0.5);
+        assert!(alignment.number_agreement() < 0.5);
+        assert!(!RewriteConfig::default().accepts(&alignment));
+    }
+
+    #[test]
+    fn large_gaps_are_split_at_unique_anchors() {
+        // Long enough that the middle exceeds the DP budget and needs anchors.
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+        let a = words.join(" ");
+        let mut changed = words.clone();
+        for i in (5..3000).step_by(7) {
+            changed[i] = format!("x{i}");
+        }
+        let b = changed.join(" ");
+        let alignment = run(&a, &b);
+        assert_eq!(alignment.edits.len(), (5..3000).step_by(7).count());
+        assert!(alignment.edits.iter().all(|e| e.op == EditOp::Replace));
+        assert_eq!(
+            apply(&a, &b, &alignment),
+            tokenize(&b).words().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn longest_increasing_chain() {
+        let pairs = [(0, 5), (1, 1), (2, 2), (3, 0), (4, 3), (5, 9), (6, 4)];
+        assert_eq!(longest_increasing(&pairs), [(1, 1), (2, 2), (4, 3), (6, 4)]);
+        assert!(longest_increasing(&[]).is_empty());
+    }
+
+    fn small_words() -> impl Strategy<Value = String> {
+        // Few distinct words so that documents share and repeat words; some
+        // non-ASCII to exercise byte offsets.
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "the", "of", "cat", "Café", "dog", "über", "7", "ran", "sat", "mat", "naïve",
+            ]),
+            0..60,
+        )
+        .prop_map(|words| words.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, rng_seed: proptest::test_runner::RngSeed::Fixed(3), ..ProptestConfig::default() })]
+
+        #[test]
+        fn edits_turn_a_into_b(a in small_words(), b in small_words(), cells in 1usize..64) {
+            let config = RewriteConfig { max_gap_cells: cells, ..RewriteConfig::default() };
+            let alignment = align(&a, &tokenize(&a), &b, &tokenize(&b), &config);
+            let expected: Vec<String> = tokenize(&b).words().map(str::to_owned).collect();
+            prop_assert_eq!(apply(&a, &b, &alignment), expected);
+            for edit in &alignment.edits {
+                prop_assert!(edit.a_words[1] - edit.a_words[0] <= 3 || edit.op != EditOp::Replace);
+                prop_assert!(edit.b_words[1] - edit.b_words[0] <= 3 || edit.op != EditOp::Replace);
+            }
+        }
+
+        #[test]
+        fn never_panics_and_spans_are_on_char_boundaries(a in "\\PC{0,80}", b in "\\PC{0,80}") {
+            let alignment = run(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&alignment.similarity));
+            for edit in &alignment.edits {
+                prop_assert!(edit.a[0] <= edit.a[1] && edit.b[0] <= edit.b[1]);
+                prop_assert!(a.is_char_boundary(edit.a[0]) && a.is_char_boundary(edit.a[1]));
+                prop_assert!(b.is_char_boundary(edit.b[0]) && b.is_char_boundary(edit.b[1]));
+                prop_assert_eq!(&a[edit.a[0]..edit.a[1]], edit.a_text.as_str());
+                prop_assert_eq!(&b[edit.b[0]..edit.b[1]], edit.b_text.as_str());
+            }
+        }
+    }
+}

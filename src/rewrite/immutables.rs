@@ -1,0 +1,217 @@
+//! What a spinner leaves alone: function words, names and numbers.
+//!
+//! A thesaurus has synonyms for content words only, so the closed-class words
+//! (written down in `data/function_words.txt`), names and numbers of a spun copy
+//! are those of its source, in the same order. Names are told by their
+//! capital: a capitalized word that does not open a sentence, or an acronym.
+
+use crate::error::{Error, Result};
+use crate::text::Tokens;
+use std::collections::HashSet;
+use std::path::Path;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// The default function-word list, written for this project.
+pub const DEFAULT_FUNCTION_WORDS: &str = include_str!("../../data/function_words.txt");
+
+/// What kind of word a token is, as far as a spinner is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WordClass {
+    /// A closed-class word from the function-word list.
+    Function,
+    /// A token that starts with a digit.
+    Number,
+    /// A capitalized word inside a sentence, or an acronym.
+    Name,
+    /// Anything else: what a spinner swaps for synonyms.
+    Content,
+}
+
+impl WordClass {
+    /// True for the classes a spinner does not touch.
+    pub fn is_immutable(self) -> bool {
+        self != WordClass::Content
+    }
+}
+
+/// A set of function words, held as hashes of their normalized forms.
+#[derive(Debug, Clone)]
+pub struct FunctionWords {
+    hashes: HashSet<u64>,
+}
+
+impl Default for FunctionWords {
+    fn default() -> Self {
+        // The embedded list is part of the build and tested to parse.
+        FunctionWords::parse(DEFAULT_FUNCTION_WORDS, Path::new("data/function_words.txt"))
+            .unwrap_or_else(|_| FunctionWords {
+                hashes: HashSet::new(),
+            })
+    }
+}
+
+impl FunctionWords {
+    /// Parse a list: one word per line, `#` comments, blank lines ignored.
+    /// `path` names the list in errors.
+    pub fn parse(list: &str, path: &Path) -> Result<FunctionWords> {
+        let mut hashes = HashSet::new();
+        for (index, line) in list.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let tokens = crate::text::tokenize(line);
+            if tokens.len() != 1 || tokens.word(0).len() != line.len() {
+                return Err(Error::DataFile {
+                    path: path.to_path_buf(),
+                    line: index as u64 + 1,
+                    message: format!("{line:?} is not a single lower-case word"),
+                });
+            }
+            hashes.insert(tokens.tokens[0].hash);
+        }
+        Ok(FunctionWords { hashes })
+    }
+
+    /// Read a list from a file.
+    pub fn load(path: &Path) -> Result<FunctionWords> {
+        let list = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        FunctionWords::parse(&list, path)
+    }
+
+    /// True when the normalized word with this hash is a function word.
+    pub fn contains_hash(&self, hash: u64) -> bool {
+        self.hashes.contains(&hash)
+    }
+
+    /// True when `word` (normalized) is a function word.
+    pub fn contains(&self, word: &str) -> bool {
+        self.hashes.contains(&xxh3_64(word.as_bytes()))
+    }
+
+    /// Number of words in the list.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// True when the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+/// True when the word starting at byte `start` opens a sentence: nothing but
+/// spaces, quotes and brackets since the start of the text or since a
+/// sentence-ending mark or line break.
+fn opens_sentence(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    while let Some(c) = before.next() {
+        match c {
+            // A full stop after a single capital is an initial ("U.S.", "J. Smith").
+            '.' => {
+                let mut rest = before.clone();
+                let initial = rest.next().is_some_and(char::is_uppercase)
+                    && !rest.next().is_some_and(char::is_alphanumeric);
+                return !initial;
+            }
+            '!' | '?' | ':' | '\n' | '\r' => return true,
+            c if c.is_whitespace() => {}
+            '"' | '\'' | '(' | '[' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '-' | '\u{2014}' => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The class of every token of a document. `text` is the original text the
+/// tokens were cut from (its capitals tell names).
+pub fn classify(tokens: &Tokens, text: &str, function_words: &FunctionWords) -> Vec<WordClass> {
+    tokens
+        .tokens
+        .iter()
+        .map(|token| {
+            let original = text.get(token.span()).unwrap_or("");
+            let mut chars = original.chars();
+            let first = chars.next().unwrap_or(' ');
+            if first.is_numeric() {
+                return WordClass::Number;
+            }
+            let acronym =
+                original.chars().count() >= 2 && original.chars().all(|c| !c.is_lowercase());
+            if acronym && first.is_uppercase() {
+                return WordClass::Name;
+            }
+            if function_words.contains_hash(token.hash) {
+                return WordClass::Function;
+            }
+            if first.is_uppercase() && !opens_sentence(text, token.start as usize) {
+                return WordClass::Name;
+            }
+            WordClass::Content
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    #[test]
+    fn default_list_parses_and_holds_closed_classes() {
+        let words = FunctionWords::parse(DEFAULT_FUNCTION_WORDS, Path::new("x")).unwrap();
+        assert!(words.len() > 150);
+        for w in ["the", "of", "would", "n't", "themselves", "between"] {
+            assert!(words.contains(w), "{w}");
+        }
+        for w in ["said", "also", "profit", "worried"] {
+            assert!(!words.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn bad_list_line_is_reported_with_its_line() {
+        let err = FunctionWords::parse("the\n\ntwo words\n", Path::new("list.txt")).unwrap_err();
+        assert!(err.to_string().starts_with("list.txt:3:"), "{err}");
+    }
+
+    #[test]
+    fn names_numbers_and_sentence_openers() {
+        let text = "Profits at Acme rose 12 pct, the U.S. firm said. Analysts in NEW YORK were \"Worried\" too.";
+        let tokens = tokenize(text);
+        let classes = classify(&tokens, text, &FunctionWords::default());
+        let got: Vec<(&str, WordClass)> = tokens
+            .tokens
+            .iter()
+            .zip(&classes)
+            .map(|(t, &c)| (&text[t.span()], c))
+            .collect();
+        use WordClass::*;
+        assert_eq!(
+            got,
+            [
+                ("Profits", Content),
+                ("at", Function),
+                ("Acme", Name),
+                ("rose", Content),
+                ("12", Number),
+                ("pct", Content),
+                ("the", Function),
+                ("U", Name),
+                ("S", Name),
+                ("firm", Content),
+                ("said", Content),
+                ("Analysts", Content),
+                ("in", Function),
+                ("NEW", Name),
+                ("YORK", Name),
+                ("were", Function),
+                ("Worried", Name),
+                ("too", Content),
+            ]
+        );
+    }
+}

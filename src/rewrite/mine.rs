@@ -1,0 +1,165 @@
+//! Substitution mining: the spinner's habits, learned from rewrite pairs.
+//!
+//! Every replace edit of a rewrite pair is read from its source side to its
+//! rewritten side ("said" → "stated") in normalized words, and counted across
+//! the corpus. The quality pass uses the lexicon to flag the same swaps in
+//! documents whose source is absent.
+
+use super::{Edit, EditOp, Side};
+use crate::text::Tokens;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One aligned pair as mining needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct PairEdits<'a> {
+    /// Ids of documents `a` and `b`.
+    pub ids: [&'a str; 2],
+    /// Tokens of `a`.
+    pub a_tokens: &'a Tokens,
+    /// Tokens of `b`.
+    pub b_tokens: &'a Tokens,
+    /// The pair's edits (from [`super::align`]).
+    pub edits: &'a [Edit],
+    /// The likely source; `a` is read as the source when unknown.
+    pub source: Option<Side>,
+}
+
+/// A word swap seen in rewrite pairs: one line of `substitutions.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Substitution {
+    /// Normalized words of the source side.
+    pub from: String,
+    /// Normalized words of the rewritten side.
+    pub to: String,
+    /// Number of replace edits seen with this swap.
+    pub count: u64,
+    /// Ids of pairs where it was seen, `[source, rewrite]`, in the order the
+    /// pairs were given, at most the configured number.
+    pub examples: Vec<[String; 2]>,
+}
+
+fn words(tokens: &Tokens, range: [u32; 2]) -> Option<String> {
+    let (lo, hi) = (range[0] as usize, range[1] as usize);
+    if hi > tokens.len() || lo >= hi {
+        return None;
+    }
+    let mut out = String::new();
+    for index in lo..hi {
+        let word = tokens.word(index);
+        // Numbers are facts, not style: a changed number is no spinner habit.
+        if word.starts_with(|c: char| c.is_numeric()) {
+            return None;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Some(out)
+}
+
+/// Aggregate the replace edits of `pairs` into substitutions, sorted by count
+/// (descending), then `from`, then `to`.
+pub fn mine<'a>(
+    pairs: impl IntoIterator<Item = PairEdits<'a>>,
+    max_examples: usize,
+) -> Vec<Substitution> {
+    let mut seen: BTreeMap<(String, String), (u64, Vec<[String; 2]>)> = BTreeMap::new();
+    for pair in pairs {
+        let b_is_source = pair.source == Some(Side::B);
+        for edit in pair.edits.iter().filter(|e| e.op == EditOp::Replace) {
+            let (Some(a_words), Some(b_words)) = (
+                words(pair.a_tokens, edit.a_words),
+                words(pair.b_tokens, edit.b_words),
+            ) else {
+                continue;
+            };
+            if a_words == b_words {
+                continue;
+            }
+            let (from, to, ids) = if b_is_source {
+                (b_words, a_words, [pair.ids[1], pair.ids[0]])
+            } else {
+                (a_words, b_words, pair.ids)
+            };
+            let entry = seen.entry((from, to)).or_insert((0, Vec::new()));
+            entry.0 += 1;
+            let example = [ids[0].to_owned(), ids[1].to_owned()];
+            if entry.1.len() < max_examples && !entry.1.contains(&example) {
+                entry.1.push(example);
+            }
+        }
+    }
+    let mut out: Vec<Substitution> = seen
+        .into_iter()
+        .map(|((from, to), (count, examples))| Substitution {
+            from,
+            to,
+            count,
+            examples,
+        })
+        .collect();
+    // The map is ordered by (from, to) already; a stable sort keeps that order among equal counts.
+    out.sort_by(|x, y| y.count.cmp(&x.count));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rewrite::{align, RewriteConfig};
+    use crate::text::tokenize;
+
+    #[test]
+    fn swaps_are_counted_from_source_to_rewrite() {
+        let config = RewriteConfig::default();
+        let docs = [
+            ("s1", "Officials said the harvest was poor in 1987."),
+            ("r1", "Officials stated the crop was poor in 1988."),
+            ("s2", "The minister said prices rose."),
+            ("r2", "The minister stated prices ascended."),
+        ];
+        let tokens: Vec<_> = docs.iter().map(|(_, t)| tokenize(t)).collect();
+        let first = align(docs[0].1, &tokens[0], docs[1].1, &tokens[1], &config);
+        // Given reversed, with the source said to be b.
+        let second = align(docs[3].1, &tokens[3], docs[2].1, &tokens[2], &config);
+        let pairs = [
+            PairEdits {
+                ids: ["s1", "r1"],
+                a_tokens: &tokens[0],
+                b_tokens: &tokens[1],
+                edits: &first.edits,
+                source: None,
+            },
+            PairEdits {
+                ids: ["r2", "s2"],
+                a_tokens: &tokens[3],
+                b_tokens: &tokens[2],
+                edits: &second.edits,
+                source: Some(Side::B),
+            },
+        ];
+        let mined = mine(pairs, 5);
+        let got: Vec<(&str, &str, u64)> = mined
+            .iter()
+            .map(|s| (s.from.as_str(), s.to.as_str(), s.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("said", "stated", 2),
+                ("harvest", "crop", 1),
+                ("rose", "ascended", 1)
+            ]
+        );
+        assert_eq!(
+            mined[0].examples,
+            [
+                ["s1".to_owned(), "r1".to_owned()],
+                ["s2".to_owned(), "r2".to_owned()]
+            ]
+        );
+        assert_eq!(mine(pairs, 1)[0].examples.len(), 1);
+    }
+}
