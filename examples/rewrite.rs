@@ -10,7 +10,7 @@
 //! agreement, whether the pair is accepted as a rewrite, exact Jaccard of the
 //! rewrite spots and of word 5-grams, and the edits. `link` finds candidates by
 //! MinHash LSH over spots and prints every accepted pair with its edits and
-//! likely source. `--spot-length N`, `--min-anchors N`, `--collapse-names`,
+//! likely source (`--all`: rejected candidates too). `--spot-length N`, `--min-anchors N`, `--collapse-names`,
 //! `--threshold X`, `--bands N` change the parameters.
 
 use copydesk::rewrite::{self, RewriteConfig, Side, WordFrequencies};
@@ -24,7 +24,11 @@ fn word_shingles(tokens: &Tokens, n: usize) -> Vec<u64> {
     let hashes: Vec<u64> = tokens.tokens.iter().map(|t| t.hash).collect();
     let mut out: Vec<u64> = hashes
         .windows(n)
-        .map(|w| w.iter().fold(0u64, |s, &h| (s ^ h).wrapping_mul(0x9fb2_1c65_1e98_df25).rotate_left(29)))
+        .map(|w| {
+            w.iter().fold(0u64, |s, &h| {
+                (s ^ h).wrapping_mul(0x9fb2_1c65_1e98_df25).rotate_left(29)
+            })
+        })
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -54,12 +58,15 @@ struct Options {
     config: RewriteConfig,
     num_perm: usize,
     bands: usize,
+    /// Print rejected candidates too (with `"accepted": false`).
+    show_all: bool,
     args: Vec<String>,
 }
 
 fn parse_options() -> Options {
     let mut config = RewriteConfig::default();
     let (mut num_perm, mut bands) = (128usize, 32usize);
+    let mut show_all = false;
     let mut args = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -70,6 +77,9 @@ fn parse_options() -> Options {
             "--collapse-names" => config.collapse_names = true,
             "--threshold" => config.similarity_threshold = value().parse().unwrap_or(0.5),
             "--numbers" => config.min_number_agreement = value().parse().unwrap_or(0.8),
+            "--all" => {
+                show_all = true;
+            }
             "--bands" => bands = value().parse().unwrap_or(bands),
             "--num-perm" => num_perm = value().parse().unwrap_or(num_perm),
             _ => args.push(arg),
@@ -79,6 +89,7 @@ fn parse_options() -> Options {
         config,
         num_perm,
         bands,
+        show_all,
         args,
     }
 }
@@ -116,13 +127,16 @@ fn main() {
                 let sa = rewrite::spots(&ta, a, &config.function_words, config);
                 let sb = rewrite::spots(&tb, b, &config.function_words, config);
                 value["spot_jaccard"] = json!(jaccard(&sa, &sb));
-                value["word5_jaccard"] = json!(jaccard(&word_shingles(&ta, 5), &word_shingles(&tb, 5)));
+                value["word5_jaccard"] =
+                    json!(jaccard(&word_shingles(&ta, 5), &word_shingles(&tb, 5)));
                 writeln!(out, "{value}").unwrap();
             }
         }
         Some("link") if options.args.len() == 2 => link(&options, &options.args[1], &mut out),
         _ => {
-            eprintln!("usage: rewrite align A B | pairs < pairs.jsonl | link corpus.jsonl [options]");
+            eprintln!(
+                "usage: rewrite align A B | pairs < pairs.jsonl | link corpus.jsonl [options]"
+            );
             std::process::exit(2);
         }
     }
@@ -191,16 +205,18 @@ fn link(options: &Options, path: &str, out: &mut impl Write) {
     for &(x, y) in &candidates {
         let (x, y) = (x as usize, y as usize);
         let alignment = rewrite::align(&texts[x], &tokens[x], &texts[y], &tokens[y], config);
-        if !config.accepts(&alignment) {
+        let accepts = config.accepts(&alignment);
+        if !accepts && !options.show_all {
             continue;
         }
-        accepted += 1;
+        accepted += usize::from(accepts);
         let source = rewrite::source(&alignment, &tokens[x], &tokens[y], None, &frequencies);
         let value = json!({
             "a": ids[x],
             "b": ids[y],
             "similarity": alignment.similarity,
             "number_agreement": alignment.number_agreement(),
+            "accepted": accepts,
             "source": match source { Some(Side::A) => Value::from(ids[x].clone()), Some(Side::B) => Value::from(ids[y].clone()), None => Value::Null },
             "edits": alignment.edits,
         });

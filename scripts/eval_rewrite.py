@@ -142,7 +142,7 @@ def build(args) -> tuple[list[dict], dict]:
             background.append(a)
 
     docs: list[dict] = []
-    truth = {"family": {}, "spun": {}}
+    truth = {"family": {}, "spun": {}, "distractor": {}}
 
     def add(doc_id: str, text: str, family: str | None) -> None:
         docs.append({"id": doc_id, "text": text})
@@ -158,6 +158,7 @@ def build(args) -> tuple[list[dict], dict]:
         truth["spun"][spun_id] = {"source": src["id"], "rate": rate,
                                   "replacements": [r._asdict() for r in reps]}
         add(dis["id"], dis["text"], dis["id"])
+        truth["distractor"][dis["id"]] = src["id"]
         if k % 3 == 1:
             spun, reps = spinner.spin(dis["text"], 0.30, args.seed * 100_003 + k + 7)
             spun_id = f"{dis['id']}~spun30"
@@ -251,6 +252,45 @@ def auc(scores: list[tuple[float, int]]) -> float:
     return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
 
 
+def run_pairs(args, pairs: list[tuple[str, str]]) -> list[dict]:
+    payload = "".join(json.dumps({"a": a, "b": b}) + "\n" for a, b in pairs)
+    profile = ["--release"] if args.release else []
+    result = subprocess.run(
+        ["cargo", "run", "-q", *profile, "--example", "rewrite", "--", "pairs", *args.extra_pairs],
+        cwd=REPO, input=payload, capture_output=True, text=True, check=True,
+    )
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def quantiles(values: list[float]) -> str:
+    v = sorted(values)
+    pick = lambda q: v[min(len(v) - 1, int(q * len(v)))]  # noqa: E731
+    return f"min {v[0]:.3f} p5 {pick(0.05):.3f} median {pick(0.5):.3f} p95 {pick(0.95):.3f} max {v[-1]:.3f}"
+
+
+def separation(args, truth: dict, text_of: dict) -> None:
+    """Alignment and spot similarity of true pairs vs same-topic distractors, candidates aside."""
+    true_pairs = [(i["source"], s, i["rate"]) for s, i in truth["spun"].items()]
+    spun_of = {i["source"]: s for s, i in truth["spun"].items()}
+    false_pairs = []
+    for dis, src in truth["distractor"].items():
+        false_pairs.append((src, dis))
+        if src in spun_of:
+            false_pairs.append((spun_of[src], dis))
+    rows = run_pairs(args, [(text_of[a], text_of[b]) for a, b, _ in true_pairs]
+                     + [(text_of[a], text_of[b]) for a, b in false_pairs])
+    true_rows, false_rows = rows[: len(true_pairs)], rows[len(true_pairs):]
+    for key in ("similarity", "spot_jaccard", "word5_jaccard"):
+        for rate in RATES:
+            vals = [r[key] for r, (_, _, q) in zip(true_rows, true_pairs) if q == rate]
+            print(f"  {key:14} spun {int(rate * 100)}%: {quantiles(vals)}")
+        print(f"  {key:14} distractors: {quantiles([r[key] for r in false_rows])}")
+    accepted_false = sum(r["accepted"] for r in false_rows)
+    accepted_true = sum(r["accepted"] for r in true_rows)
+    print(f"alignment verification alone: accepts {accepted_true}/{len(true_rows)} true pairs, "
+          f"{accepted_false}/{len(false_rows)} same-topic distractor pairs")
+
+
 def msrp(args) -> None:
     pairs = []
     for name in ("msr_paraphrase_train.txt", "msr_paraphrase_test.txt"):
@@ -260,13 +300,7 @@ def msrp(args) -> None:
                 parts = line.rstrip("\n").split("\t")
                 if len(parts) == 5:
                     pairs.append((int(parts[0]), parts[3], parts[4]))
-    payload = "".join(json.dumps({"a": a, "b": b}) + "\n" for _, a, b in pairs)
-    profile = ["--release"] if args.release else []
-    result = subprocess.run(
-        ["cargo", "run", "-q", *profile, "--example", "rewrite", "--", "pairs"],
-        cwd=REPO, input=payload, capture_output=True, text=True, check=True,
-    )
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    rows = run_pairs(args, [(a, b) for _, a, b in pairs])
     for key in ("similarity", "spot_jaccard", "word5_jaccard"):
         value = auc([(r[key], label) for r, (label, _, _) in zip(rows, pairs)])
         print(f"MSRP ({len(pairs)} pairs) AUC of {key}: {value:.3f}")
@@ -283,6 +317,8 @@ def main() -> None:
     parser.add_argument("--no-msrp", action="store_true")
     parser.add_argument("extra", nargs="*", help="extra arguments for the engine (after --)")
     args = parser.parse_args()
+    # Parameters of the rewrite wing itself also apply to the `pairs` runs.
+    args.extra_pairs = [x for x in args.extra if x != "--all"]
 
     OUT.mkdir(parents=True, exist_ok=True)
     docs, truth = build(args)
@@ -295,6 +331,12 @@ def main() -> None:
     print(f"corpus: {len(docs)} documents, {len(truth['spun'])} spun copies -> {corpus}")
 
     pairs = run_engine(args, corpus)
+    if args.engine == "example" and "--all" in args.extra:
+        candidates = {(p["a"], p["b"]) for p in pairs} | {(p["b"], p["a"]) for p in pairs}
+        hit = sum((i["source"], s) in candidates for s, i in truth["spun"].items())
+        print(f"candidate recall: {hit / len(truth['spun']):.3f}, candidates: {len(pairs)}")
+        pairs = [p for p in pairs if p["accepted"]]
+    separation(args, truth, text_of)
     family = truth["family"]
     found = {}
     tp = fp = 0

@@ -8,7 +8,12 @@ pub fn verify(a: &Sketch, b: &Sketch) -> Overlap {
 }
 
 /// The relation a verified pair qualifies for, if any.
-pub fn classify(a: &Sketch, b: &Sketch, overlap: &Overlap, config: &DedupConfig) -> Option<Relation> {
+pub fn classify(
+    a: &Sketch,
+    b: &Sketch,
+    overlap: &Overlap,
+    config: &DedupConfig,
+) -> Option<Relation> {
     let _ = (a, b, overlap, config);
     todo!()
 }

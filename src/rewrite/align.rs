@@ -9,7 +9,7 @@
 //! script is then cut into edits: replacements of one to three words by one to
 //! three words, insertions and deletions.
 
-use super::immutables::{classify, WordClass};
+use super::immutables::{classify, name_phrase_words, WordClass};
 use super::{Edit, EditOp, RewriteConfig};
 use crate::text::Tokens;
 use std::collections::HashMap;
@@ -114,8 +114,18 @@ pub fn align(
         }
     }
     let total = a.len() + b.len();
+    let a_side = Side {
+        text: a_text,
+        tokens: a_tokens,
+        in_name: name_phrase_words(&a_classes),
+    };
+    let b_side = Side {
+        text: b_text,
+        tokens: b_tokens,
+        in_name: name_phrase_words(&b_classes),
+    };
     Alignment {
-        edits: edits_from_script(&ops, a_text, a_tokens, b_text, b_tokens),
+        edits: edits_from_script(&ops, &a_side, &b_side),
         a_words: a.len() as u32,
         b_words: b.len() as u32,
         matched_words: matched,
@@ -288,6 +298,9 @@ fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) 
 
 /// Largest number of words on one side of a replace edit.
 const MAX_REPLACE_WORDS: u32 = 3;
+/// Largest number of words on one side of a replaced name phrase
+/// ("U.S." → "United States of America" is one edit).
+const MAX_NAME_WORDS: u32 = 8;
 
 #[derive(Debug, Clone, Copy)]
 struct Pending {
@@ -306,14 +319,19 @@ impl Pending {
     /// Can `op` join this edit? Substitutions start a new edit unless the
     /// edit holds only insertions or deletions so far (so a one-for-two swap
     /// is one edit); replacements stay within three words a side; runs of
-    /// pure insertions or deletions of one kind have no limit.
-    fn accepts(&self, op: Op) -> bool {
+    /// pure insertions or deletions of one kind have no limit. A name phrase
+    /// swapped for another (`continues_name`) stays one edit.
+    fn accepts(&self, op: Op, continues_name: bool) -> bool {
         let (grow_a, grow_b) = match op {
             Op::Substitute => (1, 1),
             Op::Delete => (1, 0),
             Op::Insert => (0, 1),
             Op::Match => return false,
         };
+        if continues_name {
+            return self.a_len() + grow_a <= MAX_NAME_WORDS
+                && self.b_len() + grow_b <= MAX_NAME_WORDS;
+        }
         let pure = self.substitutions == 0;
         if op == Op::Substitute && !pure {
             return false;
@@ -368,13 +386,14 @@ fn make_edit(
     }
 }
 
-fn edits_from_script(
-    ops: &[Op],
-    a_text: &str,
-    a_tokens: &Tokens,
-    b_text: &str,
-    b_tokens: &Tokens,
-) -> Vec<Edit> {
+struct Side<'t> {
+    text: &'t str,
+    tokens: &'t Tokens,
+    in_name: Vec<bool>,
+}
+
+fn edits_from_script(ops: &[Op], a: &Side, b: &Side) -> Vec<Edit> {
+    let (a_text, a_tokens, b_text, b_tokens) = (a.text, a.tokens, b.text, b.tokens);
     let mut edits = Vec::new();
     let (mut ia, mut ib) = (0u32, 0u32);
     let mut pending: Option<Pending> = None;
@@ -387,8 +406,21 @@ fn edits_from_script(
             ib += 1;
             continue;
         }
+        // The op continues a name phrase when, on a side it consumes a word
+        // of, that word and the edit's last word there are both in names.
+        let continues_name = pending.is_some_and(|p| {
+            let on_a = op != Op::Insert
+                && p.a_len() > 0
+                && a.in_name.get(ia as usize) == Some(&true)
+                && a.in_name.get(p.a[1] as usize - 1) == Some(&true);
+            let on_b = op != Op::Delete
+                && p.b_len() > 0
+                && b.in_name.get(ib as usize) == Some(&true)
+                && b.in_name.get(p.b[1] as usize - 1) == Some(&true);
+            on_a || on_b
+        });
         let current = match pending {
-            Some(current) if current.accepts(op) => current,
+            Some(current) if current.accepts(op, continues_name) => current,
             other => {
                 if let Some(done) = other {
                     edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
@@ -489,6 +521,28 @@ mod tests {
     }
 
     #[test]
+    fn a_name_phrase_swap_is_one_edit() {
+        let a = "Exports to the U.S. fell, the minister said.";
+        let b = "Exports to the United States of America fell, the minister stated.";
+        let got: Vec<(EditOp, String, String)> = run(a, b)
+            .edits
+            .into_iter()
+            .map(|e| (e.op, e.a_text, e.b_text))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    EditOp::Replace,
+                    "U.S".into(),
+                    "United States of America".into()
+                ),
+                (EditOp::Replace, "said".into(), "stated".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn dropped_word_is_a_delete_with_an_empty_range_at_the_next_word() {
         let a = "The company has said it will close the plant.";
         let b = "The company said it will close the plant.";
@@ -569,8 +623,9 @@ mod tests {
             let expected: Vec<String> = tokenize(&b).words().map(str::to_owned).collect();
             prop_assert_eq!(apply(&a, &b, &alignment), expected);
             for edit in &alignment.edits {
-                prop_assert!(edit.a_words[1] - edit.a_words[0] <= 3 || edit.op != EditOp::Replace);
-                prop_assert!(edit.b_words[1] - edit.b_words[0] <= 3 || edit.op != EditOp::Replace);
+                // Replacements hold three words a side, name phrases eight.
+                prop_assert!(edit.a_words[1] - edit.a_words[0] <= 8 || edit.op != EditOp::Replace);
+                prop_assert!(edit.b_words[1] - edit.b_words[0] <= 8 || edit.op != EditOp::Replace);
             }
         }
 

@@ -155,6 +155,22 @@ pub fn classify(tokens: &Tokens, text: &str, function_words: &FunctionWords) -> 
         .collect()
 }
 
+/// True for each token that belongs to a name phrase: a name, or a function
+/// word between two names ("Bank of England", "United States of America").
+pub fn name_phrase_words(classes: &[WordClass]) -> Vec<bool> {
+    (0..classes.len())
+        .map(|i| match classes[i] {
+            WordClass::Name => true,
+            WordClass::Function => {
+                i > 0
+                    && classes[i - 1] == WordClass::Name
+                    && classes.get(i + 1) == Some(&WordClass::Name)
+            }
+            _ => false,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,9 @@ mod signature;
 
 pub use align::{align, Alignment};
 pub use direction::{source, Side, WordFrequencies};
-pub use immutables::{classify, FunctionWords, WordClass, DEFAULT_FUNCTION_WORDS};
+pub use immutables::{
+    classify, name_phrase_words, FunctionWords, WordClass, DEFAULT_FUNCTION_WORDS,
+};
 pub use mine::{mine, PairEdits, Substitution};
 pub use signature::{spots, symbols};
 

@@ -7,7 +7,7 @@
 //! MinHash is what the rewrite channel bands, in the manner of DSpin's
 //! immutables and SpotSigs' stopword-anchored spots.
 
-use super::immutables::{classify, FunctionWords, WordClass};
+use super::immutables::{classify, name_phrase_words, FunctionWords, WordClass};
 use super::RewriteConfig;
 use crate::text::Tokens;
 
@@ -25,12 +25,14 @@ pub fn symbols(
     config: &RewriteConfig,
 ) -> Vec<u64> {
     let classes = classify(tokens, text, function_words);
+    let in_name = name_phrase_words(&classes);
     let mut out = Vec::with_capacity(tokens.len());
     let mut previous = None;
-    for (token, &class) in tokens.tokens.iter().zip(&classes) {
+    for ((token, &class), &in_name) in tokens.tokens.iter().zip(&classes).zip(&in_name) {
         let symbol = match class {
             WordClass::Content => CONTENT_RUN,
-            WordClass::Name if config.collapse_names => NAME_RUN,
+            // "U.S." and "United States of America" are one name phrase each.
+            _ if in_name && config.collapse_names => NAME_RUN,
             _ => token.hash,
         };
         let is_run = symbol == CONTENT_RUN || symbol == NAME_RUN;
