@@ -10,7 +10,7 @@
 //! agreement, whether the pair is accepted as a rewrite, exact Jaccard of the
 //! rewrite spots and of word 5-grams, and the edits. `link` finds candidates by
 //! MinHash LSH over spots and prints every accepted pair with its edits and
-//! likely source (`--all`: rejected candidates too). `--spot-length N`, `--min-anchors N`, `--collapse-names`,
+//! likely source (`--all`: rejected candidates too). `--spot-length N`, `--min-anchors N`, `--keep-names`,
 //! `--threshold X`, `--bands N` change the parameters.
 
 use copydesk::rewrite::{self, RewriteConfig, Side, WordFrequencies};
@@ -74,7 +74,7 @@ fn parse_options() -> Options {
         match arg.as_str() {
             "--spot-length" => config.spot_length = value().parse().unwrap_or(config.spot_length),
             "--min-anchors" => config.min_spot_anchors = value().parse().unwrap_or(0),
-            "--collapse-names" => config.collapse_names = true,
+            "--keep-names" => config.collapse_names = false,
             "--threshold" => config.similarity_threshold = value().parse().unwrap_or(0.5),
             "--numbers" => config.min_number_agreement = value().parse().unwrap_or(0.8),
             "--all" => {

@@ -64,9 +64,12 @@ pub struct RewriteConfig {
 impl Default for RewriteConfig {
     fn default() -> Self {
         RewriteConfig {
-            spot_length: 6,
+            // Measured by scripts/eval_rewrite.py on spun Reuters articles:
+            // collapsing name phrases took candidate recall from 0.986 to
+            // 0.996, five-symbol spots to 1.000 (six: 0.996, eight: 0.995).
+            spot_length: 5,
             min_spot_anchors: 2,
-            collapse_names: false,
+            collapse_names: true,
             similarity_threshold: 0.5,
             min_number_agreement: 0.8,
             max_gap_cells: 16_384,
