@@ -711,7 +711,7 @@ def main(argv=None) -> int:
             methods["copydesk"] = evaluate(lab, labels)
             rk: Dict[str, Counter] = defaultdict(Counter)
             for l in labels:
-                rk[l["kind"]][str(rel.get(l["id"]))] += 1
+                rk[l["kind"]][rel.get(l["id"]) or "null"] += 1
             relations = {k: dict(v) for k, v in rk.items()}
         base, bsec = baseline_predictions(corpus, [0.5, 0.3])
         print(f"[baselines] exact all-pairs Jaccard in {bsec:.1f}s", flush=True)
