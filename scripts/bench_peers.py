@@ -335,7 +335,7 @@ def run_copydesk(binary: Path, corpus: Path, out: Path, args, rewrites: bool) ->
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "labels": lab,
         "ids": ids,
-        "timings": summ.get("timings"),
+        "timings": summ.get("timings") or summ.get("timings_seconds"),
         "summary": summ,
     }
 
@@ -399,6 +399,7 @@ def main(argv=None) -> int:
     if args.repeat < 1:
         C.die("--repeat must be >= 1")
 
+    C.resolve_reuters(args.corpora)  # exits with a message when the corpora are absent
     corpus = ensure_corpus(args)
     work = Path(args.workdir) / ("quick" if args.quick else "full")
     work.mkdir(parents=True, exist_ok=True)

@@ -521,6 +521,20 @@ def generate(articles: List[dict], args) -> Tuple[List[dict], List[dict], dict]:
                 raise AssertionError(kind)
             docs.append({"text": text, "cluster_label": lab, "kind": kind, "origin": origin, "detail": detail})
 
+    # exact overlap of each variant with its source (and, for composites, with the other story)
+    by_id = {articles[s]["id"]: s for s in sources}
+    for d in docs:
+        if d["kind"] in KINDS:
+            v = C.shingle_set(d["text"], 5)
+            src = sets[by_id[d["origin"][0]]]
+            d["detail"]["jaccard_to_source"] = round(C.jaccard(v, src), 3)
+            d["detail"]["max_containment_to_source"] = round(C.containment_max(v, src), 3)
+            if d["kind"] == "extended":
+                other = sets[by_id[d["origin"][1]]]
+                inter = len(v & other)
+                d["detail"]["other_in_doc"] = round(inter / len(other), 3) if other else 0.0
+                d["detail"]["doc_in_other"] = round(inter / len(v), 3) if v else 0.0
+
     rng.shuffle(docs)
     corpus, labels = [], []
     for k, d in enumerate(docs):
@@ -620,7 +634,16 @@ def evaluate(pred: Dict[str, object], labels: List[dict]) -> dict:
         truek.update(_kind_pairs(c))
     false_pairs = {f"{a}+{b}": predk[(a, b)] - tpk[(a, b)] for (a, b) in predk if predk[(a, b)] - tpk[(a, b)] > 0}
     missed_pairs = {f"{a}+{b}": truek[(a, b)] - tpk[(a, b)] for (a, b) in truek if truek[(a, b)] - tpk[(a, b)] > 0}
+    # predicted clusters holding more than one story, and how many of them hold a composite
+    members: Dict[object, List[str]] = defaultdict(list)
+    for d in ids:
+        if pred.get(d) is not None:
+            members[pred[d]].append(d)
+    impure = [m for m in members.values() if len({truth_all[d] for d in m}) > 1]
+    impure_ext = sum(1 for m in impure if any(kind[d] == "extended" for d in m))
     return {
+        "impure_clusters": len(impure),
+        "impure_clusters_with_extended": impure_ext,
         "overall": overall,
         "per_kind": per_kind,
         "false_pairs_by_kind": dict(sorted(false_pairs.items(), key=lambda x: -x[1])),
@@ -703,6 +726,23 @@ def main(argv=None) -> int:
               + f"; sources skipped: {gstats['skipped_short']} short, {gstats['skipped_near_duplicate']} near-duplicate",
               flush=True)
 
+        diff_rows = []
+        for k in KINDS:
+            ds = [l["detail"] for l in labels if l["kind"] == k]
+            if not ds:
+                continue
+            js = sorted(x["jaccard_to_source"] for x in ds)
+            cs = sorted(x["max_containment_to_source"] for x in ds)
+            row = [k, len(ds), js[len(js) // 2], sum(j >= 0.5 for j in js) / len(js), sum(j >= 0.3 for j in js) / len(js),
+                   cs[len(cs) // 2], sum(c >= 0.5 for c in cs) / len(cs)]
+            if k == "extended":
+                oc = [max(x["other_in_doc"], x["doc_in_other"]) for x in ds]
+                row.append(f"max containment with the other story >= 0.5: {sum(c >= 0.5 for c in oc)}/{len(oc)}")
+            else:
+                row.append("")
+            diff_rows.append(row)
+        gstats["difficulty"] = diff_rows
+
         methods: Dict[str, dict] = {}
         relations = None
         cd_run = None
@@ -724,9 +764,16 @@ def main(argv=None) -> int:
               f"({gstats['sources_with_variants']} with variants), {gstats['distractors']} distractors, seed {args.seed}"
               + (f"; copydesk args: {args.copydesk_args!r}" if binary and args.copydesk_args else ""))
         print()
+        print("Variant difficulty (exact word 5-gram overlap with the source; containment = share of the smaller set):")
+        print()
+        print(C.md_table(["kind", "n", "median J", "J >= 0.5", "J >= 0.3", "median max containment", "containment >= 0.5", "note"],
+                         diff_rows))
+        print()
         rows = [[m, r["overall"]["precision"], r["overall"]["recall"], r["overall"]["f1"], r["overall"]["pred_pairs"],
-                 r["overall"]["true_pairs"], r["clustered_docs"]] for m, r in methods.items()]
-        print(C.md_table(["method", "precision", "recall", "F1", "predicted pairs", "true pairs", "clustered docs"], rows))
+                 r["overall"]["true_pairs"], r["clustered_docs"], f"{r['impure_clusters']} ({r['impure_clusters_with_extended']})"]
+                for m, r in methods.items()]
+        print(C.md_table(["method", "precision", "recall", "F1", "predicted pairs", "true pairs", "clustered docs",
+                          "clusters mixing stories (with a composite)"], rows))
         print()
         rows = []
         for k in ["source"] + KINDS + ["distractor"]:
