@@ -113,34 +113,129 @@ pub struct Cluster {
     pub members: Vec<u32>,
 }
 
+mod anchors;
 mod cluster;
 mod lsh;
 mod minhash;
 mod shingle;
 mod verify;
 
-pub use cluster::{cluster, member_relations};
-pub use lsh::{band_keys, candidate_pairs, LinkStats};
-pub use minhash::MinHasher;
+pub use anchors::{anchor_candidates, ANCHOR_RATE, MAX_ANCHOR_POSTING};
+pub use cluster::{cluster, member_relations, OUTRIGHT_JACCARD, STORY_SHARE};
+pub use lsh::{band_keys, candidate_pairs, LinkStats, MAX_BUCKET_PAIRS_SIZE};
+pub use minhash::{estimate_jaccard, MinHasher};
 pub use shingle::shingles;
-pub use verify::{classify, verify};
+pub use verify::{classify, intersection_size, verify, MIN_SHARED_SHINGLES, PARTIAL_FLOOR};
+
+use crate::progress::Progress;
+use rayon::prelude::*;
 
 /// Shingle and sign one document.
 pub fn sign(tokens: &Tokens, config: &DedupConfig, hasher: &MinHasher) -> Sketch {
-    let _ = (tokens, config, hasher);
-    todo!()
+    let mut sketch = Sketch::default();
+    shingles(tokens, config, &mut sketch.shingles);
+    hasher.signature(&sketch.shingles, &mut sketch.signature);
+    let mut exact = xxhash_rust::xxh3::Xxh3::new();
+    for token in &tokens.tokens {
+        exact.update(&token.hash.to_le_bytes());
+    }
+    sketch.exact_key = exact.digest();
+    sketch
 }
 
-/// Find and verify all near-duplicate pairs among `sketches` (both candidate
-/// channels: MinHash LSH for Jaccard, shared anchors for containment).
+impl DedupConfig {
+    /// The LSH layout: `num_bands` when set, otherwise the optimum for the Jaccard threshold.
+    pub fn lsh_params(&self) -> LshParams {
+        match self.num_bands {
+            Some(num_bands) => LshParams::with_bands(num_bands, self.num_perm),
+            None => LshParams::optimal(self.jaccard_threshold, self.num_perm),
+        }
+    }
+
+    /// Check ranges; the error names the offending parameter.
+    pub fn validate(&self) -> crate::Result<()> {
+        let fail = |msg: String| Err(crate::Error::Config(msg));
+        if self.ngram == 0 {
+            return fail("ngram must be at least 1".into());
+        }
+        if self.num_perm == 0 || self.num_perm > 4096 {
+            return fail(format!(
+                "num_perm must be in 1..=4096, got {}",
+                self.num_perm
+            ));
+        }
+        for (name, value) in [
+            ("threshold", self.jaccard_threshold),
+            ("containment", self.containment_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&value) || value.is_nan() {
+                return fail(format!("{name} must be within [0, 1], got {value}"));
+            }
+        }
+        if let Some(num_bands) = self.num_bands {
+            if num_bands == 0 || num_bands > self.num_perm {
+                return fail(format!(
+                    "bands must be in 1..={} (the number of permutations), got {num_bands}",
+                    self.num_perm
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Find and verify all near-duplicate pairs among `sketches`, from both
+/// candidate channels: MinHash LSH for Jaccard and shared anchors for
+/// containment. Pairs come out sorted by `(a, b)`.
 pub fn find_pairs(
     sketches: &[Sketch],
     config: &DedupConfig,
     params: &LshParams,
-    progress: &dyn crate::progress::Progress,
+    progress: &dyn Progress,
 ) -> (Vec<Pair>, LinkStats) {
-    let _ = (sketches, config, params, progress);
-    todo!()
+    let keys: Vec<Vec<u64>> = sketches
+        .par_iter()
+        .map(|sketch| {
+            let mut keys = Vec::new();
+            if !sketch.shingles.is_empty() {
+                band_keys(&sketch.signature, params, &mut keys);
+            }
+            keys
+        })
+        .collect();
+    let (lsh, giant_buckets) = candidate_pairs(&keys, params.num_bands);
+    drop(keys);
+    let anchored = anchor_candidates(sketches, config.containment_threshold);
+    let mut stats = LinkStats {
+        lsh_candidates: lsh.len() as u64,
+        giant_buckets,
+        ..LinkStats::default()
+    };
+    let mut candidates = lsh;
+    candidates.extend(anchored);
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    stats.anchor_candidates = candidates.len() as u64 - stats.lsh_candidates;
+    progress.start("verify", Some(candidates.len() as u64));
+    let pairs: Vec<Pair> = candidates
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            progress.advance(chunk.len() as u64);
+            chunk.iter().filter_map(|&(a, b)| {
+                let (sa, sb) = (&sketches[a as usize], &sketches[b as usize]);
+                let overlap = verify(sa, sb);
+                classify(sa, sb, &overlap, config).map(|relation| Pair {
+                    a,
+                    b,
+                    overlap,
+                    relation,
+                })
+            })
+        })
+        .collect();
+    progress.finish();
+    stats.kept = pairs.len() as u64;
+    (pairs, stats)
 }
 
 impl Default for DedupConfig {
@@ -151,7 +246,7 @@ impl Default for DedupConfig {
             num_perm: 128,
             seed: 1,
             jaccard_threshold: 0.5,
-            containment_threshold: 0.8,
+            containment_threshold: 0.5,
             num_bands: None,
         }
     }
