@@ -13,12 +13,11 @@
 //! likely source (`--all`: rejected candidates too). `--spot-length N`, `--min-anchors N`, `--keep-names`,
 //! `--threshold X`, `--bands N` change the parameters.
 
+use copydesk::dedup::{band_keys, candidate_pairs, LshParams};
 use copydesk::rewrite::{self, RewriteConfig, Side, WordFrequencies};
 use copydesk::text::{tokenize, Tokens};
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, Write};
-use xxhash_rust::xxh3::xxh3_64;
 
 fn word_shingles(tokens: &Tokens, n: usize) -> Vec<u64> {
     let hashes: Vec<u64> = tokens.tokens.iter().map(|t| t.hash).collect();
@@ -56,8 +55,6 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 
 struct Options {
     config: RewriteConfig,
-    num_perm: usize,
-    bands: usize,
     /// Print rejected candidates too (with `"accepted": false`).
     show_all: bool,
     args: Vec<String>,
@@ -65,7 +62,6 @@ struct Options {
 
 fn parse_options() -> Options {
     let mut config = RewriteConfig::default();
-    let (mut num_perm, mut bands) = (128usize, 32usize);
     let mut show_all = false;
     let mut args = Vec::new();
     let mut it = std::env::args().skip(1);
@@ -80,15 +76,13 @@ fn parse_options() -> Options {
             "--all" => {
                 show_all = true;
             }
-            "--bands" => bands = value().parse().unwrap_or(bands),
-            "--num-perm" => num_perm = value().parse().unwrap_or(num_perm),
+            "--bands" => config.num_bands = value().parse().unwrap_or(config.num_bands),
+            "--num-perm" => config.num_perm = value().parse().unwrap_or(config.num_perm),
             _ => args.push(arg),
         }
     }
     Options {
         config,
-        num_perm,
-        bands,
         show_all,
         args,
     }
@@ -142,18 +136,6 @@ fn main() {
     }
 }
 
-/// MinHash by multiply-shift over the 64-bit spot hash (the core's scheme),
-/// kept here so the example runs on its own.
-fn signature(spots: &[u64], multipliers: &[(u64, u64)]) -> Vec<u32> {
-    let mut out = vec![u32::MAX; multipliers.len()];
-    for &spot in spots {
-        for (slot, &(a, b)) in out.iter_mut().zip(multipliers) {
-            *slot = (*slot).min((a.wrapping_mul(spot).wrapping_add(b) >> 32) as u32);
-        }
-    }
-    out
-}
-
 fn link(options: &Options, path: &str, out: &mut impl Write) {
     let config = &options.config;
     let started = std::time::Instant::now();
@@ -170,36 +152,21 @@ fn link(options: &Options, path: &str, out: &mut impl Write) {
     for t in &tokens {
         frequencies.add(t);
     }
-    let mut state = 1u64;
-    let multipliers: Vec<(u64, u64)> = (0..options.num_perm)
-        .map(|_| {
-            state = xxh3_64(&state.to_le_bytes());
-            let a = state | 1;
-            state = xxh3_64(&state.to_le_bytes());
-            (a, state)
+    let params = LshParams::with_bands(config.num_bands, config.num_perm);
+    let mut signature = Vec::new();
+    let keys: Vec<Vec<u64>> = tokens
+        .iter()
+        .zip(&texts)
+        .map(|(t, text)| {
+            let mut keys = Vec::new();
+            rewrite::sign(t, text, &config.function_words, config, &mut signature);
+            if signature.first() != Some(&u32::MAX) {
+                band_keys(&signature, &params, &mut keys);
+            }
+            keys
         })
         .collect();
-    let rows = options.num_perm / options.bands.max(1);
-    let mut buckets: HashMap<(usize, u64), Vec<u32>> = HashMap::new();
-    for (index, (t, text)) in tokens.iter().zip(&texts).enumerate() {
-        let spots = rewrite::spots(t, text, &config.function_words, config);
-        if spots.is_empty() {
-            continue;
-        }
-        let sig = signature(&spots, &multipliers);
-        for band in 0..options.bands {
-            let key = xxh3_64(bytemuck_u32(&sig[band * rows..(band + 1) * rows]).as_slice());
-            buckets.entry((band, key)).or_default().push(index as u32);
-        }
-    }
-    let mut candidates = BTreeSet::new();
-    for members in buckets.values() {
-        for (k, &x) in members.iter().enumerate() {
-            for &y in &members[k + 1..] {
-                candidates.insert((x.min(y), x.max(y)));
-            }
-        }
-    }
+    let (candidates, _) = candidate_pairs(&keys, params.num_bands);
     let signed = started.elapsed();
     let mut accepted = 0usize;
     for &(x, y) in &candidates {
@@ -230,8 +197,4 @@ fn link(options: &Options, path: &str, out: &mut impl Write) {
         signed,
         started.elapsed()
     );
-}
-
-fn bytemuck_u32(values: &[u32]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }

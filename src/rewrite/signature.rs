@@ -93,6 +93,69 @@ pub fn spots(
     out
 }
 
+/// splitmix64's finalizer: spreads a 64-bit value over all bits.
+fn spread(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// MinHash signature of a spot set by one-permutation hashing with optimal
+/// densification (Shrivastava, 2017): each spot is hashed once and lands in
+/// one of `num_perm` bins, keeping the bin's minimum; an empty bin borrows the
+/// value of a filled bin chosen by a hash of the bin number and the attempt,
+/// so empty bins borrow independently of each other (borrowing from the next
+/// bin to the right would make neighbouring bins equal and whole LSH bands
+/// collide for short documents). Cost is linear in spots plus bins, where
+/// per-permutation MinHash is their product: the rewrite channel signs every
+/// document a second time, so this keeps it cheap. All `u32::MAX` for an
+/// empty set.
+pub fn signature(spots: &[u64], num_perm: usize, seed: u64, out: &mut Vec<u32>) {
+    out.clear();
+    out.resize(num_perm, u32::MAX);
+    if num_perm == 0 || spots.is_empty() {
+        return;
+    }
+    let mut filled = vec![false; num_perm];
+    let seed = spread(seed ^ 0x5851_f42d_4c95_7f2d);
+    let bin_of = |hash: u64| (((hash >> 32) * num_perm as u64) >> 32) as usize;
+    for &spot in spots {
+        let hash = spread(spot ^ seed);
+        let bin = bin_of(hash);
+        let value = hash as u32;
+        if value <= out[bin] {
+            out[bin] = value;
+            filled[bin] = true;
+        }
+    }
+    for bin in 0..num_perm {
+        if filled[bin] {
+            continue;
+        }
+        // At least one bin is filled, so the expected number of attempts is
+        // at most num_perm; the cap only guards against a pathological hash.
+        for attempt in 1..=64 * num_perm as u64 {
+            let donor = bin_of(spread(seed ^ ((bin as u64) << 32) ^ attempt));
+            if filled[donor] {
+                out[bin] = out[donor];
+                break;
+            }
+        }
+    }
+}
+
+/// Spots and signature of one document in one call.
+pub fn sign(
+    tokens: &Tokens,
+    text: &str,
+    function_words: &FunctionWords,
+    config: &RewriteConfig,
+    out: &mut Vec<u32>,
+) {
+    let spots = spots(tokens, text, function_words, config);
+    signature(&spots, config.num_perm, config.seed, out);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +184,27 @@ mod tests {
         let (a, b) = (spots_of(one), spots_of(two));
         let shared = a.iter().filter(|s| b.binary_search(s).is_ok()).count();
         assert!(shared < a.len());
+    }
+
+    #[test]
+    fn one_permutation_signature_estimates_jaccard() {
+        let set =
+            |range: std::ops::Range<u64>| -> Vec<u64> { range.map(|i| spread(i + 1)).collect() };
+        let (a, b) = (set(0..300), set(100..400)); // Jaccard 200/400
+        let (mut sa, mut sb) = (Vec::new(), Vec::new());
+        signature(&a, 256, 9, &mut sa);
+        signature(&b, 256, 9, &mut sb);
+        let equal = sa.iter().zip(&sb).filter(|(x, y)| x == y).count() as f64 / 256.0;
+        assert!((equal - 0.5).abs() < 0.12, "{equal}");
+        signature(&a, 256, 9, &mut sb);
+        assert_eq!(sa, sb);
+        // Few spots, many bins: densified, every bin set.
+        signature(&a[..3], 64, 9, &mut sa);
+        assert!(
+            sa.iter().all(|&v| v != u32::MAX) || sa.iter().filter(|&&v| v == u32::MAX).count() < 2
+        );
+        signature(&[], 8, 9, &mut sa);
+        assert_eq!(sa, vec![u32::MAX; 8]);
     }
 
     #[test]
