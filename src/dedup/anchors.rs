@@ -8,9 +8,9 @@
 //! whatever the text around it. Because shingle sets are sorted, a document's
 //! anchors are simply a prefix of its shingles.
 
+use super::lsh::{pair_key, unpack};
 use super::Sketch;
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// One shingle in this many is an anchor.
 pub const ANCHOR_RATE: u64 = 8;
@@ -36,44 +36,32 @@ pub fn anchor_candidates(sketches: &[Sketch], containment_threshold: f64) -> Vec
         .flat_map_iter(|(doc, sketch)| anchors(sketch).iter().map(move |&h| (h, doc as u32)))
         .collect();
     postings.par_sort_unstable();
+    // Every pair of documents in a posting list shares that anchor; counting
+    // equal pair keys after a sort gives the number of shared anchors.
+    let mut shared: Vec<u64> = postings
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .filter(|posting| posting.len() >= 2 && posting.len() <= MAX_ANCHOR_POSTING)
+        .flat_map_iter(|posting| {
+            posting.iter().enumerate().flat_map(move |(i, &(_, a))| {
+                posting[i + 1..].iter().map(move |&(_, b)| pair_key(a, b))
+            })
+        })
+        .collect();
+    drop(postings);
+    shared.par_sort_unstable();
+    let num_anchors: Vec<usize> = sketches.par_iter().map(|s| anchors(s).len()).collect();
     // Require half the anchors that the threshold implies, for sampling noise,
     // and at least two: one shared five-word phrase is common between stories.
-    let needed = |anchors_a: usize, anchors_b: usize| -> u32 {
-        let expected = containment_threshold * anchors_a.min(anchors_b) as f64;
-        ((0.5 * expected).ceil() as u32).max(2)
+    let needed = |a: u32, b: u32| -> usize {
+        let fewer = num_anchors[a as usize].min(num_anchors[b as usize]);
+        ((0.5 * containment_threshold * fewer as f64).ceil() as usize).max(2)
     };
-    let posting_of = |anchor: u64| -> &[(u64, u32)] {
-        let start = postings.partition_point(|&(h, _)| h < anchor);
-        let end = postings.partition_point(|&(h, _)| h <= anchor);
-        &postings[start..end]
-    };
-    (0..sketches.len())
-        .into_par_iter()
-        .map_init(HashMap::<u32, u32>::new, |shared, doc| {
-            shared.clear();
-            let own = anchors(&sketches[doc]);
-            for &anchor in own {
-                let posting = posting_of(anchor);
-                if posting.len() > MAX_ANCHOR_POSTING {
-                    continue;
-                }
-                for &(_, other) in posting {
-                    if other as usize > doc {
-                        *shared.entry(other).or_insert(0) += 1;
-                    }
-                }
-            }
-            let mut found: Vec<(u32, u32)> = shared
-                .iter()
-                .filter(|&(&other, &count)| {
-                    count >= needed(own.len(), anchors(&sketches[other as usize]).len())
-                })
-                .map(|(&other, _)| (doc as u32, other))
-                .collect();
-            found.sort_unstable();
-            found
+    shared
+        .chunk_by(|x, y| x == y)
+        .filter_map(|run| {
+            let (a, b) = unpack(run[0]);
+            (run.len() >= needed(a, b)).then_some((a, b))
         })
-        .flatten()
         .collect()
 }
 
