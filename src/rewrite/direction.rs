@@ -21,21 +21,54 @@ pub enum Side {
 }
 
 /// Document frequencies of words in a corpus, by word hash.
+///
+/// Counting every word of a large corpus costs a hash-map update per word; a
+/// pipeline that only needs the words of some replace edits can count just
+/// those ([`WordFrequencies::only`]).
 #[derive(Debug, Clone, Default)]
 pub struct WordFrequencies {
     counts: HashMap<u64, u32>,
     documents: u64,
+    restricted: bool,
 }
 
 impl WordFrequencies {
-    /// No documents yet.
+    /// No documents yet; every word will be counted.
     pub fn new() -> WordFrequencies {
         WordFrequencies::default()
     }
 
+    /// No documents yet; only the words with these hashes will be counted.
+    pub fn only(hashes: impl IntoIterator<Item = u64>) -> WordFrequencies {
+        WordFrequencies {
+            counts: hashes.into_iter().map(|hash| (hash, 0)).collect(),
+            documents: 0,
+            restricted: true,
+        }
+    }
+
+    /// An empty counter for the same words as this one (for counting a
+    /// share of the corpus on another thread, then [`merge`](Self::merge)).
+    pub fn empty_like(&self) -> WordFrequencies {
+        WordFrequencies {
+            counts: if self.restricted {
+                self.counts.keys().map(|&hash| (hash, 0)).collect()
+            } else {
+                HashMap::new()
+            },
+            documents: 0,
+            restricted: self.restricted,
+        }
+    }
+
     /// Count the distinct words of one document.
     pub fn add(&mut self, tokens: &Tokens) {
-        let mut hashes: Vec<u64> = tokens.tokens.iter().map(|t| t.hash).collect();
+        let mut hashes: Vec<u64> = tokens
+            .tokens
+            .iter()
+            .map(|t| t.hash)
+            .filter(|hash| !self.restricted || self.counts.contains_key(hash))
+            .collect();
         hashes.sort_unstable();
         hashes.dedup();
         for hash in hashes {
@@ -63,17 +96,64 @@ impl WordFrequencies {
     }
 }
 
-/// Mean log document frequency of the words `range` of `tokens`.
-fn commonness(tokens: &Tokens, range: [u32; 2], frequencies: &WordFrequencies) -> f64 {
-    let words = &tokens.tokens[range[0] as usize..range[1] as usize];
-    if words.is_empty() {
+/// Mean log document frequency of some words.
+fn commonness(hashes: &[u64], frequencies: &WordFrequencies) -> f64 {
+    if hashes.is_empty() {
         return 0.0;
     }
-    let total: f64 = words
+    let total: f64 = hashes
         .iter()
-        .map(|t| (1.0 + frequencies.count(t.hash) as f64).ln())
+        .map(|&hash| (1.0 + frequencies.count(hash) as f64).ln())
         .sum();
-    total / words.len() as f64
+    total / hashes.len() as f64
+}
+
+/// The words of each replace edit of an alignment, by hash: what direction by
+/// word commonness needs, small enough to keep per pair while the corpus
+/// frequencies of just these words are counted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplacedWords {
+    edits: Vec<(Vec<u64>, Vec<u64>)>,
+}
+
+impl ReplacedWords {
+    /// The replaced words of `alignment`, whose documents have these tokens.
+    pub fn new(alignment: &Alignment, a_tokens: &Tokens, b_tokens: &Tokens) -> ReplacedWords {
+        let hashes = |tokens: &Tokens, range: [u32; 2]| -> Option<Vec<u64>> {
+            let words = tokens.tokens.get(range[0] as usize..range[1] as usize)?;
+            Some(words.iter().map(|t| t.hash).collect())
+        };
+        let edits = alignment
+            .edits
+            .iter()
+            .filter(|e| e.op == EditOp::Replace)
+            .filter_map(|e| Some((hashes(a_tokens, e.a_words)?, hashes(b_tokens, e.b_words)?)))
+            .collect();
+        ReplacedWords { edits }
+    }
+
+    /// Every word hash involved, on both sides.
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.edits
+            .iter()
+            .flat_map(|(a, b)| a.iter().chain(b.iter()).copied())
+    }
+
+    /// The side whose replaced words are the more common, `None` on a tie.
+    pub fn more_common_side(&self, frequencies: &WordFrequencies) -> Option<Side> {
+        let balance: f64 = self
+            .edits
+            .iter()
+            .map(|(a, b)| commonness(a, frequencies) - commonness(b, frequencies))
+            .sum();
+        if balance > 1e-9 {
+            Some(Side::A)
+        } else if balance < -1e-9 {
+            Some(Side::B)
+        } else {
+            None
+        }
+    }
 }
 
 /// The likely source of a rewrite pair: the earlier document when
@@ -91,21 +171,7 @@ pub fn source(
         Some(Ordering::Greater) => return Some(Side::B),
         _ => {}
     }
-    let mut balance = 0.0;
-    for edit in alignment.edits.iter().filter(|e| e.op == EditOp::Replace) {
-        if edit.a_words[1] as usize > a_tokens.len() || edit.b_words[1] as usize > b_tokens.len() {
-            continue; // tokens of other documents: nothing to compare
-        }
-        balance += commonness(a_tokens, edit.a_words, frequencies)
-            - commonness(b_tokens, edit.b_words, frequencies);
-    }
-    if balance > 1e-9 {
-        Some(Side::A)
-    } else if balance < -1e-9 {
-        Some(Side::B)
-    } else {
-        None
-    }
+    ReplacedWords::new(alignment, a_tokens, b_tokens).more_common_side(frequencies)
 }
 
 #[cfg(test)]
@@ -143,6 +209,15 @@ mod tests {
             source(&alignment, &ta, &tb, Some(Ordering::Greater), &frequencies),
             Some(Side::B)
         );
+        // Counting only the words that matter gives the same answer.
+        let replaced = ReplacedWords::new(&alignment, &ta, &tb);
+        let mut restricted = WordFrequencies::only(replaced.hashes());
+        for text in corpus {
+            restricted.add(&tokenize(text));
+        }
+        assert_eq!(replaced.more_common_side(&restricted), Some(Side::A));
+        assert_eq!(restricted.count(tokenize("stated").tokens[0].hash), 0);
+        assert_eq!(restricted.count(tokenize("officials").tokens[0].hash), 3);
         let same = align(a, &ta, a, &ta, &RewriteConfig::default());
         assert_eq!(
             source(&same, &ta, &ta, Some(Ordering::Equal), &frequencies),

@@ -6,19 +6,16 @@
 //! documents whose source is absent.
 
 use super::{Edit, EditOp, Side};
-use crate::text::Tokens;
+use crate::text::tokenize;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One aligned pair as mining needs it.
+/// One aligned pair as mining needs it (the words come from the edits' texts,
+/// so the documents' tokens need not be kept).
 #[derive(Debug, Clone, Copy)]
 pub struct PairEdits<'a> {
     /// Ids of documents `a` and `b`.
     pub ids: [&'a str; 2],
-    /// Tokens of `a`.
-    pub a_tokens: &'a Tokens,
-    /// Tokens of `b`.
-    pub b_tokens: &'a Tokens,
     /// The pair's edits (from [`super::align`]).
     pub edits: &'a [Edit],
     /// The likely source; `a` is read as the source when unknown.
@@ -39,14 +36,14 @@ pub struct Substitution {
     pub examples: Vec<[String; 2]>,
 }
 
-fn words(tokens: &Tokens, range: [u32; 2]) -> Option<String> {
-    let (lo, hi) = (range[0] as usize, range[1] as usize);
-    if hi > tokens.len() || lo >= hi {
+/// The normalized words of an edit side, `None` when empty or holding a number.
+fn words(text: &str) -> Option<String> {
+    let tokens = tokenize(text);
+    if tokens.is_empty() {
         return None;
     }
     let mut out = String::new();
-    for index in lo..hi {
-        let word = tokens.word(index);
+    for word in tokens.words() {
         // Numbers are facts, not style: a changed number is no spinner habit.
         if word.starts_with(|c: char| c.is_numeric()) {
             return None;
@@ -69,10 +66,7 @@ pub fn mine<'a>(
     for pair in pairs {
         let b_is_source = pair.source == Some(Side::B);
         for edit in pair.edits.iter().filter(|e| e.op == EditOp::Replace) {
-            let (Some(a_words), Some(b_words)) = (
-                words(pair.a_tokens, edit.a_words),
-                words(pair.b_tokens, edit.b_words),
-            ) else {
+            let (Some(a_words), Some(b_words)) = (words(&edit.a_text), words(&edit.b_text)) else {
                 continue;
             };
             if a_words == b_words {
@@ -127,15 +121,11 @@ mod tests {
         let pairs = [
             PairEdits {
                 ids: ["s1", "r1"],
-                a_tokens: &tokens[0],
-                b_tokens: &tokens[1],
                 edits: &first.edits,
                 source: None,
             },
             PairEdits {
                 ids: ["r2", "s2"],
-                a_tokens: &tokens[3],
-                b_tokens: &tokens[2],
                 edits: &second.edits,
                 source: Some(Side::B),
             },

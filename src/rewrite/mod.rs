@@ -27,7 +27,7 @@ mod mine;
 mod signature;
 
 pub use align::{align, Alignment};
-pub use direction::{source, Side, WordFrequencies};
+pub use direction::{source, ReplacedWords, Side, WordFrequencies};
 pub use immutables::{
     classify, name_phrase_words, FunctionWords, WordClass, DEFAULT_FUNCTION_WORDS,
 };
