@@ -3,13 +3,19 @@
 //! [`Config`], [`run_dedup`] and the writers in [`crate::report`].
 //!
 //! Later wings slot in here without changing the shape of the results: rewrite
-//! pairs (issue 3) are added to [`DedupRun::pairs`] before clustering, and
-//! per-document quality results (issue 4) become fields of [`DocumentResult`].
+//! pairs (issue 3) are added to [`DedupRun::pairs`] before clustering (stage
+//! `rewrite`, in [`rewrites`]), and per-document quality results (issue 4)
+//! become fields of [`DocumentResult`].
+
+pub mod rewrites;
+
+pub use rewrites::{PairDetail, RewriteStats};
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, MinHasher, Relation, Sketch};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
+use crate::rewrite::{RewriteConfig, Substitution};
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -47,8 +53,11 @@ pub struct Config {
     pub dedup: DedupConfig,
     /// Representative choice.
     pub prefer: Prefer,
-    /// Link spinner-style rewrites too (the rewrite wing; off until it lands).
+    /// Link spinner-style rewrites too, and align every kept pair for its
+    /// edits (the rewrite wing; the CLI turns it on unless `--no-rewrites`).
     pub rewrites: bool,
+    /// Parameters of the rewrite wing.
+    pub rewrite: RewriteConfig,
 }
 
 impl Config {
@@ -94,6 +103,9 @@ impl Config {
             return Err(Error::Config(format!(
                 "cannot carry field {field:?}: documents.jsonl already has a field of that name"
             )));
+        }
+        if self.rewrites {
+            self.rewrite.validate()?;
         }
         Ok(())
     }
@@ -211,6 +223,13 @@ pub struct DedupRun {
     pub lsh: LshParams,
     /// Candidate and kept pair counts.
     pub link_stats: LinkStats,
+    /// What the rewrite wing adds to each pair, parallel to `pairs`; empty
+    /// when rewrites are off.
+    pub pair_details: Vec<PairDetail>,
+    /// The spin lexicon mined from the rewrite pairs, most frequent first.
+    pub substitutions: Vec<Substitution>,
+    /// Counts of the rewrite stage, when it ran.
+    pub rewrite_stats: Option<RewriteStats>,
     /// Time per stage.
     pub timings: Timings,
 }
@@ -239,23 +258,29 @@ impl DedupRun {
 const SIGN_CHUNK: usize = 64;
 
 /// Tokenize and sign every document in parallel, in input order. Token arrays
-/// live only in one reused buffer per chunk; only sketches and word counts stay.
+/// live only in one reused buffer per chunk; only sketches, word counts and,
+/// when `rewrite` is given, the band keys of the rewrite spot signatures stay.
 pub fn sign_all(
     documents: &[corpus::Document],
     config: &DedupConfig,
+    rewrite: Option<&RewriteConfig>,
     progress: &dyn Progress,
-) -> (Vec<Sketch>, Vec<u32>) {
+) -> (Vec<Sketch>, Vec<u32>, Vec<Vec<u64>>) {
     let hasher = MinHasher::new(config.num_perm, config.seed);
-    let chunks: Vec<Vec<(Sketch, u32)>> = documents
+    let chunks: Vec<Vec<(Sketch, u32, Vec<u64>)>> = documents
         .par_chunks(SIGN_CHUNK)
         .map(|chunk| {
             let mut tokens = Tokens::default();
+            let mut spot_signature = Vec::new();
             let signed = chunk
                 .iter()
                 .map(|doc| {
                     text::tokenize_into(&doc.text, &mut tokens);
                     let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
-                    (dedup::sign(&tokens, config, &hasher), words)
+                    let keys = rewrite.map_or_else(Vec::new, |rewrite| {
+                        rewrites::spot_keys(&tokens, &doc.text, rewrite, &mut spot_signature)
+                    });
+                    (dedup::sign(&tokens, config, &hasher), words, keys)
                 })
                 .collect();
             progress.advance(chunk.len() as u64);
@@ -264,11 +289,19 @@ pub fn sign_all(
         .collect();
     let mut sketches = Vec::with_capacity(documents.len());
     let mut words = Vec::with_capacity(documents.len());
-    for (sketch, count) in chunks.into_iter().flatten() {
+    let mut keys = Vec::with_capacity(if rewrite.is_some() {
+        documents.len()
+    } else {
+        0
+    });
+    for (sketch, count, spot_keys) in chunks.into_iter().flatten() {
         sketches.push(sketch);
         words.push(count);
+        if rewrite.is_some() {
+            keys.push(spot_keys);
+        }
     }
-    (sketches, words)
+    (sketches, words, keys)
 }
 
 /// Representative preference per document: lower ranks win, ties go to the
@@ -314,7 +347,9 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
 
     let started = Instant::now();
     progress.start("sketch", Some(corpus.documents.len() as u64));
-    let (sketches, num_words) = sign_all(&corpus.documents, &config.dedup, progress);
+    let rewrite = config.rewrites.then_some(&config.rewrite);
+    let (sketches, num_words, spot_keys) =
+        sign_all(&corpus.documents, &config.dedup, rewrite, progress);
     progress.finish();
     timings.record("sketch", started.elapsed());
 
@@ -324,6 +359,23 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
     let (mut pairs, link_stats) = dedup::find_pairs(&sketches, &config.dedup, &lsh, progress);
     progress.finish();
     timings.record("pairs", started.elapsed());
+
+    let (pair_details, rewrite_stats) = if config.rewrites {
+        let started = Instant::now();
+        let (details, stats) = rewrites::link_rewrites(
+            &corpus.documents,
+            &sketches,
+            &spot_keys,
+            &mut pairs,
+            &config.rewrite,
+            progress,
+        );
+        timings.record("rewrite", started.elapsed());
+        (details, Some(stats))
+    } else {
+        (Vec::new(), None)
+    };
+    drop(spot_keys);
 
     let started = Instant::now();
     progress.start("cluster", None);
@@ -351,6 +403,12 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
     progress.finish();
     timings.record("cluster", started.elapsed());
 
+    let substitutions = if config.rewrites {
+        rewrites::substitutions(&corpus.documents, &pairs, &pair_details, &config.rewrite)
+    } else {
+        Vec::new()
+    };
+
     Ok(DedupRun {
         config: config.clone(),
         inputs: inputs
@@ -366,6 +424,9 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
         clusters: clustering.clusters,
         lsh,
         link_stats,
+        substitutions,
+        pair_details,
+        rewrite_stats,
         timings,
     })
 }

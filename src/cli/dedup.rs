@@ -9,6 +9,7 @@ use copydesk::error::Error;
 use copydesk::pipeline::{self, Config, DedupRun, Prefer, Timings};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::report::jsonl::{self, names};
+use copydesk::rewrite::{FunctionWords, RewriteConfig};
 use std::path::{Path, PathBuf};
 
 /// Find exact copies, near-duplicates and syndicated copies.
@@ -93,9 +94,18 @@ pub struct DedupArgs {
     #[arg(long, short)]
     verbose: bool,
 
-    /// Do not link spinner-style rewrites (rewrite linking is not part of dedup yet).
+    /// Do not link spinner-style rewrites, and do not align pairs for their edits.
     #[arg(long)]
     no_rewrites: bool,
+
+    /// Alignment similarity (share of aligned words) at or above which a pair is a rewrite.
+    #[arg(long, value_parser = fraction, value_name = "X", default_value_t = RewriteConfig::default().similarity_threshold)]
+    rewrite_similarity: f64,
+
+    /// Function-word list for rewrite signatures (one word per line, `#` comments),
+    /// replacing the built-in data/function_words.txt.
+    #[arg(long, value_name = "FILE")]
+    function_words: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -121,8 +131,15 @@ enum PreferArg {
 }
 
 impl DedupArgs {
-    fn config(&self) -> Config {
-        Config {
+    fn config(&self) -> anyhow::Result<Config> {
+        let mut rewrite = RewriteConfig {
+            similarity_threshold: self.rewrite_similarity,
+            ..RewriteConfig::default()
+        };
+        if let Some(path) = &self.function_words {
+            rewrite.function_words = FunctionWords::load(path)?;
+        }
+        Ok(Config {
             read: ReadOptions {
                 id_field: self.id_field.clone(),
                 text_field: self.text_field.clone(),
@@ -153,14 +170,14 @@ impl DedupArgs {
                 PreferArg::Earliest => Prefer::Earliest,
                 PreferArg::First => Prefer::First,
             },
-            // Rewrite linking joins dedup with the rewrite wing; until then it is off either way.
-            rewrites: false,
-        }
+            rewrites: !self.no_rewrites,
+            rewrite,
+        })
     }
 
     /// Run the subcommand.
     pub fn run(self) -> anyhow::Result<()> {
-        let config = self.config();
+        let config = self.config()?;
         if let Err(Error::Config(message)) = config.validate() {
             return Err(UsageError(message).into());
         }

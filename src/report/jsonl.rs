@@ -27,6 +27,8 @@ pub mod names {
     pub const REJECTED: &str = "rejected.jsonl";
     /// Counts, parameters and timings.
     pub const SUMMARY: &str = "summary.json";
+    /// The spin lexicon mined from rewrite pairs (written when rewrites are on).
+    pub const SUBSTITUTIONS: &str = "substitutions.jsonl";
 }
 
 /// Decimals of similarity figures in the outputs.
@@ -44,6 +46,11 @@ pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Resul
     outputs.stage(&out_dir.join(names::PAIRS), |w| write_pairs(w, run))?;
     outputs.stage(&out_dir.join(names::CLUSTERS), |w| write_clusters(w, run))?;
     outputs.stage(&out_dir.join(names::REJECTED), |w| write_rejected(w, run))?;
+    if run.config.rewrites {
+        outputs.stage(&out_dir.join(names::SUBSTITUTIONS), |w| {
+            write_substitutions(w, run)
+        })?;
+    }
     if let Some(keep) = keep {
         outputs.stage(keep, |w| write_keep(w, run))?;
     }
@@ -109,11 +116,21 @@ struct PairLine<'a> {
     jaccard: f64,
     containment: [f64; 2],
     relation: crate::dedup::Relation,
+    /// Rewrite-wing fields, absent with `--no-rewrites`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    rewrite: Option<PairRewriteFields<'a>>,
+}
+
+#[derive(Serialize)]
+struct PairRewriteFields<'a> {
+    similarity: f64,
+    source: Option<&'a str>,
+    edits: &'a [crate::rewrite::Edit],
 }
 
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
-    for pair in &run.pairs {
+    for (index, pair) in run.pairs.iter().enumerate() {
         let overlap = &pair.overlap;
         let line = PairLine {
             a: id_of(run, pair.a),
@@ -121,8 +138,22 @@ pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
             jaccard: round(overlap.jaccard, SIMILARITY_DIGITS),
             containment: overlap.containment.map(|c| round(c, SIMILARITY_DIGITS)),
             relation: pair.relation,
+            rewrite: run.pair_details.get(index).map(|detail| PairRewriteFields {
+                similarity: round(detail.similarity, SIMILARITY_DIGITS),
+                source: detail.source.map(|source| id_of(run, source)),
+                edits: &detail.edits,
+            }),
         };
         serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// `substitutions.jsonl`: the spin lexicon, most frequent swap first.
+pub fn write_substitutions(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    for substitution in &run.substitutions {
+        serde_json::to_writer(&mut *w, substitution)?;
         w.write_all(b"\n")?;
     }
     Ok(())
@@ -245,7 +276,10 @@ pub fn summary(run: &DedupRun, timings: &Timings) -> serde_json::Value {
             },
             "prefer": config.prefer.name(),
             "rewrites": config.rewrites,
+            "rewrite": if config.rewrites { serde_json::to_value(&config.rewrite).unwrap_or_default() } else { serde_json::Value::Null },
         },
+        "rewrite_stats": run.rewrite_stats,
+        "substitutions": run.substitutions.len(),
         "timings_seconds": timings,
     })
 }

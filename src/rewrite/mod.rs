@@ -92,6 +92,34 @@ impl Default for RewriteConfig {
 }
 
 impl RewriteConfig {
+    /// Check that parameters are in range and agree with each other.
+    pub fn validate(&self) -> crate::Result<()> {
+        let problem = if self.spot_length == 0 {
+            Some("the rewrite spot length must be at least 1".to_owned())
+        } else if self.num_perm == 0 || self.num_bands == 0 || self.num_bands > self.num_perm {
+            Some(format!(
+                "rewrite bands must be between 1 and the rewrite signature size ({}), got {}",
+                self.num_perm, self.num_bands
+            ))
+        } else if !(0.0..=1.0).contains(&self.similarity_threshold) {
+            Some(format!(
+                "the rewrite similarity threshold must be in [0, 1], got {}",
+                self.similarity_threshold
+            ))
+        } else if !(0.0..=1.0).contains(&self.min_number_agreement) {
+            Some(format!(
+                "the rewrite number agreement must be in [0, 1], got {}",
+                self.min_number_agreement
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => Err(crate::Error::Config(message)),
+            None => Ok(()),
+        }
+    }
+
     /// True when an alignment is good enough to call the pair a rewrite.
     pub fn accepts(&self, alignment: &Alignment) -> bool {
         alignment.similarity >= self.similarity_threshold

@@ -1,0 +1,295 @@
+//! The rewrite stage of `dedup`: between finding pairs and clustering.
+//!
+//! Spot-signature candidates not already kept by the core are aligned and
+//! kept as `rewrite` pairs when the alignment passes; kept `partial` pairs
+//! whose alignment passes become `rewrite` too. Every kept pair is aligned
+//! once for its edits, and every rewrite pair gets a likely source. Pairs are
+//! aligned grouped by their first document, so each document is tokenized
+//! once per group rather than once per pair; tokens are not kept between
+//! stages.
+
+use crate::corpus::Document;
+use crate::dedup::{self, Pair, Relation, Sketch};
+use crate::progress::Progress;
+use crate::rewrite::{
+    self, Edit, ReplacedWords, RewriteConfig, Side, Substitution, WordFrequencies,
+};
+use crate::text::{self, Tokens};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// What the rewrite wing adds to a kept pair.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairDetail {
+    /// Alignment similarity (Dice share of aligned words).
+    pub similarity: f64,
+    /// Index of the likely source document, for rewrite pairs when it can be told.
+    pub source: Option<u32>,
+    /// The edits turning `a` into `b`.
+    pub edits: Vec<Edit>,
+}
+
+/// Counts of the rewrite stage.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RewriteStats {
+    /// Spot-signature candidate pairs not already kept by the core channels.
+    pub candidates: u64,
+    /// Pairs aligned (kept pairs and new candidates).
+    pub aligned: u64,
+    /// Pairs linked as rewrites (new pairs plus partial pairs upgraded).
+    pub rewrites: u64,
+    /// Rewrite pairs whose source came from dates.
+    pub source_by_date: u64,
+    /// Rewrite pairs whose source came from word commonness.
+    pub source_by_words: u64,
+}
+
+/// Band keys of every document's spot signature (empty for documents without spots).
+pub fn spot_keys(
+    tokens: &Tokens,
+    text: &str,
+    config: &RewriteConfig,
+    signature: &mut Vec<u32>,
+) -> Vec<u64> {
+    let params = dedup::LshParams::with_bands(config.num_bands, config.num_perm);
+    rewrite::sign(tokens, text, &config.function_words, config, signature);
+    let mut keys = Vec::new();
+    if signature.first().is_some_and(|&v| v != u32::MAX) {
+        dedup::band_keys(signature, &params, &mut keys);
+    }
+    keys
+}
+
+struct Job {
+    a: u32,
+    b: u32,
+    /// Index into the kept pairs, `None` for a new candidate.
+    kept: Option<usize>,
+}
+
+struct Aligned {
+    accepted: bool,
+    similarity: f64,
+    edits: Vec<Edit>,
+    replaced: ReplacedWords,
+}
+
+/// Pairs aligned per unit of parallel work (a group of jobs sharing `a` is never split).
+const ALIGN_CHUNK: usize = 256;
+
+fn date_order(documents: &[Document], a: u32, b: u32) -> Option<Ordering> {
+    let (da, db) = (&documents[a as usize].date, &documents[b as usize].date);
+    match (da, db) {
+        // Compared as strings, as the representative choice does (ISO 8601 sorts right).
+        (Some(x), Some(y)) if x != y => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+/// Run the stage: `pairs` (sorted by `(a, b)`) gains the rewrite pairs and
+/// stays sorted; the returned details are parallel to it.
+pub fn link_rewrites(
+    documents: &[Document],
+    sketches: &[Sketch],
+    keys: &[Vec<u64>],
+    pairs: &mut Vec<Pair>,
+    config: &RewriteConfig,
+    progress: &dyn Progress,
+) -> (Vec<PairDetail>, RewriteStats) {
+    let mut stats = RewriteStats::default();
+    let (candidates, _) = dedup::candidate_pairs(keys, config.num_bands);
+    let is_kept = |a: u32, b: u32| pairs.binary_search_by(|p| (p.a, p.b).cmp(&(a, b))).is_ok();
+    let mut jobs: Vec<Job> = pairs
+        .iter()
+        .enumerate()
+        .map(|(index, p)| Job {
+            a: p.a,
+            b: p.b,
+            kept: Some(index),
+        })
+        .collect();
+    for &(a, b) in &candidates {
+        if !is_kept(a, b) {
+            stats.candidates += 1;
+            jobs.push(Job { a, b, kept: None });
+        }
+    }
+    drop(candidates);
+    jobs.sort_unstable_by_key(|job| (job.a, job.b));
+    stats.aligned = jobs.len() as u64;
+
+    // Chunks hold whole groups of one `a`, so `a` is tokenized once per group.
+    let mut bounds = Vec::new();
+    let (mut chunk_start, mut group_start) = (0, 0);
+    for group in jobs.chunk_by(|x, y| x.a == y.a) {
+        if group_start + group.len() - chunk_start > ALIGN_CHUNK && group_start > chunk_start {
+            bounds.push(chunk_start..group_start);
+            chunk_start = group_start;
+        }
+        group_start += group.len();
+    }
+    if group_start > chunk_start {
+        bounds.push(chunk_start..group_start);
+    }
+    let chunks: Vec<&[Job]> = bounds.into_iter().map(|range| &jobs[range]).collect();
+    progress.start("rewrite", Some(jobs.len() as u64));
+    let aligned: Vec<Aligned> = chunks
+        .par_iter()
+        .flat_map_iter(|chunk| {
+            let (mut a_tokens, mut b_tokens) = (Tokens::default(), Tokens::default());
+            let mut current_a = None;
+            let out: Vec<Aligned> = chunk
+                .iter()
+                .map(|job| {
+                    let (a_doc, b_doc) = (&documents[job.a as usize], &documents[job.b as usize]);
+                    if current_a != Some(job.a) {
+                        text::tokenize_into(&a_doc.text, &mut a_tokens);
+                        current_a = Some(job.a);
+                    }
+                    text::tokenize_into(&b_doc.text, &mut b_tokens);
+                    let alignment =
+                        rewrite::align(&a_doc.text, &a_tokens, &b_doc.text, &b_tokens, config);
+                    let accepted = config.accepts(&alignment);
+                    let keep_edits = job.kept.is_some() || accepted;
+                    Aligned {
+                        accepted,
+                        similarity: alignment.similarity,
+                        replaced: if accepted {
+                            ReplacedWords::new(&alignment, &a_tokens, &b_tokens)
+                        } else {
+                            ReplacedWords::default()
+                        },
+                        edits: if keep_edits {
+                            alignment.edits
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                })
+                .collect();
+            progress.advance(chunk.len() as u64);
+            out
+        })
+        .collect();
+    progress.finish();
+
+    // Merge: new rewrite pairs join the kept ones; partial pairs that align become rewrites.
+    let mut merged: Vec<(Pair, Aligned)> = Vec::with_capacity(pairs.len());
+    let mut kept_aligned: Vec<Option<Aligned>> = (0..pairs.len()).map(|_| None).collect();
+    for (job, result) in jobs.iter().zip(aligned) {
+        match job.kept {
+            Some(index) => kept_aligned[index] = Some(result),
+            None if result.accepted => {
+                let (sa, sb) = (&sketches[job.a as usize], &sketches[job.b as usize]);
+                let pair = Pair {
+                    a: job.a,
+                    b: job.b,
+                    overlap: dedup::verify(sa, sb),
+                    relation: Relation::Rewrite,
+                };
+                stats.rewrites += 1;
+                merged.push((pair, result));
+            }
+            None => {}
+        }
+    }
+    for (pair, result) in pairs.drain(..).zip(kept_aligned) {
+        let Some(result) = result else { continue };
+        let mut pair = pair;
+        if pair.relation == Relation::Partial && result.accepted {
+            pair.relation = Relation::Rewrite;
+            stats.rewrites += 1;
+        }
+        merged.push((pair, result));
+    }
+    merged.sort_unstable_by_key(|(p, _)| (p.a, p.b));
+
+    // Direction: dates first; word commonness for the rest, counting only the
+    // words those pairs replaced.
+    let mut sources: Vec<Option<u32>> = vec![None; merged.len()];
+    let mut by_words = Vec::new();
+    for (index, (pair, _)) in merged.iter().enumerate() {
+        if pair.relation != Relation::Rewrite {
+            continue;
+        }
+        match date_order(documents, pair.a, pair.b) {
+            Some(order) => {
+                sources[index] = Some(if order == Ordering::Less {
+                    pair.a
+                } else {
+                    pair.b
+                });
+                stats.source_by_date += 1;
+            }
+            None => by_words.push(index),
+        }
+    }
+    if !by_words.is_empty() {
+        let needed =
+            WordFrequencies::only(by_words.iter().flat_map(|&i| merged[i].1.replaced.hashes()));
+        let frequencies = documents
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut counts = needed.empty_like();
+                let mut tokens = Tokens::default();
+                for doc in chunk {
+                    text::tokenize_into(&doc.text, &mut tokens);
+                    counts.add(&tokens);
+                }
+                counts
+            })
+            .reduce(
+                || needed.empty_like(),
+                |mut x, y| {
+                    x.merge(y);
+                    x
+                },
+            );
+        for index in by_words {
+            let (pair, result) = &merged[index];
+            sources[index] = match result.replaced.more_common_side(&frequencies) {
+                Some(Side::A) => Some(pair.a),
+                Some(Side::B) => Some(pair.b),
+                None => None,
+            };
+            stats.source_by_words += u64::from(sources[index].is_some());
+        }
+    }
+
+    let mut details = Vec::with_capacity(merged.len());
+    for ((pair, result), source) in merged.into_iter().zip(sources) {
+        pairs.push(pair);
+        details.push(PairDetail {
+            similarity: result.similarity,
+            source,
+            edits: result.edits,
+        });
+    }
+    (details, stats)
+}
+
+/// The spin lexicon of a run: the replace edits of its rewrite pairs.
+pub fn substitutions(
+    documents: &[Document],
+    pairs: &[Pair],
+    details: &[PairDetail],
+    config: &RewriteConfig,
+) -> Vec<Substitution> {
+    let mined = pairs
+        .iter()
+        .zip(details)
+        .filter(|(pair, _)| pair.relation == Relation::Rewrite)
+        .map(|(pair, detail)| rewrite::PairEdits {
+            ids: [
+                &documents[pair.a as usize].id,
+                &documents[pair.b as usize].id,
+            ],
+            edits: &detail.edits,
+            source: match detail.source {
+                Some(source) if source == pair.b => Some(Side::B),
+                Some(_) => Some(Side::A),
+                None => None,
+            },
+        });
+    rewrite::mine(mined, config.max_examples)
+}
