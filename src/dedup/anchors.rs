@@ -13,7 +13,7 @@ use super::Sketch;
 use rayon::prelude::*;
 
 /// One shingle in this many is an anchor.
-pub const ANCHOR_RATE: u64 = 8;
+pub const ANCHOR_RATE: u64 = 4;
 
 /// Anchors shared by more documents than this are boilerplate-like phrases and
 /// are skipped: they would cost quadratic work and link unrelated stories.

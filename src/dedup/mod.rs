@@ -121,7 +121,7 @@ mod shingle;
 mod verify;
 
 pub use anchors::{anchor_candidates, ANCHOR_RATE, MAX_ANCHOR_POSTING};
-pub use cluster::{cluster, member_relations, OUTRIGHT_JACCARD, STORY_SHARE};
+pub use cluster::{cluster, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD, STORY_SHARE};
 pub use lsh::{band_keys, candidate_pairs, LinkStats, MAX_BUCKET_PAIRS_SIZE};
 pub use minhash::{estimate_jaccard, MinHasher};
 pub use shingle::shingles;
@@ -246,7 +246,7 @@ impl Default for DedupConfig {
             num_perm: 128,
             seed: 1,
             jaccard_threshold: 0.5,
-            containment_threshold: 0.5,
+            containment_threshold: 0.3,
             num_bands: None,
         }
     }
