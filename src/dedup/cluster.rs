@@ -14,6 +14,7 @@
 
 use super::verify::{intersection_size, verify};
 use super::{classify, Cluster, Clustering, DedupConfig, Pair, Relation, Sketch};
+use rayon::prelude::*;
 
 /// Share of a document that weak links to two or more stories must cover
 /// together for the document to count as a composite of those stories.
@@ -247,24 +248,34 @@ pub fn member_relations(
         joined_by_rewrite[pair.a as usize] = true;
         joined_by_rewrite[pair.b as usize] = true;
     }
+    let per_cluster: Vec<Vec<(usize, Relation)>> = clustering
+        .clusters
+        .par_iter()
+        .map(|cluster| {
+            let rep = cluster.representative as usize;
+            cluster
+                .members
+                .iter()
+                .map(|&member| member as usize)
+                .filter(|&member| member != rep)
+                .map(|member| {
+                    let overlap = verify(&sketches[member], &sketches[rep]);
+                    let direct = classify(&sketches[member], &sketches[rep], &overlap, config);
+                    let relation = match direct {
+                        Some(
+                            relation @ (Relation::Exact | Relation::NearExact | Relation::Excerpt),
+                        ) => relation,
+                        _ if joined_by_rewrite[member] => Relation::Rewrite,
+                        _ => Relation::Partial,
+                    };
+                    (member, relation)
+                })
+                .collect()
+        })
+        .collect();
     let mut relations = vec![None; sketches.len()];
-    for cluster in &clustering.clusters {
-        let rep = cluster.representative as usize;
-        for &member in &cluster.members {
-            let member = member as usize;
-            if member == rep {
-                continue;
-            }
-            let overlap = verify(&sketches[member], &sketches[rep]);
-            let direct = classify(&sketches[member], &sketches[rep], &overlap, config);
-            relations[member] = Some(match direct {
-                Some(relation @ (Relation::Exact | Relation::NearExact | Relation::Excerpt)) => {
-                    relation
-                }
-                _ if joined_by_rewrite[member] => Relation::Rewrite,
-                _ => Relation::Partial,
-            });
-        }
+    for (member, relation) in per_cluster.into_iter().flatten() {
+        relations[member] = Some(relation);
     }
     relations
 }
