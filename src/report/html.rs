@@ -420,8 +420,11 @@ struct DocData<'a> {
 struct FlagData<'a> {
     rule: &'a str,
     cat: &'a str,
-    /// UTF-16 span in the inlined text; null when it lies beyond the cut.
+    /// UTF-16 span in the inlined text; null when it lies beyond the cut or
+    /// the flag is about the whole document.
     span: Option<[usize; 2]>,
+    /// A document-level flag: listed, not highlighted.
+    whole: bool,
     text: &'a str,
     msg: &'a str,
     score: f64,
@@ -560,11 +563,18 @@ impl<'i, 'a> DocTable<'i, 'a> {
             .enumerate()
             .map(|(i, flag)| {
                 let (start, end) = (units[2 * i], units[2 * i + 1]);
+                let whole = covers_document(flag, document.text.len());
+                let shown = !whole && flag.start < cut && flag.start <= flag.end;
                 FlagData {
                     rule: flag.rule,
                     cat: flag.category,
-                    span: (flag.start < cut && flag.start <= flag.end).then_some([start, end]),
-                    text: span_text(document.text, flag.start, flag.end),
+                    span: shown.then_some([start, end]),
+                    whole,
+                    text: if whole {
+                        ""
+                    } else {
+                        span_text(document.text, flag.start, flag.end)
+                    },
                     msg: flag.message,
                     score: finite_or(flag.score, 0.0),
                 }
@@ -591,6 +601,13 @@ impl<'i, 'a> DocTable<'i, 'a> {
         self.slots.insert(index, slot);
         slot
     }
+}
+
+/// Document-level flags (training-data heuristics) span the whole text;
+/// highlighting them would paint over every span flag, so they are listed instead.
+fn covers_document(flag: &ReportFlag, text_len: usize) -> bool {
+    let covered = flag.end.min(text_len).saturating_sub(flag.start);
+    text_len > 0 && covered * 20 >= text_len * 19
 }
 
 fn finite_or(value: f64, fallback: f64) -> f64 {
@@ -911,7 +928,8 @@ fn write_histogram(
         counts[bin] += 1;
     }
     let total: u64 = counts.iter().sum();
-    let peak = counts.iter().copied().max().unwrap_or(0).max(1);
+    let (tick_step, num_ticks) = axis_ticks(counts.iter().copied().max().unwrap_or(0));
+    let peak = tick_step.saturating_mul(num_ticks);
     writeln!(
         out,
         "<figure class=\"chart\" id=\"{id}\">\n<figcaption><span class=\"chart-title\">{}</span> <span class=\"chart-sub\">{} {}</span></figcaption>",
@@ -938,9 +956,9 @@ fn write_histogram(
         total,
         escape_html(unit)
     )?;
-    for tick in 0..=4 {
-        let y = top + plot_h - plot_h * tick as f64 / 4.0;
-        let value = (peak as f64 * tick as f64 / 4.0).round() as u64;
+    for tick in 0..=num_ticks {
+        let y = top + plot_h - plot_h * tick as f64 / num_ticks as f64;
+        let value = tick.saturating_mul(tick_step);
         writeln!(
             out,
             "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
@@ -981,6 +999,22 @@ fn write_histogram(
         height - 2.0,
         escape_html(axis)
     )
+}
+
+/// A round tick step (1, 2 or 5 times a power of ten) and the number of
+/// ticks above zero, at most 5, whose top reaches `peak`.
+fn axis_ticks(peak: u64) -> (u64, u64) {
+    let peak = peak.max(1);
+    let mut power = 1u64;
+    loop {
+        for factor in [1, 2, 5] {
+            let step = factor * power;
+            if step.saturating_mul(5) >= peak {
+                return (step, peak.div_ceil(step));
+            }
+        }
+        power = power.saturating_mul(10);
+    }
 }
 
 /// `12345` → `12k`, for axis ticks.
@@ -1340,6 +1374,17 @@ mod tests {
         assert_eq!(&text[..cut], "ééé");
         assert_eq!(cut_point("ééé", 3), 2);
         assert_eq!(cut_point("ééé", 0), 0);
+    }
+
+    #[test]
+    fn axis_ticks_are_round_and_reach_the_peak() {
+        assert_eq!(axis_ticks(0), (1, 1));
+        assert_eq!(axis_ticks(1), (1, 1));
+        assert_eq!(axis_ticks(4), (1, 4));
+        assert_eq!(axis_ticks(7), (2, 4));
+        assert_eq!(axis_ticks(10), (2, 5));
+        assert_eq!(axis_ticks(12345), (5000, 3));
+        assert!(axis_ticks(u64::MAX).1 <= 5);
     }
 
     #[test]

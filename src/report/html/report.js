@@ -444,7 +444,7 @@
           }
         });
       } else {
-        item.appendChild(el("span", "muted", "(beyond the text shown)"));
+        item.appendChild(el("span", "muted", flag.whole ? "(whole document)" : "(beyond the text shown)"));
       }
       list.appendChild(item);
     });
@@ -562,6 +562,30 @@
     readFilters();
   });
 
-  applyFilters();
+  // Filters can come with the link: report.html#search=ferry&category=spin
+  // (also search, relation, min, max), so a view can be shared.
+  function filtersFromHash() {
+    var hash = window.location.hash.slice(1);
+    if (hash.indexOf("=") < 0) return;
+    hash.split("&").forEach(function (part) {
+      var at = part.indexOf("=");
+      if (at < 0) return;
+      var value;
+      try {
+        value = decodeURIComponent(part.slice(at + 1).replace(/\+/g, " "));
+      } catch (error) {
+        return;
+      }
+      var key = part.slice(0, at);
+      if (key === "search") searchInput.value = value;
+      else if (key === "relation") relationSelect.value = value;
+      else if (key === "category") categorySelect.value = value;
+      else if (key === "min") minInput.value = value;
+      else if (key === "max") maxInput.value = value;
+    });
+  }
+
+  filtersFromHash();
+  readFilters();
   document.body.setAttribute("data-ready", "1");
 })();
