@@ -355,10 +355,11 @@
     var node = el("span", "meter");
     node.appendChild(el("span", "meter-label", label));
     var track = el("span", "meter-track");
-    var fill = el("span", "meter-fill " + (good ? "good" : "bad"));
     var share = Math.max(0, Math.min(1, value));
+    // Colour says how worrying the value is: low quality or high spin is red.
+    var concern = good ? 1 - share : share;
+    var fill = el("span", "meter-fill " + (concern >= 0.5 ? "high" : concern >= 0.2 ? "mid" : "low"));
     fill.style.width = (share * 100).toFixed(0) + "%";
-    if (good) fill.style.opacity = String(0.35 + 0.65 * share);
     track.appendChild(fill);
     node.appendChild(track);
     node.appendChild(el("span", "meter-value", fixed(value, 2)));
