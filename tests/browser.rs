@@ -19,7 +19,12 @@ use std::time::{Duration, Instant};
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"))
+    means_ci(std::env::var("CI").ok().as_deref())
+}
+
+/// CI systems set `CI=true` (some `CI=1`); unset, empty, `0` or `false` mean a local run.
+fn means_ci(value: Option<&str>) -> bool {
+    value.is_some_and(|value| !matches!(value.trim(), "" | "0" | "false"))
 }
 
 fn find_chromium() -> Option<PathBuf> {
@@ -37,22 +42,39 @@ fn find_chromium() -> Option<PathBuf> {
     candidates.into_iter().find(|path| path.is_file())
 }
 
+/// Use the browser found; without one, skip a local run but fail in CI,
+/// where a skipped browser test would pass silently.
+fn browser_decision(found: Option<PathBuf>, ci: bool) -> Result<Option<PathBuf>, &'static str> {
+    match found {
+        Some(path) => Ok(Some(path)),
+        None if ci => Err(
+            "CI is set but Chromium is missing: run .ci/install-chromium or set COPYDESK_CHROMIUM",
+        ),
+        None => Ok(None),
+    }
+}
+
 /// The browser, or `None` (with a message) when the test must skip.
 fn chromium_or_skip(test: &str) -> Option<PathBuf> {
-    match find_chromium() {
-        Some(path) => Some(path),
-        None if in_ci() => panic!(
-            "CI is set but Chromium is missing: run .ci/install-chromium or set COPYDESK_CHROMIUM"
-        ),
-        None => {
-            eprintln!(
-                "SKIPPED {test}: Chromium not found at /usr/bin/chromium or on PATH \
-                 (install it with .ci/install-chromium, or set COPYDESK_CHROMIUM); \
-                 with CI=true this is a failure"
-            );
-            None
-        }
+    let decision = browser_decision(find_chromium(), in_ci()).unwrap_or_else(|e| panic!("{e}"));
+    if decision.is_none() {
+        eprintln!(
+            "SKIPPED {test}: Chromium not found at /usr/bin/chromium or on PATH \
+             (install it with .ci/install-chromium, or set COPYDESK_CHROMIUM); \
+             with CI=true this is a failure"
+        );
     }
+    decision
+}
+
+#[test]
+fn a_missing_browser_skips_locally_and_fails_in_ci() {
+    assert!(means_ci(Some("true")) && means_ci(Some("1")));
+    assert!(!means_ci(None) && !means_ci(Some("")) && !means_ci(Some("false")));
+    assert_eq!(browser_decision(None, false), Ok(None));
+    assert!(browser_decision(None, true).is_err());
+    let found = PathBuf::from("/usr/bin/chromium");
+    assert_eq!(browser_decision(Some(found.clone()), true), Ok(Some(found)));
 }
 
 /// Where this test writes its pages: a fresh directory under target/tmp.
