@@ -474,3 +474,30 @@ fn report_filters_come_from_the_link() {
     assert_eq!(count(&dom, r#"<div class="compare">"#), 1);
     assert!(dom.contains("2 members hidden by the filters."));
 }
+
+#[test]
+fn a_report_of_one_clean_article_loads() {
+    // What `copydesk scan article.txt` gives: no pairs, no clusters, no flags.
+    let Some(chromium) = chromium_or_skip("a_report_of_one_clean_article_loads") else {
+        return;
+    };
+    let dir = work_dir("browser-single");
+    let input = copydesk::report::html::ReportInput {
+        documents: vec![copydesk::report::html::ReportDocument {
+            id: "article.txt",
+            text: "A short, clean article about the tide tables.",
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut page = Vec::new();
+    write_report(&mut page, &input).unwrap();
+    let path = dir.join("report.html");
+    std::fs::write(&path, page).unwrap();
+    let dom = dump_dom(&chromium, &dir, &url_of(&path));
+    assert!(dom.contains(r#"data-ready="1""#));
+    assert!(dom.contains("No clusters in this run."));
+    assert!(dom.contains("No flagged documents in this run."));
+    assert!(dom.contains("No pairs to show."));
+    assert!(dom.contains("No substitutions were mined"));
+}
