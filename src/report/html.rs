@@ -204,7 +204,8 @@ impl Default for OutputFiles {
 pub struct ReportLimits {
     /// The largest clusters shown.
     pub max_clusters: usize,
-    /// Members shown per cluster besides the representative.
+    /// Members shown per cluster besides the representative: rewrites first,
+    /// then excerpts, partial, near-exact and exact copies, each in input order.
     pub max_members_per_cluster: usize,
     /// The worst flagged documents shown (lowest quality first).
     pub max_flagged: usize,
@@ -644,6 +645,22 @@ impl<'i, 'a> DocTable<'i, 'a> {
         slot
     }
 
+    /// Display priority of a cluster member by its relation (stable sort key).
+    fn relation_rank(&self, id: &str) -> u8 {
+        let relation = self
+            .by_id
+            .get(id)
+            .and_then(|&index| self.input.documents[index].relation);
+        match relation {
+            Some("rewrite") => 0,
+            Some("excerpt") => 1,
+            Some("partial") => 2,
+            Some("near_exact") => 3,
+            Some("exact") => 4,
+            _ => 5,
+        }
+    }
+
     fn slot(&mut self, index: usize) -> usize {
         if let Some(&slot) = self.slots.get(&index) {
             return slot;
@@ -752,12 +769,14 @@ impl<'a> PageData<'a> {
         let mut clusters = Vec::new();
         for cluster in cluster_order.iter().take(limits.max_clusters) {
             let rep = table.slot_of_id(cluster.representative);
-            let others: Vec<&str> = cluster
+            let mut others: Vec<&str> = cluster
                 .members
                 .iter()
                 .copied()
                 .filter(|&m| m != cluster.representative)
                 .collect();
+            // Rewrites and excerpts have the most to show; exact copies the least.
+            others.sort_by_key(|&id| table.relation_rank(id));
             let mut members = Vec::new();
             for &member in others.iter().take(limits.max_members_per_cluster) {
                 let doc = table.slot_of_id(member);
@@ -1591,6 +1610,43 @@ mod tests {
         // delete from the representative.
         assert_eq!(pair.edits[0], [0, 4, 12, 4, 13]);
         assert_eq!(pair.edits[1], [2, 0, 4, 0, 0]);
+    }
+
+    #[test]
+    fn members_with_the_most_to_show_come_first() {
+        let relations = [
+            None,
+            Some("exact"),
+            Some("near_exact"),
+            Some("rewrite"),
+            Some("excerpt"),
+            Some("exact"),
+        ];
+        let ids = ["rep", "e1", "n", "r", "x", "e2"];
+        let input = ReportInput {
+            documents: ids
+                .iter()
+                .zip(relations)
+                .map(|(&id, relation)| ReportDocument {
+                    id,
+                    relation,
+                    ..Default::default()
+                })
+                .collect(),
+            clusters: vec![ReportCluster {
+                cluster: 0,
+                representative: "rep",
+                members: ids.to_vec(),
+            }],
+            ..Default::default()
+        };
+        let data = PageData::build(&input);
+        let shown: Vec<&str> = data.clusters[0]
+            .members
+            .iter()
+            .map(|m| data.docs[m.doc].id)
+            .collect();
+        assert_eq!(shown, vec!["r", "x", "n", "e1", "e2"]);
     }
 
     #[test]

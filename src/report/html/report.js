@@ -281,7 +281,10 @@
       pair.edits.forEach(function (e) { counts[e[0]]++; });
       head.appendChild(stat("edits", counts[0] + " replaced · " + counts[2] + " dropped · " + counts[1] + " added"));
       if (pair.source) {
-        head.appendChild(el("span", "badge", "likely source: " + (pair.source === "left" ? rep.id : doc.id)));
+        var source = el("span", "source-note");
+        source.appendChild(el("span", "badge", "likely source"));
+        source.appendChild(el("code", "doc-id", pair.source === "left" ? rep.id : doc.id));
+        head.appendChild(source);
       }
     }
     if (doc.flags.length && data.flagged.indexOf(member.doc) >= 0) {
