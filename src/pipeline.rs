@@ -6,6 +6,24 @@
 //! pairs (issue 3) are added to [`DedupRun::pairs`] before clustering (stage
 //! `rewrite`, in [`rewrites`]), and per-document quality results (issue 4)
 //! become fields of [`DocumentResult`].
+//!
+//! ```
+//! use copydesk::corpus::Input;
+//! use copydesk::pipeline::{run_dedup, Config};
+//! use copydesk::progress::NoProgress;
+//!
+//! let config = Config::default();
+//! let run = run_dedup(&[Input::parse("fixtures/news.jsonl")], &config, &NoProgress)?;
+//! for (doc, result) in run.corpus.documents.iter().zip(&run.documents) {
+//!     if let Some(rep) = result.duplicate_of {
+//!         println!("{} copies {}", doc.id, run.corpus.documents[rep as usize].id);
+//!     }
+//! }
+//! let out = tempfile::tempdir().expect("a temporary directory");
+//! copydesk::report::jsonl::write_dedup(&run, out.path(), None)?;
+//! assert!(out.path().join("documents.jsonl").exists());
+//! # Ok::<(), copydesk::Error>(())
+//! ```
 
 pub mod rewrites;
 
@@ -63,36 +81,7 @@ pub struct Config {
 impl Config {
     /// Check that parameters are in range and agree with each other.
     pub fn validate(&self) -> Result<()> {
-        let d = &self.dedup;
-        let fraction = |name: &str, value: f64| {
-            if value > 0.0 && value <= 1.0 {
-                Ok(())
-            } else {
-                Err(Error::Config(format!(
-                    "{name} must be in (0, 1], got {value}"
-                )))
-            }
-        };
-        fraction("the Jaccard threshold", d.jaccard_threshold)?;
-        fraction("the containment threshold", d.containment_threshold)?;
-        if d.ngram == 0 {
-            return Err(Error::Config(
-                "the shingle length must be at least 1".into(),
-            ));
-        }
-        if d.num_perm == 0 {
-            return Err(Error::Config(
-                "the number of permutations must be at least 1".into(),
-            ));
-        }
-        if let Some(num_bands) = d.num_bands {
-            if num_bands == 0 || num_bands > d.num_perm {
-                return Err(Error::Config(format!(
-                    "the number of bands must be between 1 and the number of permutations ({}), got {num_bands}",
-                    d.num_perm
-                )));
-            }
-        }
+        self.dedup.validate()?;
         let output_names = ["id", "cluster", "duplicate_of", "relation"];
         if let Some(field) = self
             .read
@@ -110,18 +99,9 @@ impl Config {
         Ok(())
     }
 
-    /// Bands × rows of the LSH index: the `num_bands` override when given
-    /// (rows = permutations / bands, leftover permutations unused), otherwise
-    /// the optimum for the Jaccard threshold.
+    /// Bands × rows of the LSH index (see [`DedupConfig::lsh_params`]).
     pub fn lsh_params(&self) -> LshParams {
-        let d = &self.dedup;
-        match d.num_bands {
-            Some(num_bands) => LshParams {
-                num_bands,
-                rows_per_band: (d.num_perm / num_bands.max(1)).max(1),
-            },
-            None => LshParams::optimal(d.jaccard_threshold, d.num_perm),
-        }
+        self.dedup.lsh_params()
     }
 }
 

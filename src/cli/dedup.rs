@@ -190,6 +190,7 @@ impl DedupArgs {
         if self.verbose {
             print_lsh(&config);
         }
+        check_destinations(&self.out, self.keep.as_deref())?;
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
         let bars = Bars::for_stderr(self.quiet);
         let progress: &dyn Progress = match &bars {
@@ -205,6 +206,31 @@ impl DedupArgs {
         }
         Ok(())
     }
+}
+
+/// Fail before the work, not after it, when the outputs cannot go where asked.
+/// The output directory itself is created only once the run has succeeded.
+fn check_destinations(out: &Path, keep: Option<&Path>) -> anyhow::Result<()> {
+    if out.exists() && !out.is_dir() {
+        anyhow::bail!("output directory {} is not a directory", out.display());
+    }
+    if let Some(keep) = keep {
+        if keep.is_dir() {
+            anyhow::bail!("--keep {} is a directory, not a file", keep.display());
+        }
+        let parent = keep.parent().filter(|p| !p.as_os_str().is_empty());
+        // The kept corpus may go inside the output directory, which is created later.
+        if let Some(parent) = parent.filter(|&p| p != out) {
+            if !parent.is_dir() {
+                anyhow::bail!(
+                    "cannot write --keep {}: directory {} does not exist",
+                    keep.display(),
+                    parent.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn print_lsh(config: &Config) {

@@ -8,12 +8,11 @@
 //! whatever the text around it. Because shingle sets are sorted, a document's
 //! anchors are simply a prefix of its shingles.
 
-use super::lsh::{pair_key, unpack};
 use super::Sketch;
 use rayon::prelude::*;
 
 /// One shingle in this many is an anchor.
-pub const ANCHOR_RATE: u64 = 8;
+pub const ANCHOR_RATE: u64 = 4;
 
 /// Anchors shared by more documents than this are boilerplate-like phrases and
 /// are skipped: they would cost quadratic work and link unrelated stories.
@@ -36,32 +35,55 @@ pub fn anchor_candidates(sketches: &[Sketch], containment_threshold: f64) -> Vec
         .flat_map_iter(|(doc, sketch)| anchors(sketch).iter().map(move |&h| (h, doc as u32)))
         .collect();
     postings.par_sort_unstable();
-    // Every pair of documents in a posting list shares that anchor; counting
-    // equal pair keys after a sort gives the number of shared anchors.
-    let mut shared: Vec<u64> = postings
-        .par_chunk_by(|x, y| x.0 == y.0)
-        .filter(|posting| posting.len() >= 2 && posting.len() <= MAX_ANCHOR_POSTING)
-        .flat_map_iter(|posting| {
-            posting.iter().enumerate().flat_map(move |(i, &(_, a))| {
-                posting[i + 1..].iter().map(move |&(_, b)| pair_key(a, b))
-            })
-        })
+    // Posting lists worth following: shared by 2 to MAX_ANCHOR_POSTING documents.
+    let lists: Vec<&[(u64, u32)]> = postings
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|list| list.len() >= 2 && list.len() <= MAX_ANCHOR_POSTING)
         .collect();
-    drop(postings);
-    shared.par_sort_unstable();
+    // The lists each document is on, by counting sort on the document.
+    let mut offsets = vec![0u32; sketches.len() + 1];
+    for list in &lists {
+        for &(_, doc) in *list {
+            offsets[doc as usize + 1] += 1;
+        }
+    }
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut cursor = offsets.clone();
+    let mut lists_of_doc = vec![0u32; offsets[sketches.len()] as usize];
+    for (index, list) in lists.iter().enumerate() {
+        for &(_, doc) in *list {
+            lists_of_doc[cursor[doc as usize] as usize] = index as u32;
+            cursor[doc as usize] += 1;
+        }
+    }
     let num_anchors: Vec<usize> = sketches.par_iter().map(|s| anchors(s).len()).collect();
     // Require half the anchors that the threshold implies, for sampling noise,
     // and at least two: one shared five-word phrase is common between stories.
-    let needed = |a: u32, b: u32| -> usize {
-        let fewer = num_anchors[a as usize].min(num_anchors[b as usize]);
+    let needed = |a: usize, b: usize| -> usize {
+        let fewer = num_anchors[a].min(num_anchors[b]);
         ((0.5 * containment_threshold * fewer as f64).ceil() as usize).max(2)
     };
-    shared
-        .chunk_by(|x, y| x == y)
-        .filter_map(|run| {
-            let (a, b) = unpack(run[0]);
-            (run.len() >= needed(a, b)).then_some((a, b))
+    (0..sketches.len())
+        .into_par_iter()
+        .map_init(Vec::<u32>::new, |later, doc| {
+            // Documents after this one that share an anchor, once per shared anchor.
+            later.clear();
+            let own = &lists_of_doc[offsets[doc] as usize..offsets[doc + 1] as usize];
+            for &list in own {
+                let members = lists[list as usize];
+                let after = members.partition_point(|&(_, other)| other as usize <= doc);
+                later.extend(members[after..].iter().map(|&(_, other)| other));
+            }
+            later.sort_unstable();
+            later
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= needed(doc, run[0] as usize))
+                .map(|run| (doc as u32, run[0]))
+                .collect::<Vec<_>>()
         })
+        .flatten()
         .collect()
 }
 

@@ -2,20 +2,29 @@
 //! composites.
 //!
 //! `Exact`, `Rewrite` and clear `NearExact` pairs (Jaccard above one half)
-//! join clusters outright. An `Excerpt` pair, or a weaker near-exact one, joins
-//! them only when the shared text belongs to the story the
-//! containing document is already about: its best strong mate (the document it
-//! is a near-copy of), or, when it has none, the excerpt that covers most of it.
-//! So an article stitched from stories A and B, or wire copy A extended with
-//! paragraphs of B, joins A's cluster while its link to B stays a `Partial`
-//! pair, and A's and B's clusters do not merge.
+//! join clusters outright. A weak link (an `Excerpt`, or a near-exact pair at
+//! or below one half) joins them only when, on both sides, the shared text
+//! belongs to the story that document is already about. A document's story is
+//! its best strong mate (the document it is a near-copy of); a document with no
+//! mate but made mostly of two or more other stories (a composite) takes the
+//! one covering most of it. So wire copy A extended with paragraphs of B, or an
+//! article stitched from A and B, joins A's cluster while its link to B stays a
+//! `Partial` pair, and A's and B's clusters do not merge; trimmed copies and
+//! excerpts of A still join A.
 
 use super::verify::{intersection_size, verify};
 use super::{classify, Cluster, Clustering, DedupConfig, Pair, Relation, Sketch};
+use rayon::prelude::*;
 
-/// Share of an excerpt link's shared shingles that must also be in the
-/// container's story for the link to join clusters.
-pub const STORY_SHARE: f64 = 0.5;
+/// Share of a document that weak links to two or more stories must cover
+/// together for the document to count as a composite of those stories.
+pub const COMPOSITE_COVERAGE: f64 = 0.8;
+
+/// Share of a weak link's shared shingles that must also be in the document's
+/// story for the link to join clusters. Text of two different stories shares
+/// almost no five-word shingles, while an OCR-noisy or edited copy of the story
+/// keeps only half of them, hence a low bar.
+pub const STORY_SHARE: f64 = 0.25;
 
 /// Union-find with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -99,48 +108,57 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
         }
     }
 
-    // Excerpt links (and near-exact links too weak to join outright) grouped by
-    // their container: the side less covered by the other (the one carrying
-    // more text of its own).
-    let mut excerpts: Vec<(u32, u32, f64, usize)> = pairs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| needs_story_check(p))
-        .map(|(index, p)| {
-            let [a_in_b, b_in_a] = p.overlap.containment;
-            if a_in_b < b_in_a || (a_in_b == b_in_a && p.a > p.b) {
-                // a is less covered by b than b by a: a contains b.
-                (p.a, p.b, a_in_b, index)
-            } else {
-                (p.b, p.a, b_in_a, index)
-            }
-        })
+    // Each document's story: its best strong mate; or, when it has none but
+    // weak links to two or more stories that together make up most of it (a
+    // composite), the weak partner covering most of it. A document with
+    // neither keeps no story and accepts every weak link: it is a source that
+    // others quote.
+    let weak: Vec<usize> = (0..pairs.len())
+        .filter(|&i| needs_story_check(&pairs[i]))
         .collect();
-    // Per container, the child covering most of it first.
-    excerpts.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
-    let mut joins = Vec::new();
+    let mut story: Vec<Option<u32>> = best_mate.iter().map(|m| m.map(|(_, mate)| mate)).collect();
+    let mut links: Vec<(u32, u32, f64)> = Vec::with_capacity(weak.len() * 2);
+    for &i in &weak {
+        let p = &pairs[i];
+        links.push((p.a, p.b, p.overlap.containment[0]));
+        links.push((p.b, p.a, p.overlap.containment[1]));
+    }
+    // Per document, partners by the share of the document they cover, largest first.
+    links.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
     let mut shared = Vec::new();
-    for group in excerpts.chunk_by(|x, y| x.0 == y.0) {
-        let container = group[0].0;
-        let story = best_mate[container as usize]
-            .map(|(_, mate)| mate)
-            .unwrap_or(group[0].1);
-        for &(_, child, _, index) in group {
-            let in_story = child == story || components.find(child) == components.find(story) || {
-                shared.clear();
-                intersect_into(
-                    &sketches[child as usize].shingles,
-                    &sketches[container as usize].shingles,
-                    &mut shared,
-                );
-                let in_story = intersection_size(&shared, &sketches[story as usize].shingles);
-                in_story as f64 >= STORY_SHARE * shared.len() as f64
-            };
-            if in_story {
-                joins.push((child, container));
-            } else {
-                pairs[index].relation = Relation::Partial;
-            }
+    for group in links.chunk_by(|x, y| x.0 == y.0) {
+        let doc = group[0].0;
+        if story[doc as usize].is_some() {
+            continue;
+        }
+        // A composite: the top partner and another story whose text in this
+        // document lies outside the top partner's, together covering most of it.
+        let (_, top, top_share) = group[0];
+        let top_component = components.find(top);
+        let composite = group[1..].iter().any(|&(_, partner, share)| {
+            top_share + share >= COMPOSITE_COVERAGE
+                && components.find(partner) != top_component
+                && !shares_story(sketches, doc, partner, top, &mut shared)
+        });
+        if composite {
+            story[doc as usize] = Some(top);
+        }
+    }
+    let mut fits_story = |doc: u32, partner: u32, components: &mut UnionFind| -> bool {
+        let Some(home) = story[doc as usize] else {
+            return true;
+        };
+        partner == home
+            || components.find(partner) == components.find(home)
+            || shares_story(sketches, doc, partner, home, &mut shared)
+    };
+    let mut joins = Vec::new();
+    for &i in &weak {
+        let (a, b) = (pairs[i].a, pairs[i].b);
+        if fits_story(a, b, &mut components) && fits_story(b, a, &mut components) {
+            joins.push((a, b));
+        } else {
+            pairs[i].relation = Relation::Partial;
         }
     }
     for (a, b) in joins {
@@ -181,6 +199,24 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
     }
 }
 
+/// Whether the text `doc` shares with `partner` is mostly also in `home`.
+fn shares_story(
+    sketches: &[Sketch],
+    doc: u32,
+    partner: u32,
+    home: u32,
+    shared: &mut Vec<u64>,
+) -> bool {
+    shared.clear();
+    intersect_into(
+        &sketches[doc as usize].shingles,
+        &sketches[partner as usize].shingles,
+        shared,
+    );
+    let in_home = intersection_size(shared, &sketches[home as usize].shingles);
+    in_home as f64 >= STORY_SHARE * shared.len() as f64
+}
+
 fn intersect_into(a: &[u64], b: &[u64], out: &mut Vec<u64>) {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -212,24 +248,34 @@ pub fn member_relations(
         joined_by_rewrite[pair.a as usize] = true;
         joined_by_rewrite[pair.b as usize] = true;
     }
+    let per_cluster: Vec<Vec<(usize, Relation)>> = clustering
+        .clusters
+        .par_iter()
+        .map(|cluster| {
+            let rep = cluster.representative as usize;
+            cluster
+                .members
+                .iter()
+                .map(|&member| member as usize)
+                .filter(|&member| member != rep)
+                .map(|member| {
+                    let overlap = verify(&sketches[member], &sketches[rep]);
+                    let direct = classify(&sketches[member], &sketches[rep], &overlap, config);
+                    let relation = match direct {
+                        Some(
+                            relation @ (Relation::Exact | Relation::NearExact | Relation::Excerpt),
+                        ) => relation,
+                        _ if joined_by_rewrite[member] => Relation::Rewrite,
+                        _ => Relation::Partial,
+                    };
+                    (member, relation)
+                })
+                .collect()
+        })
+        .collect();
     let mut relations = vec![None; sketches.len()];
-    for cluster in &clustering.clusters {
-        let rep = cluster.representative as usize;
-        for &member in &cluster.members {
-            let member = member as usize;
-            if member == rep {
-                continue;
-            }
-            let overlap = verify(&sketches[member], &sketches[rep]);
-            let direct = classify(&sketches[member], &sketches[rep], &overlap, config);
-            relations[member] = Some(match direct {
-                Some(relation @ (Relation::Exact | Relation::NearExact | Relation::Excerpt)) => {
-                    relation
-                }
-                _ if joined_by_rewrite[member] => Relation::Rewrite,
-                _ => Relation::Partial,
-            });
-        }
+    for (member, relation) in per_cluster.into_iter().flatten() {
+        relations[member] = Some(relation);
     }
     relations
 }
@@ -251,7 +297,14 @@ mod tests {
     }
 
     fn pairs_of(sketches: &[Sketch]) -> Vec<Pair> {
-        let config = DedupConfig::default();
+        pairs_at(sketches, DedupConfig::default().containment_threshold)
+    }
+
+    fn pairs_at(sketches: &[Sketch], containment_threshold: f64) -> Vec<Pair> {
+        let config = DedupConfig {
+            containment_threshold,
+            ..DedupConfig::default()
+        };
         let mut pairs = Vec::new();
         for a in 0..sketches.len() {
             for b in a + 1..sketches.len() {
@@ -305,6 +358,32 @@ mod tests {
         let mut pairs = pairs_of(&sketches);
         let clustering = cluster(&mut pairs, &sketches, &[0; 4]);
         assert_eq!(groups(&clustering), vec![vec![0, 2], vec![1, 3]]);
+    }
+
+    #[test]
+    fn a_short_story_padded_with_a_long_one_stays_with_the_short_one() {
+        // 2 is story 0 plus a tenth of the long story 1: a third of 2 comes
+        // from 1, which looks like an excerpt of 1 from 1's side.
+        let sketches = vec![
+            sketch(&[(0, 70)]),
+            sketch(&[(1000, 1400)]),
+            sketch(&[(0, 70), (1000, 1033)]),
+        ];
+        let mut pairs = pairs_at(&sketches, 0.3);
+        let clustering = cluster(&mut pairs, &sketches, &[0; 3]);
+        assert_eq!(groups(&clustering), vec![vec![0, 2]]);
+    }
+
+    #[test]
+    fn two_disjoint_excerpts_of_an_uncopied_source_both_join_it() {
+        let sketches = vec![
+            sketch(&[(0, 300)]),
+            sketch(&[(0, 100)]),
+            sketch(&[(150, 250), (7000, 7040)]),
+        ];
+        let mut pairs = pairs_at(&sketches, 0.3);
+        let clustering = cluster(&mut pairs, &sketches, &[0; 3]);
+        assert_eq!(groups(&clustering), vec![vec![0, 1, 2]]);
     }
 
     #[test]

@@ -24,19 +24,27 @@ pub fn shingles(tokens: &Tokens, config: &DedupConfig, out: &mut Vec<u64>) {
 }
 
 fn word_shingles(tokens: &Tokens, ngram: usize, out: &mut Vec<u64>) {
-    let hashes: Vec<u64> = tokens.tokens.iter().map(|t| t.hash).collect();
-    if hashes.is_empty() {
+    let tokens = &tokens.tokens;
+    if tokens.is_empty() {
         return;
     }
-    let width = ngram.min(hashes.len());
-    out.reserve(hashes.len() + 1 - width);
-    let mut bytes = Vec::with_capacity(width * 8);
-    for window in hashes.windows(width) {
-        bytes.clear();
-        for hash in window {
-            bytes.extend_from_slice(&hash.to_le_bytes());
+    let width = ngram.min(tokens.len());
+    out.reserve(tokens.len() + 1 - width);
+    // The shingle is the xxh3 of its word hashes; a stack buffer avoids an
+    // allocation per document for the usual n-gram sizes.
+    let mut stack = [0u8; 8 * 16];
+    let mut heap = Vec::new();
+    let bytes: &mut [u8] = if width <= 16 {
+        &mut stack[..width * 8]
+    } else {
+        heap.resize(width * 8, 0);
+        &mut heap
+    };
+    for window in tokens.windows(width) {
+        for (slot, token) in bytes.chunks_exact_mut(8).zip(window) {
+            slot.copy_from_slice(&token.hash.to_le_bytes());
         }
-        out.push(xxh3_64_with_seed(&bytes, SHINGLE_SEED));
+        out.push(xxh3_64_with_seed(bytes, SHINGLE_SEED));
     }
 }
 

@@ -5,6 +5,7 @@
 //! place only once all of them are complete, so a failed run leaves no partial
 //! output behind.
 
+pub mod html;
 pub mod jsonl;
 
 use crate::error::{Error, Result};

@@ -24,16 +24,21 @@ pub fn copydesk() -> Command {
     cmd
 }
 
-/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting success.
-pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
-    let output = copydesk()
+/// Run `copydesk dedup INPUTS --out OUT EXTRA`.
+pub fn dedup(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+    copydesk()
         .arg("dedup")
         .args(inputs)
         .arg("--out")
         .arg(out)
         .args(extra)
         .output()
-        .expect("copydesk runs");
+        .expect("copydesk runs")
+}
+
+/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting success.
+pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+    let output = dedup(inputs, out, extra);
     assert!(
         output.status.success(),
         "copydesk dedup {inputs:?} {extra:?} failed with {:?}:\n{}",
@@ -41,6 +46,20 @@ pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Ou
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting exit code 1 and no panic;
+/// returns standard error.
+pub fn dedup_fails(inputs: &[&str], out: &Path, extra: &[&str]) -> String {
+    let output = dedup(inputs, out, extra);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "copydesk dedup {inputs:?} {extra:?}: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
 }
 
 /// Every line of a JSONL file, parsed.
