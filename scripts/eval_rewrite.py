@@ -19,8 +19,9 @@ or before the pipeline had rewrites, `--engine example`: the examples/rewrite.rs
 harness) and reports:
 
 * link recall per spin rate: share of (source, spun copy) pairs reported;
-* pair precision: share of reported pairs that are a document and a spun copy
-  of it (or two copies of one source);
+* pair precision: share of reported links (pairs other than `partial`, which
+  copydesk reports as overlap that is not a copy) that are a document and a
+  spun copy of it (or two copies of one source);
 * edit-span F1: the reported edits of each found (source, copy) pair against
   the spinner's true replacements, exact spans (trimmed of punctuation) on
   both sides, and also as overlap of replaced bytes in the copy;
@@ -341,6 +342,13 @@ def main() -> None:
     found = {}
     tp = fp = 0
     false_pairs = []
+    # `partial` pairs are real overlap that copydesk itself says is not a copy
+    # (they never join clusters): they are not links.
+    partial = [p for p in pairs if p.get("relation") == "partial"]
+    pairs = [p for p in pairs if p.get("relation") != "partial"]
+    print(f"pairs reported: {len(pairs) + len(partial)}, of which {len(partial)} partial (not links)")
+    print("linked pairs by relation: " + ", ".join(
+        f"{k} {v}" for k, v in sorted(Counter(p.get("relation", "rewrite") for p in pairs).items())))
     for p in pairs:
         a, b = p["a"], p["b"]
         if family.get(a) is not None and family.get(a) == family.get(b):

@@ -23,7 +23,8 @@ use std::cmp::Ordering;
 pub struct PairDetail {
     /// Alignment similarity (Dice share of aligned words).
     pub similarity: f64,
-    /// Index of the likely source document, for rewrite pairs when it can be told.
+    /// Index of the likely source document, for copy relations (not
+    /// `partial`) when dates or replaced words tell.
     pub source: Option<u32>,
     /// The edits turning `a` into `b`.
     pub edits: Vec<Edit>,
@@ -38,9 +39,9 @@ pub struct RewriteStats {
     pub aligned: u64,
     /// Pairs linked as rewrites (new pairs plus partial pairs upgraded).
     pub rewrites: u64,
-    /// Rewrite pairs whose source came from dates.
+    /// Pairs whose source came from dates.
     pub source_by_date: u64,
-    /// Rewrite pairs whose source came from word commonness.
+    /// Pairs whose source came from word commonness.
     pub source_by_words: u64,
 }
 
@@ -154,7 +155,7 @@ pub fn link_rewrites(
                     Aligned {
                         accepted,
                         similarity: alignment.similarity,
-                        replaced: if accepted {
+                        replaced: if keep_edits {
                             ReplacedWords::new(&alignment, &a_tokens, &b_tokens)
                         } else {
                             ReplacedWords::default()
@@ -204,12 +205,13 @@ pub fn link_rewrites(
     }
     merged.sort_unstable_by_key(|(p, _)| (p.a, p.b));
 
-    // Direction: dates first; word commonness for the rest, counting only the
-    // words those pairs replaced.
+    // Direction of every copy relation (a near-exact pair may be a lightly
+    // spun copy too): dates first; word commonness for the rest, counting
+    // only the words those pairs replaced.
     let mut sources: Vec<Option<u32>> = vec![None; merged.len()];
     let mut by_words = Vec::new();
     for (index, (pair, _)) in merged.iter().enumerate() {
-        if pair.relation != Relation::Rewrite {
+        if pair.relation == Relation::Partial {
             continue;
         }
         match date_order(documents, pair.a, pair.b) {
