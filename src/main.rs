@@ -16,6 +16,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Dedup(cli::dedup::DedupArgs),
+    Compare(cli::compare::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Dedup(args) => args.run(),
+        Command::Compare(args) => args.run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

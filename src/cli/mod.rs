@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, plus what they share (progress
 //! bars, error printing, value parsers).
 
+pub mod compare;
 pub mod dedup;
 
 use copydesk::progress::Progress;
