@@ -62,7 +62,8 @@ impl CompareArgs {
     fn load(&self) -> anyhow::Result<(Doc, Doc, Option<WordFrequencies>)> {
         let Some(corpus_path) = &self.corpus else {
             let read = |name: &str| -> anyhow::Result<Doc> {
-                let text = std::fs::read_to_string(name).with_context(|| format!("cannot read {name}"))?;
+                let text =
+                    std::fs::read_to_string(name).with_context(|| format!("cannot read {name}"))?;
                 Ok(Doc {
                     name: name.to_owned(),
                     text,
@@ -83,7 +84,9 @@ impl CompareArgs {
                 .documents
                 .iter()
                 .find(|d| d.id == id)
-                .ok_or_else(|| UsageError(format!("no document with id {id:?} in {corpus_path}")))?;
+                .ok_or_else(|| {
+                    UsageError(format!("no document with id {id:?} in {corpus_path}"))
+                })?;
             Ok(Doc {
                 name: doc.id.clone(),
                 text: doc.text.clone(),
@@ -160,8 +163,14 @@ impl CompareArgs {
                 count(&alignment, EditOp::Replace),
                 count(&alignment, EditOp::Insert),
                 count(&alignment, EditOp::Delete),
-                if config.accepts(&alignment) { "a rewrite" } else { "not a rewrite" },
-                source_name.map(|s| format!("; likely source {s}")).unwrap_or_default(),
+                if config.accepts(&alignment) {
+                    "a rewrite"
+                } else {
+                    "not a rewrite"
+                },
+                source_name
+                    .map(|s| format!("; likely source {s}"))
+                    .unwrap_or_default(),
             )?;
             view.write(&mut out)?;
         }
@@ -220,14 +229,18 @@ impl SideBySide<'_> {
         for i in 1..a_tokens.len() {
             while let Some(edit) = edits.peek() {
                 if edit.a_words[1] as usize <= i && edit.a_words[0] as usize <= i {
-                    offset += i64::from(edit.b_words[1] - edit.b_words[0]) - i64::from(edit.a_words[1] - edit.a_words[0]);
+                    offset += i64::from(edit.b_words[1] - edit.b_words[0])
+                        - i64::from(edit.a_words[1] - edit.a_words[0]);
                     edits.next();
                 } else {
                     break;
                 }
             }
-            let inside = edits.peek().is_some_and(|e| (e.a_words[0] as usize) < i && i < e.a_words[1] as usize);
-            let gap = &a_text[a_tokens.tokens[i - 1].end as usize..a_tokens.tokens[i].start as usize];
+            let inside = edits
+                .peek()
+                .is_some_and(|e| (e.a_words[0] as usize) < i && i < e.a_words[1] as usize);
+            let gap =
+                &a_text[a_tokens.tokens[i - 1].end as usize..a_tokens.tokens[i].start as usize];
             if inside || !gap.contains('\n') {
                 continue;
             }
@@ -237,16 +250,24 @@ impl SideBySide<'_> {
             }
             // Cut at the start of the line, so opening quotes stay with their paragraph.
             let line_start = |text: &str, tokens: &Tokens, k: usize| {
-                let (end, start) = (tokens.tokens[k - 1].end as usize, tokens.tokens[k].start as usize);
+                let (end, start) = (
+                    tokens.tokens[k - 1].end as usize,
+                    tokens.tokens[k].start as usize,
+                );
                 text[end..start].rfind('\n').map_or(start, |n| end + n + 1)
             };
-            let cut = (line_start(a_text, a_tokens, i), line_start(b_text, b_tokens, j as usize));
+            let cut = (
+                line_start(a_text, a_tokens, i),
+                line_start(b_text, b_tokens, j as usize),
+            );
             if cut.1 > cuts.last().map_or(0, |c| c.1) {
                 cuts.push(cut);
             }
         }
         cuts.push((a_text.len(), b_text.len()));
-        cuts.windows(2).map(|w| ([w[0].0, w[1].0], [w[0].1, w[1].1])).collect()
+        cuts.windows(2)
+            .map(|w| ([w[0].0, w[1].0], [w[0].1, w[1].1]))
+            .collect()
     }
 
     /// The styled pieces of `range` of one side.

@@ -270,7 +270,11 @@ pub fn link_rewrites(
     (details, stats)
 }
 
-/// The spin lexicon of a run: the replace edits of its rewrite pairs.
+/// The spin lexicon of a run: the replace edits of its copy pairs. Rewrite
+/// pairs are not the only spun copies: a copy spun lightly still shares
+/// enough shingles to be a near-exact or excerpt pair, and its swaps are the
+/// same spinner's habits. `partial` pairs (overlap that is not a copy) are
+/// left out.
 pub fn substitutions(
     documents: &[Document],
     pairs: &[Pair],
@@ -280,7 +284,7 @@ pub fn substitutions(
     let mined = pairs
         .iter()
         .zip(details)
-        .filter(|(pair, _)| pair.relation == Relation::Rewrite)
+        .filter(|(pair, _)| pair.relation != Relation::Partial)
         .map(|(pair, detail)| rewrite::PairEdits {
             ids: [
                 &documents[pair.a as usize].id,
