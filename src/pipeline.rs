@@ -27,13 +27,13 @@
 
 pub mod rewrites;
 
-pub use rewrites::{PairDetail, RewriteStats};
+pub use rewrites::{EditSpans, PairDetail, RewriteStats};
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, MinHasher, Relation, Sketch};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::rewrite::{RewriteConfig, Substitution};
+use crate::rewrite::{RewriteConfig, Substitution, WordFrequencies};
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -239,11 +239,13 @@ const SIGN_CHUNK: usize = 64;
 
 /// Tokenize and sign every document in parallel, in input order. Token arrays
 /// live only in one reused buffer per chunk; only sketches, word counts and,
-/// when `rewrite` is given, the band keys of the rewrite spot signatures stay.
+/// when `rewrite` is given, the band keys of the rewrite spot signatures stay
+/// (and the corpus word counts the rewrite wing's direction needs are added
+/// to the given table).
 pub fn sign_all(
     documents: &[corpus::Document],
     config: &DedupConfig,
-    rewrite: Option<&RewriteConfig>,
+    rewrite: Option<(&RewriteConfig, &WordFrequencies)>,
     progress: &dyn Progress,
 ) -> (Vec<Sketch>, Vec<u32>, Vec<Vec<u64>>) {
     let hasher = MinHasher::new(config.num_perm, config.seed);
@@ -257,7 +259,8 @@ pub fn sign_all(
                 .map(|doc| {
                     text::tokenize_into(&doc.text, &mut tokens);
                     let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
-                    let keys = rewrite.map_or_else(Vec::new, |rewrite| {
+                    let keys = rewrite.map_or_else(Vec::new, |(rewrite, frequencies)| {
+                        frequencies.add_occurrences(&tokens);
                         rewrites::spot_keys(&tokens, &doc.text, rewrite, &mut spot_signature)
                     });
                     (dedup::sign(&tokens, config, &hasher), words, keys)
@@ -327,7 +330,14 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
 
     let started = Instant::now();
     progress.start("sketch", Some(corpus.documents.len() as u64));
-    let rewrite = config.rewrites.then_some(&config.rewrite);
+    // Counted while tokenizing for the signatures: the rewrite wing's source
+    // direction needs corpus word frequencies.
+    let frequencies = if config.rewrites {
+        WordFrequencies::table(rewrites::FREQUENCY_TABLE_BITS)
+    } else {
+        WordFrequencies::new()
+    };
+    let rewrite = config.rewrites.then_some((&config.rewrite, &frequencies));
     let (sketches, num_words, spot_keys) =
         sign_all(&corpus.documents, &config.dedup, rewrite, progress);
     progress.finish();
@@ -346,6 +356,7 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
             &corpus.documents,
             &sketches,
             &spot_keys,
+            &frequencies,
             &mut pairs,
             &config.rewrite,
             progress,
@@ -356,6 +367,7 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
         (Vec::new(), None)
     };
     drop(spot_keys);
+    drop(frequencies);
 
     let started = Instant::now();
     progress.start("cluster", None);

@@ -12,11 +12,12 @@ use crate::corpus::Document;
 use crate::dedup::{self, Pair, Relation, Sketch};
 use crate::progress::Progress;
 use crate::rewrite::{
-    self, Edit, ReplacedWords, RewriteConfig, Side, Substitution, WordFrequencies,
+    self, Edit, EditOp, ReplacedWords, RewriteConfig, Side, Substitution, WordFrequencies,
 };
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// What the rewrite wing adds to a kept pair.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,8 +27,58 @@ pub struct PairDetail {
     /// Index of the likely source document, for copy relations (not
     /// `partial`) when dates or replaced words tell.
     pub source: Option<u32>,
-    /// The edits turning `a` into `b`.
-    pub edits: Vec<Edit>,
+    /// The edits turning `a` into `b`, without their texts (slice the
+    /// documents' texts with [`EditSpans::edit`]): a corpus of near-copies has
+    /// millions of edits.
+    pub edits: Vec<EditSpans>,
+}
+
+/// An [`Edit`] without its texts: byte ranges into the two documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditSpans {
+    /// What changed.
+    pub op: EditOp,
+    /// Byte range in document `a`.
+    pub a: [u32; 2],
+    /// Byte range in document `b`.
+    pub b: [u32; 2],
+}
+
+impl EditSpans {
+    fn of(edit: &Edit) -> EditSpans {
+        let narrow = |r: [usize; 2]| r.map(|x| u32::try_from(x).unwrap_or(u32::MAX));
+        EditSpans {
+            op: edit.op,
+            a: narrow(edit.a),
+            b: narrow(edit.b),
+        }
+    }
+
+    /// The full edit, with its texts sliced from the two documents' texts.
+    pub fn edit(&self, a_text: &str, b_text: &str) -> Edit {
+        let (a, b) = (self.a.map(|x| x as usize), self.b.map(|x| x as usize));
+        Edit {
+            op: self.op,
+            a,
+            b,
+            a_text: a_text.get(a[0]..a[1]).unwrap_or("").to_owned(),
+            b_text: b_text.get(b[0]..b[1]).unwrap_or("").to_owned(),
+            a_words: [0, 0],
+            b_words: [0, 0],
+        }
+    }
+
+    /// The texts of the edit's two ranges.
+    pub fn texts<'t>(&self, a_text: &'t str, b_text: &'t str) -> (&'t str, &'t str) {
+        (
+            a_text
+                .get(self.a[0] as usize..self.a[1] as usize)
+                .unwrap_or(""),
+            b_text
+                .get(self.b[0] as usize..self.b[1] as usize)
+                .unwrap_or(""),
+        )
+    }
 }
 
 /// Counts of the rewrite stage.
@@ -71,9 +122,12 @@ struct Job {
 struct Aligned {
     accepted: bool,
     similarity: f64,
-    edits: Vec<Edit>,
+    edits: Vec<EditSpans>,
     replaced: ReplacedWords,
 }
+
+/// Buckets (as a power of two) of the corpus word-frequency table.
+pub const FREQUENCY_TABLE_BITS: u32 = 22;
 
 /// Pairs aligned per unit of parallel work (a group of jobs sharing `a` is never split).
 const ALIGN_CHUNK: usize = 256;
@@ -93,6 +147,7 @@ pub fn link_rewrites(
     documents: &[Document],
     sketches: &[Sketch],
     keys: &[Vec<u64>],
+    frequencies: &WordFrequencies,
     pairs: &mut Vec<Pair>,
     config: &RewriteConfig,
     progress: &dyn Progress,
@@ -137,17 +192,19 @@ pub fn link_rewrites(
     let aligned: Vec<Aligned> = chunks
         .par_iter()
         .flat_map_iter(|chunk| {
-            let (mut a_tokens, mut b_tokens) = (Tokens::default(), Tokens::default());
-            let mut current_a = None;
+            // Copies of one story meet in several pairs of a chunk: tokenize
+            // each document once per chunk.
+            let mut cache: HashMap<u32, Tokens> = HashMap::new();
             let out: Vec<Aligned> = chunk
                 .iter()
                 .map(|job| {
                     let (a_doc, b_doc) = (&documents[job.a as usize], &documents[job.b as usize]);
-                    if current_a != Some(job.a) {
-                        text::tokenize_into(&a_doc.text, &mut a_tokens);
-                        current_a = Some(job.a);
+                    for (index, doc) in [(job.a, a_doc), (job.b, b_doc)] {
+                        cache
+                            .entry(index)
+                            .or_insert_with(|| text::tokenize(&doc.text));
                     }
-                    text::tokenize_into(&b_doc.text, &mut b_tokens);
+                    let (a_tokens, b_tokens) = (&cache[&job.a], &cache[&job.b]);
                     let alignment =
                         rewrite::align(&a_doc.text, &a_tokens, &b_doc.text, &b_tokens, config);
                     let accepted = config.accepts(&alignment);
@@ -156,12 +213,12 @@ pub fn link_rewrites(
                         accepted,
                         similarity: alignment.similarity,
                         replaced: if keep_edits {
-                            ReplacedWords::new(&alignment, &a_tokens, &b_tokens)
+                            ReplacedWords::new(&alignment, a_tokens, b_tokens)
                         } else {
                             ReplacedWords::default()
                         },
                         edits: if keep_edits {
-                            alignment.edits
+                            alignment.edits.iter().map(EditSpans::of).collect()
                         } else {
                             Vec::new()
                         },
@@ -226,27 +283,7 @@ pub fn link_rewrites(
             None => by_words.push(index),
         }
     }
-    if !by_words.is_empty() {
-        let needed =
-            WordFrequencies::only(by_words.iter().flat_map(|&i| merged[i].1.replaced.hashes()));
-        let frequencies = documents
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut counts = needed.empty_like();
-                let mut tokens = Tokens::default();
-                for doc in chunk {
-                    text::tokenize_into(&doc.text, &mut tokens);
-                    counts.add(&tokens);
-                }
-                counts
-            })
-            .reduce(
-                || needed.empty_like(),
-                |mut x, y| {
-                    x.merge(y);
-                    x
-                },
-            );
+    {
         for index in by_words {
             let (pair, result) = &merged[index];
             sources[index] = match result.replaced.more_common_side(&frequencies) {
@@ -285,17 +322,22 @@ pub fn substitutions(
         .iter()
         .zip(details)
         .filter(|(pair, _)| pair.relation != Relation::Partial)
-        .map(|(pair, detail)| rewrite::PairEdits {
-            ids: [
-                &documents[pair.a as usize].id,
-                &documents[pair.b as usize].id,
-            ],
-            edits: &detail.edits,
-            source: match detail.source {
-                Some(source) if source == pair.b => Some(Side::B),
-                Some(_) => Some(Side::A),
-                None => None,
-            },
+        .map(|(pair, detail)| {
+            let (a, b) = (&documents[pair.a as usize], &documents[pair.b as usize]);
+            rewrite::PairEdits {
+                ids: [&a.id, &b.id],
+                replacements: detail
+                    .edits
+                    .iter()
+                    .filter(|e| e.op == EditOp::Replace)
+                    .map(|e| e.texts(&a.text, &b.text))
+                    .collect(),
+                source: match detail.source {
+                    Some(source) if source == pair.b => Some(Side::B),
+                    Some(_) => Some(Side::A),
+                    None => None,
+                },
+            }
         });
     rewrite::mine(mined, config.max_examples)
 }

@@ -127,7 +127,38 @@ struct PairLine<'a> {
 struct PairRewriteFields<'a> {
     similarity: f64,
     source: Option<&'a str>,
-    edits: &'a [crate::rewrite::Edit],
+    edits: EditLines<'a>,
+}
+
+/// A pair's edits with their texts sliced from the documents while writing.
+struct EditLines<'a> {
+    spans: &'a [crate::pipeline::EditSpans],
+    a_text: &'a str,
+    b_text: &'a str,
+}
+
+#[derive(Serialize)]
+struct EditLine<'a> {
+    op: crate::rewrite::EditOp,
+    a: [u32; 2],
+    b: [u32; 2],
+    a_text: &'a str,
+    b_text: &'a str,
+}
+
+impl Serialize for EditLines<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.spans.iter().map(|span| {
+            let (a_text, b_text) = span.texts(self.a_text, self.b_text);
+            EditLine {
+                op: span.op,
+                a: span.a,
+                b: span.b,
+                a_text,
+                b_text,
+            }
+        }))
+    }
 }
 
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
@@ -143,7 +174,11 @@ pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
             rewrite: run.pair_details.get(index).map(|detail| PairRewriteFields {
                 similarity: round(detail.similarity, SIMILARITY_DIGITS),
                 source: detail.source.map(|source| id_of(run, source)),
-                edits: &detail.edits,
+                edits: EditLines {
+                    spans: &detail.edits,
+                    a_text: &run.corpus.documents[pair.a as usize].text,
+                    b_text: &run.corpus.documents[pair.b as usize].text,
+                },
             }),
         };
         serde_json::to_writer(&mut *w, &line)?;

@@ -9,11 +9,10 @@
 //! script is then cut into edits: replacements of one to three words by one to
 //! three words, insertions and deletions.
 
-use super::immutables::{classify, name_phrase_words, WordClass};
+use super::immutables::{in_name_phrase, FunctionWords, WordHashing};
 use super::{Edit, EditOp, RewriteConfig};
 use crate::text::Tokens;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// The alignment of two documents `a` and `b`.
@@ -48,25 +47,7 @@ impl Alignment {
     }
 }
 
-/// Word hashes are xxh3 values already: hashing them again is wasted work.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ byte as u64;
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
-type WordMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+type WordMap<V> = HashMap<u64, V, WordHashing>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -94,18 +75,16 @@ pub fn align(
     let b: Vec<u64> = b_tokens.tokens.iter().map(|t| t.hash).collect();
     let ops = edit_script(&a, &b, config.max_gap_cells.max(1));
 
-    let a_classes = classify(a_tokens, a_text, &config.function_words);
-    let b_classes = classify(b_tokens, b_text, &config.function_words);
-    let numbers = a_classes
-        .iter()
-        .chain(&b_classes)
-        .filter(|&&c| c == WordClass::Number)
-        .count() as u32;
+    // Only numbers are counted over whole documents, and a number is told by
+    // its first character; names are looked up only next to edits.
+    let is_number = |tokens: &Tokens, i: usize| tokens.word(i).starts_with(char::is_numeric);
+    let numbers = ((0..a.len()).filter(|&i| is_number(a_tokens, i)).count()
+        + (0..b.len()).filter(|&j| is_number(b_tokens, j)).count()) as u32;
     let (mut ia, mut matched, mut matched_numbers) = (0usize, 0u32, 0u32);
     for op in &ops {
         if *op == Op::Match {
             matched += 1;
-            if a_classes.get(ia) == Some(&WordClass::Number) {
+            if is_number(a_tokens, ia) {
                 matched_numbers += 2;
             }
         }
@@ -117,12 +96,12 @@ pub fn align(
     let a_side = Side {
         text: a_text,
         tokens: a_tokens,
-        in_name: name_phrase_words(&a_classes),
+        function_words: &config.function_words,
     };
     let b_side = Side {
         text: b_text,
         tokens: b_tokens,
-        in_name: name_phrase_words(&b_classes),
+        function_words: &config.function_words,
     };
     Alignment {
         edits: edits_from_script(&ops, &a_side, &b_side),
@@ -138,6 +117,10 @@ pub fn align(
         },
     }
 }
+
+/// Gaps up to this many cells (words × words) are aligned by edit distance
+/// without looking for anchors.
+const SMALL_GAP_CELLS: usize = 256;
 
 /// The edit script turning `a` into `b`.
 fn edit_script(a: &[u64], b: &[u64], max_gap_cells: usize) -> Vec<Op> {
@@ -177,11 +160,19 @@ fn edit_script(a: &[u64], b: &[u64], max_gap_cells: usize) -> Vec<Op> {
             ops.extend(std::iter::repeat(Op::Insert).take(rb.len()));
             continue;
         }
-        if ra.len().saturating_mul(rb.len()) <= max_gap_cells {
+        let cells = ra.len().saturating_mul(rb.len());
+        // Small gaps go straight to the edit distance; larger ones are split
+        // at anchors first even when the table would fit, since near-copies
+        // have a few scattered edits and anchors cut them into tiny gaps.
+        if cells <= SMALL_GAP_CELLS.min(max_gap_cells) {
             edit_distance(&a[ra], &b[rb], &mut table, &mut ops);
             continue;
         }
         let anchors = unique_anchors(a, b, ra.clone(), rb.clone());
+        if anchors.is_empty() && cells <= max_gap_cells {
+            edit_distance(&a[ra], &b[rb], &mut table, &mut ops);
+            continue;
+        }
         if anchors.is_empty() {
             // Nothing to hold on to in a large gap: align it as one block
             // rather than spend quadratic time on text that does not match.
@@ -398,7 +389,13 @@ fn make_edit(
 struct Side<'t> {
     text: &'t str,
     tokens: &'t Tokens,
-    in_name: Vec<bool>,
+    function_words: &'t FunctionWords,
+}
+
+impl Side<'_> {
+    fn in_name(&self, index: u32) -> bool {
+        in_name_phrase(self.tokens, self.text, self.function_words, index as usize)
+    }
 }
 
 fn edits_from_script(ops: &[Op], a: &Side, b: &Side) -> Vec<Edit> {
@@ -418,14 +415,8 @@ fn edits_from_script(ops: &[Op], a: &Side, b: &Side) -> Vec<Edit> {
         // The op continues a name phrase when, on a side it consumes a word
         // of, that word and the edit's last word there are both in names.
         let continues_name = pending.is_some_and(|p| {
-            let on_a = op != Op::Insert
-                && p.a_len() > 0
-                && a.in_name.get(ia as usize) == Some(&true)
-                && a.in_name.get(p.a[1] as usize - 1) == Some(&true);
-            let on_b = op != Op::Delete
-                && p.b_len() > 0
-                && b.in_name.get(ib as usize) == Some(&true)
-                && b.in_name.get(p.b[1] as usize - 1) == Some(&true);
+            let on_a = op != Op::Insert && p.a_len() > 0 && a.in_name(ia) && a.in_name(p.a[1] - 1);
+            let on_b = op != Op::Delete && p.b_len() > 0 && b.in_name(ib) && b.in_name(p.b[1] - 1);
             on_a || on_b
         });
         let current = match pending {

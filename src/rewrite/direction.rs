@@ -9,6 +9,7 @@ use super::{Alignment, EditOp};
 use crate::text::Tokens;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering as Atomic};
 
 /// One side of a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -25,11 +26,13 @@ pub enum Side {
 /// Counting every word of a large corpus costs a hash-map update per word; a
 /// pipeline that only needs the words of some replace edits can count just
 /// those ([`WordFrequencies::only`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct WordFrequencies {
     counts: HashMap<u64, u32>,
     documents: u64,
     restricted: bool,
+    /// Occurrence counts by hash bucket, when built by [`WordFrequencies::table`].
+    table: Vec<AtomicU32>,
 }
 
 impl WordFrequencies {
@@ -38,12 +41,38 @@ impl WordFrequencies {
         WordFrequencies::default()
     }
 
+    /// Occurrence counts of every word in a table of `2^bits` buckets, filled
+    /// from many threads at once with [`add_occurrences`](Self::add_occurrences):
+    /// one atomic increment per word, no map, so a pipeline can count a whole
+    /// corpus while it tokenizes it anyway. Words sharing a bucket add up,
+    /// which at 2^22 buckets leaves the common/rare ranking of words intact.
+    /// Counts are occurrences, not documents.
+    pub fn table(bits: u32) -> WordFrequencies {
+        WordFrequencies {
+            table: (0..1usize << bits.min(30)).map(|_| AtomicU32::new(0)).collect(),
+            ..WordFrequencies::default()
+        }
+    }
+
+    /// Count every word occurrence of a document into the table (see
+    /// [`table`](Self::table)); does nothing on a map-based counter.
+    pub fn add_occurrences(&self, tokens: &Tokens) {
+        if self.table.is_empty() {
+            return;
+        }
+        let mask = self.table.len() as u64 - 1;
+        for token in &tokens.tokens {
+            self.table[(token.hash & mask) as usize].fetch_add(1, Atomic::Relaxed);
+        }
+    }
+
     /// No documents yet; only the words with these hashes will be counted.
     pub fn only(hashes: impl IntoIterator<Item = u64>) -> WordFrequencies {
         WordFrequencies {
             counts: hashes.into_iter().map(|hash| (hash, 0)).collect(),
             documents: 0,
             restricted: true,
+            table: Vec::new(),
         }
     }
 
@@ -58,6 +87,7 @@ impl WordFrequencies {
             },
             documents: 0,
             restricted: self.restricted,
+            table: Vec::new(),
         }
     }
 
@@ -85,8 +115,13 @@ impl WordFrequencies {
         self.documents += other.documents;
     }
 
-    /// Number of documents containing the word with this hash.
+    /// Number of documents containing the word with this hash (occurrences
+    /// for a table).
     pub fn count(&self, hash: u64) -> u32 {
+        if !self.table.is_empty() {
+            let mask = self.table.len() as u64 - 1;
+            return self.table[(hash & mask) as usize].load(Atomic::Relaxed);
+        }
         self.counts.get(&hash).copied().unwrap_or(0)
     }
 

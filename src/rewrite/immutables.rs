@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::text::Tokens;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -34,10 +35,31 @@ impl WordClass {
     }
 }
 
+/// Word hashes are xxh3 values already: hashing them again is wasted work.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// Build hasher for maps keyed by word hashes.
+pub(crate) type WordHashing = BuildHasherDefault<PassThrough>;
+
 /// A set of function words, held as hashes of their normalized forms.
 #[derive(Debug, Clone)]
 pub struct FunctionWords {
-    hashes: HashSet<u64>,
+    hashes: HashSet<u64, WordHashing>,
 }
 
 impl Default for FunctionWords {
@@ -45,7 +67,7 @@ impl Default for FunctionWords {
         // The embedded list is part of the build and tested to parse.
         FunctionWords::parse(DEFAULT_FUNCTION_WORDS, Path::new("data/function_words.txt"))
             .unwrap_or_else(|_| FunctionWords {
-                hashes: HashSet::new(),
+                hashes: HashSet::default(),
             })
     }
 }
@@ -54,7 +76,7 @@ impl FunctionWords {
     /// Parse a list: one word per line, `#` comments, blank lines ignored.
     /// `path` names the list in errors.
     pub fn parse(list: &str, path: &Path) -> Result<FunctionWords> {
-        let mut hashes = HashSet::new();
+        let mut hashes = HashSet::default();
         for (index, line) in list.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -129,10 +151,21 @@ fn opens_sentence(text: &str, start: usize) -> bool {
 /// The class of every token of a document. `text` is the original text the
 /// tokens were cut from (its capitals tell names).
 pub fn classify(tokens: &Tokens, text: &str, function_words: &FunctionWords) -> Vec<WordClass> {
-    tokens
-        .tokens
-        .iter()
-        .map(|token| {
+    (0..tokens.len())
+        .map(|index| classify_one(tokens, text, function_words, index))
+        .collect()
+}
+
+/// The class of token `index` alone (see [`classify`]).
+pub fn classify_one(
+    tokens: &Tokens,
+    text: &str,
+    function_words: &FunctionWords,
+    index: usize,
+) -> WordClass {
+    let token = &tokens.tokens[index];
+    {
+        {
             let original = text.get(token.span()).unwrap_or("");
             let mut chars = original.chars();
             let first = chars.next().unwrap_or(' ');
@@ -151,8 +184,32 @@ pub fn classify(tokens: &Tokens, text: &str, function_words: &FunctionWords) -> 
                 return WordClass::Name;
             }
             WordClass::Content
-        })
-        .collect()
+        }
+    }
+}
+
+/// True when token `index` belongs to a name phrase (see [`name_phrase_words`]),
+/// classifying only the token and its neighbours.
+pub fn in_name_phrase(
+    tokens: &Tokens,
+    text: &str,
+    function_words: &FunctionWords,
+    index: usize,
+) -> bool {
+    if index >= tokens.len() {
+        return false;
+    }
+    let class = |i: usize| classify_one(tokens, text, function_words, i);
+    match class(index) {
+        WordClass::Name => true,
+        WordClass::Function => {
+            index > 0
+                && index + 1 < tokens.len()
+                && class(index - 1) == WordClass::Name
+                && class(index + 1) == WordClass::Name
+        }
+        _ => false,
+    }
 }
 
 /// True for each token that belongs to a name phrase: a name, or a function

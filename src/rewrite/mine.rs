@@ -10,16 +10,31 @@ use crate::text::tokenize;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One aligned pair as mining needs it (the words come from the edits' texts,
-/// so the documents' tokens need not be kept).
-#[derive(Debug, Clone, Copy)]
+/// One aligned pair as mining needs it: the texts of its replace edits (the
+/// words come from these texts, so the documents' tokens need not be kept).
+#[derive(Debug, Clone)]
 pub struct PairEdits<'a> {
     /// Ids of documents `a` and `b`.
     pub ids: [&'a str; 2],
-    /// The pair's edits (from [`super::align`]).
-    pub edits: &'a [Edit],
+    /// `(a_text, b_text)` of each replace edit.
+    pub replacements: Vec<(&'a str, &'a str)>,
     /// The likely source; `a` is read as the source when unknown.
     pub source: Option<Side>,
+}
+
+impl<'a> PairEdits<'a> {
+    /// From the edits of [`super::align`].
+    pub fn from_edits(ids: [&'a str; 2], edits: &'a [Edit], source: Option<Side>) -> PairEdits<'a> {
+        PairEdits {
+            ids,
+            replacements: edits
+                .iter()
+                .filter(|e| e.op == EditOp::Replace)
+                .map(|e| (e.a_text.as_str(), e.b_text.as_str()))
+                .collect(),
+            source,
+        }
+    }
 }
 
 /// A word swap seen in rewrite pairs: one line of `substitutions.jsonl`.
@@ -65,8 +80,8 @@ pub fn mine<'a>(
     let mut seen: BTreeMap<(String, String), (u64, Vec<[String; 2]>)> = BTreeMap::new();
     for pair in pairs {
         let b_is_source = pair.source == Some(Side::B);
-        for edit in pair.edits.iter().filter(|e| e.op == EditOp::Replace) {
-            let (Some(a_words), Some(b_words)) = (words(&edit.a_text), words(&edit.b_text)) else {
+        for &(a_text, b_text) in &pair.replacements {
+            let (Some(a_words), Some(b_words)) = (words(a_text), words(b_text)) else {
                 continue;
             };
             if a_words == b_words {
@@ -119,18 +134,10 @@ mod tests {
         // Given reversed, with the source said to be b.
         let second = align(docs[3].1, &tokens[3], docs[2].1, &tokens[2], &config);
         let pairs = [
-            PairEdits {
-                ids: ["s1", "r1"],
-                edits: &first.edits,
-                source: None,
-            },
-            PairEdits {
-                ids: ["r2", "s2"],
-                edits: &second.edits,
-                source: Some(Side::B),
-            },
+            PairEdits::from_edits(["s1", "r1"], &first.edits, None),
+            PairEdits::from_edits(["r2", "s2"], &second.edits, Some(Side::B)),
         ];
-        let mined = mine(pairs, 5);
+        let mined = mine(pairs.clone(), 5);
         let got: Vec<(&str, &str, u64)> = mined
             .iter()
             .map(|s| (s.from.as_str(), s.to.as_str(), s.count))

@@ -29,7 +29,8 @@ mod signature;
 pub use align::{align, Alignment};
 pub use direction::{source, ReplacedWords, Side, WordFrequencies};
 pub use immutables::{
-    classify, name_phrase_words, FunctionWords, WordClass, DEFAULT_FUNCTION_WORDS,
+    classify, classify_one, in_name_phrase, name_phrase_words, FunctionWords, WordClass,
+    DEFAULT_FUNCTION_WORDS,
 };
 pub use mine::{mine, PairEdits, Substitution};
 pub use signature::{sign, signature, spots, symbols};
