@@ -49,7 +49,9 @@ impl WordFrequencies {
     /// Counts are occurrences, not documents.
     pub fn table(bits: u32) -> WordFrequencies {
         WordFrequencies {
-            table: (0..1usize << bits.min(30)).map(|_| AtomicU32::new(0)).collect(),
+            table: (0..1usize << bits.min(30))
+                .map(|_| AtomicU32::new(0))
+                .collect(),
             ..WordFrequencies::default()
         }
     }

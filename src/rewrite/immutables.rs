@@ -164,28 +164,24 @@ pub fn classify_one(
     index: usize,
 ) -> WordClass {
     let token = &tokens.tokens[index];
-    {
-        {
-            let original = text.get(token.span()).unwrap_or("");
-            let mut chars = original.chars();
-            let first = chars.next().unwrap_or(' ');
-            if first.is_numeric() {
-                return WordClass::Number;
-            }
-            let acronym =
-                original.chars().count() >= 2 && original.chars().all(|c| !c.is_lowercase());
-            if acronym && first.is_uppercase() {
-                return WordClass::Name;
-            }
-            if function_words.contains_hash(token.hash) {
-                return WordClass::Function;
-            }
-            if first.is_uppercase() && !opens_sentence(text, token.start as usize) {
-                return WordClass::Name;
-            }
-            WordClass::Content
-        }
+    let original = text.get(token.span()).unwrap_or("");
+    let first = original.chars().next().unwrap_or(' ');
+    if first.is_numeric() {
+        return WordClass::Number;
     }
+    // Only a capitalized word can be a name or an acronym: the common
+    // lower-case word skips these checks.
+    let capital = first.is_uppercase();
+    if capital && original.chars().nth(1).is_some() && original.chars().all(|c| !c.is_lowercase()) {
+        return WordClass::Name;
+    }
+    if function_words.contains_hash(token.hash) {
+        return WordClass::Function;
+    }
+    if capital && !opens_sentence(text, token.start as usize) {
+        return WordClass::Name;
+    }
+    WordClass::Content
 }
 
 /// True when token `index` belongs to a name phrase (see [`name_phrase_words`]),

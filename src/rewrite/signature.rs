@@ -62,35 +62,41 @@ pub fn spots(
     function_words: &FunctionWords,
     config: &RewriteConfig,
 ) -> Vec<u64> {
-    let symbols = symbols(tokens, text, function_words, config);
-    let length = config.spot_length.max(1);
-    let mut out: Vec<u64> = if symbols.len() < length {
-        if symbols.is_empty() {
-            Vec::new()
-        } else {
-            vec![symbols
-                .iter()
-                .fold(length as u64, |state, &s| mix(state, s))]
-        }
-    } else {
-        symbols
-            .windows(length)
-            .filter(|window| {
-                // A spot of placeholders and function words only is common to
-                // most of the corpus: it would make candidates of everything.
-                config.min_spot_anchors == 0
-                    || window
-                        .iter()
-                        .filter(|&&s| s != CONTENT_RUN && s != NAME_RUN)
-                        .count()
-                        >= config.min_spot_anchors
-            })
-            .map(|window| window.iter().fold(length as u64, |state, &s| mix(state, s)))
-            .collect()
-    };
+    let mut out = spot_hashes(tokens, text, function_words, config);
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The spot hashes in text order, repeats included (MinHash needs no more).
+fn spot_hashes(
+    tokens: &Tokens,
+    text: &str,
+    function_words: &FunctionWords,
+    config: &RewriteConfig,
+) -> Vec<u64> {
+    let symbols = symbols(tokens, text, function_words, config);
+    let length = config.spot_length.max(1);
+    if symbols.len() < length {
+        if symbols.is_empty() {
+            return Vec::new();
+        }
+        return vec![symbols.iter().fold(length as u64, |state, &s| mix(state, s))];
+    }
+    symbols
+        .windows(length)
+        .filter(|window| {
+            // A spot of placeholders and function words only is common to
+            // most of the corpus: it would make candidates of everything.
+            config.min_spot_anchors == 0
+                || window
+                    .iter()
+                    .filter(|&&s| s != CONTENT_RUN && s != NAME_RUN)
+                    .count()
+                    >= config.min_spot_anchors
+        })
+        .map(|window| window.iter().fold(length as u64, |state, &s| mix(state, s)))
+        .collect()
 }
 
 /// splitmix64's finalizer: spreads a 64-bit value over all bits.
@@ -152,7 +158,7 @@ pub fn sign(
     config: &RewriteConfig,
     out: &mut Vec<u32>,
 ) {
-    let spots = spots(tokens, text, function_words, config);
+    let spots = spot_hashes(tokens, text, function_words, config);
     signature(&spots, config.num_perm, config.seed, out);
 }
 
