@@ -206,7 +206,7 @@ pub fn link_rewrites(
                     }
                     let (a_tokens, b_tokens) = (&cache[&job.a], &cache[&job.b]);
                     let alignment =
-                        rewrite::align(&a_doc.text, &a_tokens, &b_doc.text, &b_tokens, config);
+                        rewrite::align(&a_doc.text, a_tokens, &b_doc.text, b_tokens, config);
                     let accepted = config.accepts(&alignment);
                     let keep_edits = job.kept.is_some() || accepted;
                     Aligned {
@@ -286,7 +286,7 @@ pub fn link_rewrites(
     {
         for index in by_words {
             let (pair, result) = &merged[index];
-            sources[index] = match result.replaced.more_common_side(&frequencies) {
+            sources[index] = match result.replaced.more_common_side(frequencies) {
                 Some(Side::A) => Some(pair.a),
                 Some(Side::B) => Some(pair.b),
                 None => None,

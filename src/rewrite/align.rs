@@ -322,8 +322,8 @@ fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) 
     let width = m + 1;
     table.clear();
     table.resize((n + 1) * width, 0);
-    for j in 0..=m {
-        table[j] = j as u32 * INDEL_COST;
+    for (j, cell) in table.iter_mut().take(m + 1).enumerate() {
+        *cell = j as u32 * INDEL_COST;
     }
     let substitution = |x: u64, y: u64| if x == y { 0 } else { SUBSTITUTE_COST };
     for i in 1..=n {

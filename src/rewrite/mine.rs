@@ -71,13 +71,16 @@ fn words(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Count and example pair ids of one swap while mining.
+type Seen = (u64, Vec<[String; 2]>);
+
 /// Aggregate the replace edits of `pairs` into substitutions, sorted by count
 /// (descending), then `from`, then `to`.
 pub fn mine<'a>(
     pairs: impl IntoIterator<Item = PairEdits<'a>>,
     max_examples: usize,
 ) -> Vec<Substitution> {
-    let mut seen: BTreeMap<(String, String), (u64, Vec<[String; 2]>)> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, String), Seen> = BTreeMap::new();
     for pair in pairs {
         let b_is_source = pair.source == Some(Side::B);
         for &(a_text, b_text) in &pair.replacements {
@@ -110,7 +113,7 @@ pub fn mine<'a>(
         })
         .collect();
     // The map is ordered by (from, to) already; a stable sort keeps that order among equal counts.
-    out.sort_by(|x, y| y.count.cmp(&x.count));
+    out.sort_by_key(|s| std::cmp::Reverse(s.count));
     out
 }
 

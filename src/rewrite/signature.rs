@@ -81,7 +81,9 @@ fn spot_hashes(
         if symbols.is_empty() {
             return Vec::new();
         }
-        return vec![symbols.iter().fold(length as u64, |state, &s| mix(state, s))];
+        return vec![symbols
+            .iter()
+            .fold(length as u64, |state, &s| mix(state, s))];
     }
     symbols
         .windows(length)
