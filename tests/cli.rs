@@ -197,7 +197,8 @@ fn outputs_are_consistent_with_each_other() {
                     assert_eq!(doc["duplicate_of"].as_str(), Some(rep.as_str()), "{doc}");
                     let relation = doc["relation"].as_str().expect("members have a relation");
                     assert!(
-                        ["exact", "near_exact", "excerpt", "rewrite"].contains(&relation),
+                        ["exact", "near_exact", "excerpt", "rewrite", "partial"]
+                            .contains(&relation),
                         "{doc}"
                     );
                 }
@@ -811,13 +812,7 @@ fn hostile_input_is_rejected_or_accepted_but_never_panics() {
 
 #[test]
 fn character_shingles_see_through_ocr_noise() {
-    let museum = read_jsonl(&fixtures().join("news.jsonl"))
-        .into_iter()
-        .find(|r| r["id"] == "museum-reopens")
-        .expect("museum fixture")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let museum = fixture_text("museum-reopens");
     // Typical OCR confusions in every third word: m → rn, l → 1, e → c.
     let noisy: Vec<String> = museum
         .split(' ')
@@ -865,4 +860,30 @@ fn character_shingles_see_through_ocr_noise() {
     let (words, _) = jaccard("words");
     assert_eq!(relation.as_deref(), Some("near_exact"), "Jaccard {chars}");
     assert!(chars > words, "chars {chars} vs words {words}");
+}
+
+#[test]
+fn ten_thousand_copies_make_one_cluster_and_linear_pairs() {
+    const COPIES: usize = 10_000;
+    let chess = fixture_text("chess-team");
+    let mut body = String::new();
+    for copy in 0..COPIES {
+        let record = serde_json::json!({"id": format!("copy-{copy}"), "text": chess});
+        body.push_str(&record.to_string());
+        body.push('\n');
+    }
+    let dir = temp_dir();
+    let input = dir.path().join("copies.jsonl");
+    std::fs::write(&input, body).unwrap();
+    let out = dir.path().join("out");
+    dedup_ok(&[input.to_str().unwrap()], &out, &["--quiet"]);
+    let clusters = read_jsonl(&out.join("clusters.jsonl"));
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0]["size"], COPIES);
+    let pairs = std::fs::read_to_string(out.join("pairs.jsonl")).unwrap();
+    let num_pairs = pairs.lines().count();
+    assert!(
+        (COPIES - 1..=2 * COPIES).contains(&num_pairs),
+        "{num_pairs} pairs for {COPIES} copies"
+    );
 }
