@@ -1,1 +1,310 @@
-//! (stub)
+//! The quality pass: flags spun, broken and incoherent text in one document,
+//! each flag with a byte span into the original text, a category and a score.
+//!
+//! Signal families, one file each: [`spin`] (formal names, tortured phrases,
+//! out-of-register words, a/an mismatches), [`grammar`] (pronoun + adjective,
+//! determiner + verb, doubled function words, verbless sentences),
+//! [`incoherence`] (page furniture, dangling references, stitched paragraphs,
+//! truncated endings, repeated sentences), [`heuristics`] (the Gopher, C4 and
+//! FineWeb rules under datatrove's names) and [`stats`] (collocations rare in a
+//! reference model or in the rest of the corpus).
+//!
+//! A [`Checker`] compiles its [`Lexicon`] once (one Aho-Corasick automaton for
+//! every phrase, a regex set for page furniture, a hash map of closed-class
+//! words) and is then shared by all threads: [`Checker::check`] needs no corpus
+//! and no network.
+
+mod doc;
+pub mod grammar;
+pub mod heuristics;
+pub mod incoherence;
+pub mod lexicon;
+pub mod spin;
+pub mod stats;
+
+pub use heuristics::HeuristicsConfig;
+pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
+pub use stats::{NgramModel, StatsConfig};
+
+use crate::error::Result;
+use crate::text::Tokens;
+use doc::{Analysis, HashKeyed};
+
+/// What kind of problem a flag reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Words or phrases an article spinner produces.
+    Spin,
+    /// A sentence broken by a dropped or swapped word.
+    Grammar,
+    /// Text that does not hang together: dangling references, stitched or truncated text.
+    Incoherence,
+    /// Page metadata leaked into the text: datestamps, bylines, credits.
+    Metadata,
+    /// Site chrome leaked into the text: captions, links, share buttons.
+    Boilerplate,
+    /// Repeated sentences or n-grams.
+    Repetition,
+    /// A document-level training-data heuristic (Gopher, C4, FineWeb).
+    Heuristic,
+}
+
+impl Category {
+    /// The snake_case name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Spin => "spin",
+            Category::Grammar => "grammar",
+            Category::Incoherence => "incoherence",
+            Category::Metadata => "metadata",
+            Category::Boilerplate => "boilerplate",
+            Category::Repetition => "repetition",
+            Category::Heuristic => "heuristic",
+        }
+    }
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Flag {
+    /// Name of the rule that fired (datatrove's name for the training-data heuristics).
+    pub rule: String,
+    /// What kind of problem it is.
+    pub category: Category,
+    /// UTF-8 byte offset of the start of the span in the original text.
+    pub start: usize,
+    /// UTF-8 byte offset one past the end of the span.
+    pub end: usize,
+    /// The flagged text (the original bytes of the span, cut to 200 bytes for document-level flags).
+    pub text: String,
+    /// Why it was flagged, for a reader.
+    pub message: String,
+    /// Confidence in (0, 1].
+    pub score: f64,
+}
+
+/// Document-level scores, each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Scores {
+    /// 1 = clean, lower = more and stronger flags per word.
+    pub quality: f64,
+    /// How likely the document is spun.
+    pub spin: f64,
+    /// How likely the document is incoherent (furniture, stitched, truncated, repeated).
+    pub incoherence: f64,
+}
+
+/// The result of checking one document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocQuality {
+    /// Flags in order of their start offset.
+    pub flags: Vec<Flag>,
+    /// Document-level scores.
+    pub scores: Scores,
+}
+
+/// Parameters of the quality pass.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QualityConfig {
+    /// Training-data heuristics (Gopher, C4, FineWeb) thresholds.
+    pub heuristics: HeuristicsConfig,
+    /// Collocation statistics thresholds (used with a model or corpus statistics).
+    pub stats: StatsConfig,
+    /// A paragraph needs at least this many distinct topical words to be judged stitched.
+    pub stitched_min_topic_words: usize,
+    /// A paragraph sharing at most this share of its topical words with the rest is stitched.
+    pub stitched_max_shared: f64,
+    /// Sentences shorter than this (in words) are not reported as repeated.
+    pub repeated_min_words: usize,
+    /// Flags with a score below this are dropped.
+    pub min_flag_score: f64,
+}
+
+impl Default for QualityConfig {
+    fn default() -> Self {
+        QualityConfig {
+            heuristics: HeuristicsConfig::news(),
+            stats: StatsConfig::default(),
+            stitched_min_topic_words: 8,
+            stitched_max_shared: 0.1,
+            repeated_min_words: 6,
+            min_flag_score: 0.0,
+        }
+    }
+}
+
+/// Compiled lexicon and configuration; cheap to share across threads.
+pub struct Checker {
+    config: QualityConfig,
+    classes: HashKeyed<u16>,
+    phrases: spin::PhraseMatcher,
+    furniture: incoherence::FurnitureMatcher,
+    model: Option<NgramModel>,
+}
+
+/// Where collocation statistics come from for one check.
+#[derive(Clone, Copy)]
+pub enum Evidence<'a> {
+    /// No statistics: lexicon and rules only.
+    None,
+    /// A reference model fitted on trusted text.
+    Model(&'a NgramModel),
+    /// Counts of the corpus being checked, which include this document: its
+    /// own counts are subtracted before use.
+    CorpusLeaveOneOut(&'a NgramModel),
+}
+
+impl Checker {
+    /// Compile `lexicon` under `config`.
+    pub fn new(config: QualityConfig, lexicon: &Lexicon) -> Result<Checker> {
+        let mut classes: HashKeyed<u16> = HashKeyed::default();
+        for (class, word) in &lexicon.closed_class {
+            let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
+            *classes.entry(hash).or_default() |= class.bit();
+        }
+        Ok(Checker {
+            config,
+            classes,
+            phrases: spin::PhraseMatcher::new(&lexicon.phrases)?,
+            furniture: incoherence::FurnitureMatcher::new(&lexicon.furniture)?,
+            model: None,
+        })
+    }
+
+    /// Use `model` as the reference for collocation statistics in [`Checker::check`].
+    pub fn with_model(mut self, model: NgramModel) -> Checker {
+        self.model = Some(model);
+        self
+    }
+
+    /// The reference model, when one was given.
+    pub fn model(&self) -> Option<&NgramModel> {
+        self.model.as_ref()
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &QualityConfig {
+        &self.config
+    }
+
+    /// Check one document (`tokens` must be `crate::text::tokenize(text)`),
+    /// using the reference model when one was given.
+    pub fn check(&self, text: &str, tokens: &Tokens) -> DocQuality {
+        let evidence = match &self.model {
+            Some(model) => Evidence::Model(model),
+            None => Evidence::None,
+        };
+        self.check_with(text, tokens, evidence)
+    }
+
+    /// Check one document with explicit statistical evidence.
+    pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
+        let analysis = Analysis::new(text, tokens, &self.classes);
+        let mut flags = Vec::new();
+        self.furniture.check(&analysis, &mut flags);
+        spin::check(&analysis, &self.phrases, &mut flags);
+        grammar::check(&analysis, &mut flags);
+        incoherence::check(&analysis, &self.config, &mut flags);
+        heuristics::check(&analysis, &self.config.heuristics, &mut flags);
+        let mut stats_evidence = 0.0;
+        match evidence {
+            Evidence::None => {}
+            Evidence::Model(model) => {
+                stats_evidence =
+                    stats::check(&analysis, model, None, &self.config.stats, &mut flags);
+            }
+            Evidence::CorpusLeaveOneOut(model) => {
+                let own = stats::DocCounts::of(&analysis);
+                stats_evidence =
+                    stats::check(&analysis, model, Some(&own), &self.config.stats, &mut flags);
+            }
+        }
+        flags.retain(|f| f.score >= self.config.min_flag_score);
+        let mut flags = resolve_overlaps(flags);
+        flags.sort_by(|a, b| {
+            (a.start, a.end, a.category, &a.rule).cmp(&(b.start, b.end, b.category, &b.rule))
+        });
+        let scores = score(&flags, tokens.len(), stats_evidence);
+        DocQuality { flags, scores }
+    }
+}
+
+/// A page-furniture span explains whatever else fires inside it (a byline has
+/// no verb, a caption dangles): keep the furniture flag only.
+fn resolve_overlaps(flags: Vec<Flag>) -> Vec<Flag> {
+    let furniture: Vec<(usize, usize)> = flags
+        .iter()
+        .filter(|f| matches!(f.category, Category::Metadata | Category::Boilerplate))
+        .map(|f| (f.start, f.end))
+        .collect();
+    if furniture.is_empty() {
+        return flags;
+    }
+    flags
+        .into_iter()
+        .filter(|f| {
+            matches!(
+                f.category,
+                Category::Metadata | Category::Boilerplate | Category::Heuristic
+            ) || !furniture
+                .iter()
+                .any(|&(start, end)| f.start < end && start < f.end)
+        })
+        .collect()
+}
+
+/// Document scores from flags; see docs/quality.md for the formulas.
+fn score(flags: &[Flag], num_words: usize, stats_evidence: f64) -> Scores {
+    // Per-word densities: a long article with one odd word is not as suspect as
+    // a short one with the same word.
+    let per_hundred_words = 100.0 / (num_words.max(50) as f64);
+    let mut spin_mass = 0.0;
+    let mut incoherence_mass = 0.0;
+    let mut heuristic_mass = 0.0;
+    for flag in flags {
+        match flag.category {
+            Category::Spin | Category::Grammar => spin_mass += flag.score,
+            Category::Incoherence
+            | Category::Metadata
+            | Category::Boilerplate
+            | Category::Repetition => incoherence_mass += flag.score,
+            Category::Heuristic => heuristic_mass += flag.score,
+        }
+    }
+    let spin_evidence = spin_mass * per_hundred_words + stats_evidence;
+    let spin = 1.0 - (-spin_evidence).exp();
+    // Incoherence does not dilute with length: one leaked byline is one problem.
+    let incoherence = 1.0 - (-incoherence_mass).exp();
+    let quality = ((-(spin_evidence + incoherence_mass * 0.5 + heuristic_mass)).exp()).clamp(0.0, 1.0);
+    Scores {
+        quality,
+        spin: spin.clamp(0.0, 1.0),
+        incoherence: incoherence.clamp(0.0, 1.0),
+    }
+}
+
+/// Build a flag from a byte span of `text`.
+pub(crate) fn flag(
+    text: &str,
+    rule: &str,
+    category: Category,
+    span: (usize, usize),
+    message: String,
+    score: f64,
+) -> Flag {
+    let (start, end) = span;
+    let mut shown_end = end.min(start + 200).min(text.len());
+    while !text.is_char_boundary(shown_end) {
+        shown_end -= 1;
+    }
+    Flag {
+        rule: rule.to_owned(),
+        category,
+        start,
+        end,
+        text: text.get(start..shown_end).unwrap_or("").to_owned(),
+        message,
+        score,
+    }
+}

@@ -1,0 +1,105 @@
+//! Drive the quality pass over JSONL on standard input (`id`, `text` per line)
+//! and write one `documents.jsonl` line per document (`id`, `flags`, `scores`)
+//! to standard output, in input order. Stand-in for `copydesk check` used by
+//! scripts/eval_quality.py until the CLI has the subcommand.
+//!
+//! Options: `--model FILE` (reference counts), `--corpus-stats` (leave-one-out
+//! counts of the input itself), `--fit FILE` (write the input's counts as a
+//! model and exit), `--lexicon FILE`, `--substitutions FILE`,
+//! `--set NAME=VALUE` for stats thresholds (rare_word_count,
+//! min_expected_pair, flag_surprise, spin_weight).
+
+use copydesk::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
+use copydesk::text::tokenize;
+use rayon::prelude::*;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+#[derive(serde::Deserialize)]
+struct Record {
+    id: serde_json::Value,
+    text: String,
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut model_path = None;
+    let mut fit_path = None;
+    let mut corpus_stats = false;
+    let mut lexicon = Lexicon::builtin();
+    let mut config = QualityConfig::default();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--model" => model_path = args.next().map(PathBuf::from),
+            "--fit" => fit_path = args.next().map(PathBuf::from),
+            "--corpus-stats" => corpus_stats = true,
+            "--lexicon" => lexicon.load_extra(&PathBuf::from(args.next().unwrap_or_default()))?,
+            "--substitutions" => {
+                lexicon.load_substitutions(&PathBuf::from(args.next().unwrap_or_default()), 2)?
+            }
+            "--set" => {
+                let setting = args.next().unwrap_or_default();
+                let (name, value) = setting.split_once('=').unwrap_or((&setting, ""));
+                let value: f64 = value.parse()?;
+                match name {
+                    "rare_word_count" => config.stats.rare_word_count = value as u32,
+                    "min_expected_pair" => config.stats.min_expected_pair = value,
+                    "flag_surprise" => config.stats.flag_surprise = value,
+                    "spin_weight" => config.stats.spin_weight = value,
+                    other => anyhow::bail!("unknown setting {other}"),
+                }
+            }
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    let stdin = std::io::stdin();
+    let mut records = Vec::new();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: Record = serde_json::from_str(&line)?;
+        records.push(record);
+    }
+    let tokens: Vec<_> = records.par_iter().map(|r| tokenize(&r.text)).collect();
+    if let Some(path) = fit_path {
+        let mut model = NgramModel::new();
+        for (record, tokens) in records.iter().zip(&tokens) {
+            model.add(&record.text, tokens);
+        }
+        model.save(&path)?;
+        return Ok(());
+    }
+    let mut checker = Checker::new(config, &lexicon)?;
+    if let Some(path) = model_path {
+        checker = checker.with_model(NgramModel::load(&path)?);
+    }
+    let corpus = if corpus_stats {
+        let mut model = NgramModel::new();
+        for (record, tokens) in records.iter().zip(&tokens) {
+            model.add(&record.text, tokens);
+        }
+        Some(model)
+    } else {
+        None
+    };
+    let results: Vec<_> = records
+        .par_iter()
+        .zip(&tokens)
+        .map(|(record, tokens)| match &corpus {
+            Some(model) => checker.check_with(&record.text, tokens, Evidence::CorpusLeaveOneOut(model)),
+            None => checker.check(&record.text, tokens),
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (record, result) in records.iter().zip(results) {
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({"id": record.id, "flags": result.flags, "scores": result.scores}),
+        )?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

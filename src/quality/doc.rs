@@ -1,0 +1,208 @@
+//! Per-document structure shared by the rules: word classes, sentences and
+//! paragraphs, all as token ranges with byte ranges into the original text.
+
+use super::lexicon::WordClass;
+use crate::text::Tokens;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for keys that are already xxh3 hashes: passing them through saves a
+/// second hash on the hot path.
+#[derive(Default, Clone, Copy)]
+pub struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// A map keyed by word hashes.
+pub type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<PassThroughHasher>>;
+
+pub const SUBJECT: u16 = 1 << WordClass::SubjectPronoun as u16;
+pub const ANAPHOR: u16 = 1 << WordClass::Anaphor as u16;
+pub const ARTICLE: u16 = 1 << WordClass::Article as u16;
+pub const QUANTIFIER: u16 = 1 << WordClass::Quantifier as u16;
+pub const PREPOSITION: u16 = 1 << WordClass::Preposition as u16;
+pub const CONJUNCTION: u16 = 1 << WordClass::Conjunction as u16;
+pub const AUXILIARY: u16 = 1 << WordClass::Auxiliary as u16;
+pub const MODAL: u16 = 1 << WordClass::Modal as u16;
+pub const FINITE_VERB: u16 = 1 << WordClass::FiniteVerb as u16;
+pub const COPULA_ADJECTIVE: u16 = 1 << WordClass::CopulaAdjective as u16;
+pub const FUNCTION: u16 = 1 << WordClass::Function as u16;
+pub const GENERIC_NEWS: u16 = 1 << WordClass::GenericNews as u16;
+/// Any closed class: the word says little about the topic.
+pub const CLOSED: u16 = SUBJECT
+    | ANAPHOR
+    | ARTICLE
+    | QUANTIFIER
+    | PREPOSITION
+    | CONJUNCTION
+    | AUXILIARY
+    | MODAL
+    | FUNCTION;
+
+/// A run of tokens and the bytes it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// Byte offset of the first token's start.
+    pub start_byte: usize,
+    /// Byte offset of the end of the segment, including closing punctuation.
+    pub end_byte: usize,
+}
+
+impl Segment {
+    pub fn len(&self) -> usize {
+        self.end - self.first
+    }
+}
+
+/// Everything the rules need to know about one document.
+pub struct Analysis<'a> {
+    pub text: &'a str,
+    pub tokens: &'a Tokens,
+    /// Word-class mask of each token.
+    pub classes: Vec<u16>,
+    pub sentences: Vec<Segment>,
+    pub paragraphs: Vec<Segment>,
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "gov", "sen", "rep", "gen", "col", "lt", "no", "vs", "jr",
+    "sr", "prof", "approx", "est", "fig", "mt", "ft",
+];
+
+impl<'a> Analysis<'a> {
+    pub fn new(text: &'a str, tokens: &'a Tokens, classes_of: &HashKeyed<u16>) -> Analysis<'a> {
+        let classes: Vec<u16> = tokens
+            .tokens
+            .iter()
+            .map(|t| classes_of.get(&t.hash).copied().unwrap_or(0))
+            .collect();
+        let mut sentences = Vec::new();
+        let mut paragraphs = Vec::new();
+        let toks = &tokens.tokens;
+        let bytes = text.as_bytes();
+        let mut sentence_first = 0usize;
+        let mut paragraph_first = 0usize;
+        for i in 0..toks.len() {
+            let gap_start = toks[i].end as usize;
+            let gap_end = if i + 1 < toks.len() {
+                toks[i + 1].start as usize
+            } else {
+                text.len()
+            };
+            let gap = &bytes[gap_start..gap_end];
+            let last = i + 1 == toks.len();
+            let newlines = memchr::memchr_iter(b'\n', gap).count();
+            let paragraph_break = last || newlines >= 2;
+            let sentence_break = paragraph_break
+                || newlines == 1
+                || (has_terminal(gap) && !is_abbreviation(tokens, text, i) && next_starts_sentence(text, toks, i));
+            if sentence_break {
+                // The sentence owns its closing punctuation but not the space after it.
+                let end_byte = gap_start + trailing_punct_len(gap);
+                sentences.push(Segment {
+                    first: sentence_first,
+                    end: i + 1,
+                    start_byte: toks[sentence_first].start as usize,
+                    end_byte,
+                });
+                sentence_first = i + 1;
+            }
+            if paragraph_break {
+                let end_byte = gap_start + trailing_punct_len(gap);
+                paragraphs.push(Segment {
+                    first: paragraph_first,
+                    end: i + 1,
+                    start_byte: toks[paragraph_first].start as usize,
+                    end_byte,
+                });
+                paragraph_first = i + 1;
+            }
+        }
+        Analysis {
+            text,
+            tokens,
+            classes,
+            sentences,
+            paragraphs,
+        }
+    }
+
+    /// The original spelling of token `i`.
+    pub fn original(&self, i: usize) -> &'a str {
+        &self.text[self.tokens.tokens[i].span()]
+    }
+
+    /// The normalized form of token `i`.
+    pub fn word(&self, i: usize) -> &str {
+        self.tokens.word(i)
+    }
+
+    /// The bytes between token `i` and the next one (or the end of the text).
+    pub fn gap_after(&self, i: usize) -> &'a str {
+        let toks = &self.tokens.tokens;
+        let start = toks[i].end as usize;
+        let end = toks.get(i + 1).map_or(self.text.len(), |t| t.start as usize);
+        &self.text[start..end]
+    }
+
+    /// True when token `i` starts with an upper-case letter in the original.
+    pub fn is_capitalized(&self, i: usize) -> bool {
+        self.original(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// True when token `i` is written in lower case letters only (no digits).
+    pub fn is_lower_alpha(&self, i: usize) -> bool {
+        self.original(i)
+            .chars()
+            .all(|c| c.is_lowercase() || c == '\'' || c == '’')
+    }
+}
+
+fn has_terminal(gap: &[u8]) -> bool {
+    gap.iter().any(|&b| matches!(b, b'.' | b'!' | b'?'))
+        && gap.iter().any(|&b| b.is_ascii_whitespace())
+}
+
+fn trailing_punct_len(gap: &[u8]) -> usize {
+    gap.iter()
+        .take_while(|&&b| !b.is_ascii_whitespace())
+        .count()
+}
+
+fn is_abbreviation(tokens: &Tokens, text: &str, i: usize) -> bool {
+    let token = &tokens.tokens[i];
+    let original = &text[token.span()];
+    // "U.S. Treasury", "J. Smith": a single capital letter before the period.
+    if original.len() == 1 && original.as_bytes()[0].is_ascii_uppercase() {
+        return true;
+    }
+    let word = tokens.word(i);
+    ABBREVIATIONS.contains(&word)
+}
+
+fn next_starts_sentence(text: &str, toks: &[crate::text::Token], i: usize) -> bool {
+    match toks.get(i + 1) {
+        None => true,
+        Some(next) => text[next.span()]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric()),
+    }
+}

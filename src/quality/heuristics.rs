@@ -1,0 +1,453 @@
+//! Training-data heuristics as document-level flags: the Gopher quality and
+//! repetition rules (Rae et al. 2021), the C4 rules (Raffel et al. 2020) and
+//! the FineWeb line rules (Penedo et al. 2024), each reported under the rule
+//! name datatrove uses for it so results can be compared one to one.
+//!
+//! Words are copydesk's word tokens (runs of letters and digits), where
+//! datatrove uses NLTK's tokenizer, which also counts punctuation marks as
+//! words; ratios over words therefore differ slightly. Every failing rule is
+//! reported (datatrove stops at the first).
+
+use super::doc::{Analysis, HashKeyed};
+use super::{flag, Category, Flag};
+
+/// Thresholds of the training-data heuristics; `None` turns a rule off.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeuristicsConfig {
+    /// Gopher: fewest words (`gopher_short_doc`).
+    pub min_doc_words: Option<usize>,
+    /// Gopher: most words (`gopher_long_doc`).
+    pub max_doc_words: Option<usize>,
+    /// Gopher: shortest mean word length (`gopher_below_avg_threshold`).
+    pub min_avg_word_length: Option<f64>,
+    /// Gopher: longest mean word length (`gopher_above_avg_threshold`).
+    pub max_avg_word_length: Option<f64>,
+    /// Gopher: most `#` or ellipses per word (`gopher_too_many_hashes`, `gopher_too_many_ellipsis`).
+    pub max_symbol_word_ratio: Option<f64>,
+    /// Gopher: most lines starting with a bullet (`gopher_too_many_bullets`).
+    pub max_bullet_lines_ratio: Option<f64>,
+    /// Gopher: most lines ending with an ellipsis (`gopher_too_many_end_ellipsis`).
+    pub max_ellipsis_lines_ratio: Option<f64>,
+    /// Gopher: least share of words with a letter (`gopher_below_alpha_threshold`).
+    pub max_non_alpha_words_ratio: Option<f64>,
+    /// Gopher: fewest stop words (`gopher_enough_stop_words`).
+    pub min_stop_words: Option<usize>,
+    /// Gopher's stop words.
+    pub stop_words: Vec<String>,
+    /// Gopher repetition: duplicate line share (`dup_line_frac`).
+    pub dup_line_frac: Option<f64>,
+    /// Gopher repetition: duplicate paragraph share (`dup_para_frac`).
+    pub dup_para_frac: Option<f64>,
+    /// Gopher repetition: characters in duplicate lines (`dup_line_char_frac`).
+    pub dup_line_char_frac: Option<f64>,
+    /// Gopher repetition: characters in duplicate paragraphs (`dup_para_char_frac`).
+    pub dup_para_char_frac: Option<f64>,
+    /// Gopher repetition: (n, max share of characters in the most frequent n-gram) (`top_{n}_gram`).
+    pub top_n_grams: Vec<(usize, f64)>,
+    /// Gopher repetition: (n, max share of characters in repeated n-grams) (`duplicated_{n}_n_grams`).
+    pub dup_n_grams: Vec<(usize, f64)>,
+    /// C4: fewest sentences in kept lines (`too_few_sentences`).
+    pub c4_min_num_sentences: Option<usize>,
+    /// C4: a line needs this many words to be kept when counting sentences.
+    pub c4_min_words_per_line: usize,
+    /// C4: "lorem ipsum" anywhere (`lorem_ipsum`).
+    pub c4_filter_lorem_ipsum: bool,
+    /// C4: a curly bracket anywhere (`curly_bracket`).
+    pub c4_filter_curly_bracket: bool,
+    /// C4: lines mentioning javascript (`line-filter-javascript`).
+    pub c4_filter_javascript: bool,
+    /// C4: lines with cookie or terms-of-use wording (`line-filter-policy`).
+    pub c4_filter_policy: bool,
+    /// FineWeb: least share of lines ending in punctuation (`line_punct_ratio`).
+    pub line_punct_thr: Option<f64>,
+    /// FineWeb: do not fail documents where no line ends in punctuation.
+    pub line_punct_exclude_zero: bool,
+    /// FineWeb: most share of short lines (`short_line_ratio`).
+    pub short_line_thr: Option<f64>,
+    /// FineWeb: a line of at most this many characters is short.
+    pub short_line_length: usize,
+    /// FineWeb: most share of characters in duplicated lines (`char_dup_ratio`).
+    pub char_duplicates_ratio: Option<f64>,
+    /// FineWeb: most newlines per word (`list_ratio`).
+    pub new_line_ratio: Option<f64>,
+}
+
+impl HeuristicsConfig {
+    /// The published defaults, as in datatrove.
+    pub fn datatrove() -> HeuristicsConfig {
+        HeuristicsConfig {
+            min_doc_words: Some(50),
+            max_doc_words: Some(100_000),
+            min_avg_word_length: Some(3.0),
+            max_avg_word_length: Some(10.0),
+            max_symbol_word_ratio: Some(0.1),
+            max_bullet_lines_ratio: Some(0.9),
+            max_ellipsis_lines_ratio: Some(0.3),
+            max_non_alpha_words_ratio: Some(0.8),
+            min_stop_words: Some(2),
+            stop_words: ["the", "be", "to", "of", "and", "that", "have", "with"]
+                .map(String::from)
+                .to_vec(),
+            dup_line_frac: Some(0.3),
+            dup_para_frac: Some(0.3),
+            dup_line_char_frac: Some(0.2),
+            dup_para_char_frac: Some(0.2),
+            top_n_grams: vec![(2, 0.2), (3, 0.18), (4, 0.16)],
+            dup_n_grams: vec![(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)],
+            c4_min_num_sentences: Some(5),
+            c4_min_words_per_line: 3,
+            c4_filter_lorem_ipsum: true,
+            c4_filter_curly_bracket: true,
+            c4_filter_javascript: true,
+            c4_filter_policy: true,
+            line_punct_thr: Some(0.12),
+            line_punct_exclude_zero: false,
+            short_line_thr: Some(0.67),
+            short_line_length: 30,
+            char_duplicates_ratio: Some(0.01),
+            new_line_ratio: Some(0.3),
+        }
+    }
+
+    /// Defaults tuned on wire copy (see docs/quality.md for the measurements):
+    /// news briefs are short and earnings tables are lists of figures, which
+    /// the web-text defaults would flag on every other wire story.
+    pub fn news() -> HeuristicsConfig {
+        HeuristicsConfig {
+            ..HeuristicsConfig::datatrove()
+        }
+    }
+}
+
+fn whole(analysis: &Analysis<'_>, rule: &str, message: String, flags: &mut Vec<Flag>) {
+    flags.push(flag(
+        analysis.text,
+        rule,
+        Category::Heuristic,
+        (0, analysis.text.len()),
+        message,
+        0.5,
+    ));
+}
+
+/// Run every enabled heuristic.
+pub fn check(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+    if analysis.text.trim().is_empty() {
+        return;
+    }
+    gopher_quality(analysis, config, flags);
+    gopher_repetition(analysis, config, flags);
+    c4(analysis, config, flags);
+    fineweb(analysis, config, flags);
+}
+
+fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+    let text = analysis.text;
+    let words = analysis.tokens.len();
+    if let Some(min) = config.min_doc_words {
+        if words < min {
+            whole(analysis, "gopher_short_doc", format!("{words} words, fewer than {min}"), flags);
+        }
+    }
+    if let Some(max) = config.max_doc_words {
+        if words > max {
+            whole(analysis, "gopher_long_doc", format!("{words} words, more than {max}"), flags);
+        }
+    }
+    if words == 0 {
+        return;
+    }
+    let total_chars: usize = analysis.tokens.words().map(|w| w.chars().count()).sum();
+    let mean = total_chars as f64 / words as f64;
+    if let Some(min) = config.min_avg_word_length {
+        if mean < min {
+            whole(analysis, "gopher_below_avg_threshold", format!("mean word length {mean:.2} below {min}"), flags);
+        }
+    }
+    if let Some(max) = config.max_avg_word_length {
+        if mean > max {
+            whole(analysis, "gopher_above_avg_threshold", format!("mean word length {mean:.2} above {max}"), flags);
+        }
+    }
+    if let Some(max) = config.max_symbol_word_ratio {
+        let hashes = memchr::memchr_iter(b'#', text.as_bytes()).count() as f64 / words as f64;
+        if hashes > max {
+            whole(analysis, "gopher_too_many_hashes", format!("{hashes:.3} '#' per word, above {max}"), flags);
+        }
+        let ellipses = (text.matches("...").count() + text.matches('…').count()) as f64 / words as f64;
+        if ellipses > max {
+            whole(analysis, "gopher_too_many_ellipsis", format!("{ellipses:.3} ellipses per word, above {max}"), flags);
+        }
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let num_lines = lines.len().max(1) as f64;
+    if let Some(max) = config.max_bullet_lines_ratio {
+        let bullets = lines
+            .iter()
+            .filter(|l| {
+                let l = l.trim_start();
+                l.starts_with('•') || l.starts_with('-')
+            })
+            .count() as f64
+            / num_lines;
+        if bullets > max {
+            whole(analysis, "gopher_too_many_bullets", format!("{:.0}% of lines start with a bullet", bullets * 100.0), flags);
+        }
+    }
+    if let Some(max) = config.max_ellipsis_lines_ratio {
+        let ending = lines
+            .iter()
+            .filter(|l| {
+                let l = l.trim_end();
+                l.ends_with("...") || l.ends_with('…')
+            })
+            .count() as f64
+            / num_lines;
+        if ending > max {
+            whole(analysis, "gopher_too_many_end_ellipsis", format!("{:.0}% of lines end with an ellipsis", ending * 100.0), flags);
+        }
+    }
+    if let Some(min) = config.max_non_alpha_words_ratio {
+        let alpha = analysis
+            .tokens
+            .words()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count() as f64
+            / words as f64;
+        if alpha < min {
+            whole(analysis, "gopher_below_alpha_threshold", format!("{:.0}% of words have a letter, below {:.0}%", alpha * 100.0, min * 100.0), flags);
+        }
+    }
+    if let Some(min) = config.min_stop_words {
+        let stop = analysis
+            .tokens
+            .words()
+            .filter(|w| config.stop_words.iter().any(|s| s == w))
+            .count();
+        if stop < min {
+            whole(analysis, "gopher_enough_stop_words", format!("{stop} stop words, fewer than {min}"), flags);
+        }
+    }
+}
+
+/// (number of duplicate elements, characters in them), first occurrences excluded.
+fn duplicates<'t>(items: impl Iterator<Item = &'t str>) -> (usize, usize, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut count, mut dup, mut dup_chars) = (0, 0, 0);
+    for item in items {
+        count += 1;
+        if !seen.insert(item) {
+            dup += 1;
+            dup_chars += item.chars().count();
+        }
+    }
+    (count, dup, dup_chars)
+}
+
+fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+    let text = analysis.text;
+    let text_chars = text.chars().count().max(1) as f64;
+    let trimmed = text.trim();
+    let paragraphs = split_paragraphs(trimmed);
+    let (count, dup, dup_chars) = duplicates(paragraphs.iter().copied());
+    if let Some(max) = config.dup_para_frac {
+        if dup as f64 / count.max(1) as f64 > max {
+            whole(analysis, "dup_para_frac", format!("{dup} of {count} paragraphs are duplicates"), flags);
+        }
+    }
+    if let Some(max) = config.dup_para_char_frac {
+        if dup_chars as f64 / text_chars > max {
+            whole(analysis, "dup_para_char_frac", format!("{:.0}% of characters in duplicate paragraphs", dup_chars as f64 / text_chars * 100.0), flags);
+        }
+    }
+    let lines = text.split('\n').filter(|l| !l.is_empty());
+    let (count, dup, dup_chars) = duplicates(lines);
+    if let Some(max) = config.dup_line_frac {
+        if dup as f64 / count.max(1) as f64 > max {
+            whole(analysis, "dup_line_frac", format!("{dup} of {count} lines are duplicates"), flags);
+        }
+    }
+    if let Some(max) = config.dup_line_char_frac {
+        if dup_chars as f64 / text_chars > max {
+            whole(analysis, "dup_line_char_frac", format!("{:.0}% of characters in duplicate lines", dup_chars as f64 / text_chars * 100.0), flags);
+        }
+    }
+    let toks = &analysis.tokens.tokens;
+    let lengths: Vec<usize> = analysis.tokens.words().map(|w| w.chars().count()).collect();
+    let mut counts: HashKeyed<u32> = HashKeyed::default();
+    for &(n, max) in &config.top_n_grams {
+        if n == 0 || toks.len() < n {
+            continue;
+        }
+        counts.clear();
+        let mut best = (0u32, 0usize);
+        for start in 0..=toks.len() - n {
+            let key = ngram_key(&toks[start..start + n]);
+            let c = counts.entry(key).or_default();
+            *c += 1;
+            if *c > best.0 {
+                let chars = lengths[start..start + n].iter().sum::<usize>() + n - 1;
+                best = (*c, chars);
+            }
+        }
+        let share = best.0 as f64 * best.1 as f64 / text_chars;
+        if best.0 > 1 && share > max {
+            whole(analysis, &format!("top_{n}_gram"), format!("the most frequent {n}-gram covers {:.0}% of the characters", share * 100.0), flags);
+        }
+    }
+    let mut seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<super::doc::PassThroughHasher>> =
+        Default::default();
+    for &(n, max) in &config.dup_n_grams {
+        if n == 0 || toks.len() < n {
+            continue;
+        }
+        seen.clear();
+        let mut repeated_chars = 0usize;
+        let mut start = 0;
+        while start + n <= toks.len() {
+            let key = ngram_key(&toks[start..start + n]);
+            if seen.insert(key) {
+                start += 1;
+            } else {
+                repeated_chars += lengths[start..start + n].iter().sum::<usize>();
+                start += n;
+            }
+        }
+        let share = repeated_chars as f64 / text_chars;
+        if share > max {
+            whole(analysis, &format!("duplicated_{n}_n_grams"), format!("{:.0}% of characters in repeated {n}-grams", share * 100.0), flags);
+        }
+        // A longer repeated n-gram contains a repeated shorter one.
+        if repeated_chars == 0 {
+            break;
+        }
+    }
+}
+
+fn ngram_key(tokens: &[crate::text::Token]) -> u64 {
+    let mut key = 0xCBF2_9CE4_8422_2325u64;
+    for token in tokens {
+        key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(31);
+    }
+    key
+}
+
+fn split_paragraphs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
+            out.push(&text[start..i]);
+            while i < bytes.len() && bytes[i] == b'\n' {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+const POLICY_SUBSTRINGS: &[&str] = &[
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+];
+
+fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+    let text = analysis.text;
+    let mut sentences = 0usize;
+    let mut offset = 0usize;
+    let mut lorem = false;
+    for raw_line in text.split('\n') {
+        let line_start = offset;
+        offset += raw_line.len() + 1;
+        let line = raw_line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        let lead = raw_line.len() - raw_line.trim_start().len();
+        let span = (line_start + lead, line_start + lead + line.len());
+        if config.c4_filter_lorem_ipsum && lower.contains("lorem ipsum") {
+            lorem = true;
+        }
+        if config.c4_filter_javascript && lower.contains("javascript") {
+            flags.push(flag(text, "line-filter-javascript", Category::Boilerplate, span, "line mentions javascript (C4 line filter)".to_owned(), 0.6));
+            continue;
+        }
+        if config.c4_filter_policy && POLICY_SUBSTRINGS.iter().any(|p| lower.contains(p)) {
+            flags.push(flag(text, "line-filter-policy", Category::Boilerplate, span, "cookie or terms-of-use line (C4 line filter)".to_owned(), 0.6));
+            continue;
+        }
+        let terminal = line.ends_with(['.', '?', '!', '"', '\'']) && !line.ends_with("...");
+        if !terminal || line.split_whitespace().count() < config.c4_min_words_per_line {
+            continue;
+        }
+        sentences += analysis
+            .sentences
+            .iter()
+            .filter(|s| s.start_byte >= span.0 && s.start_byte < span.1)
+            .count()
+            .max(1);
+    }
+    if lorem {
+        whole(analysis, "lorem_ipsum", "the text contains \"lorem ipsum\"".to_owned(), flags);
+    }
+    if config.c4_filter_curly_bracket && text.contains('{') {
+        whole(analysis, "curly_bracket", "the text contains a curly bracket".to_owned(), flags);
+    }
+    if let Some(min) = config.c4_min_num_sentences {
+        if sentences < min {
+            whole(analysis, "too_few_sentences", format!("{sentences} sentences in lines C4 keeps, fewer than {min}"), flags);
+        }
+    }
+}
+
+fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+    let text = analysis.text;
+    let lines: Vec<&str> = text.split('\n').collect();
+    let num_lines = lines.len() as f64;
+    if let Some(min) = config.line_punct_thr {
+        let ratio = lines
+            .iter()
+            .filter(|l| l.ends_with(['.', '\'', '"', '!', '?']))
+            .count() as f64
+            / num_lines;
+        if ratio <= min && !(ratio == 0.0 && config.line_punct_exclude_zero) {
+            whole(analysis, "line_punct_ratio", format!("{:.0}% of lines end in punctuation", ratio * 100.0), flags);
+        }
+    }
+    if let Some(max) = config.short_line_thr {
+        let ratio = lines
+            .iter()
+            .filter(|l| l.chars().count() <= config.short_line_length)
+            .count() as f64
+            / num_lines;
+        if ratio >= max {
+            whole(analysis, "short_line_ratio", format!("{:.0}% of lines are short", ratio * 100.0), flags);
+        }
+    }
+    if let Some(max) = config.char_duplicates_ratio {
+        let (_, _, dup_chars) = duplicates(lines.iter().copied().filter(|l| !l.trim().is_empty()));
+        let chars = text.chars().filter(|&c| c != '\n').count().max(1);
+        let ratio = dup_chars as f64 / chars as f64;
+        if ratio >= max && dup_chars > 0 {
+            whole(analysis, "char_dup_ratio", format!("{:.1}% of characters in duplicated lines", ratio * 100.0), flags);
+        }
+    }
+    if let Some(max) = config.new_line_ratio {
+        let ratio = memchr::memchr_iter(b'\n', text.as_bytes()).count() as f64
+            / analysis.tokens.len().max(1) as f64;
+        if ratio > max {
+            whole(analysis, "list_ratio", format!("{ratio:.2} line breaks per word"), flags);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Incoherence: leaked page furniture (datestamps, bylines, captions, links),
+//! dangling references at the start of a story, paragraphs stitched in from
+//! another story, truncated endings and repeated sentences.
+
+use super::doc::{Analysis, HashKeyed, CLOSED, GENERIC_NEWS, ANAPHOR, FUNCTION};
+use super::lexicon::{FurnitureCategory, FurniturePattern};
+use super::{flag, Category, Flag, QualityConfig};
+use crate::error::{Error, Result};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+/// Page-furniture patterns, compiled: a regex set decides in one pass which
+/// patterns can match, and only those run to find spans.
+pub struct FurnitureMatcher {
+    set: Option<RegexSet>,
+    patterns: Vec<(Regex, FurniturePattern)>,
+}
+
+impl FurnitureMatcher {
+    /// Compile `patterns` in multi-line mode.
+    pub fn new(patterns: &[FurniturePattern]) -> Result<FurnitureMatcher> {
+        let compile_error = |p: &FurniturePattern, e: regex::Error| Error::DataFile {
+            path: p.source.path.clone(),
+            line: p.source.line,
+            message: format!("bad regular expression: {e}"),
+        };
+        let mut compiled = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            let regex = RegexBuilder::new(&p.pattern)
+                .multi_line(true)
+                .build()
+                .map_err(|e| compile_error(p, e))?;
+            compiled.push((regex, p.clone()));
+        }
+        let set = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(patterns.iter().map(|p| p.pattern.as_str()))
+                    .multi_line(true)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot compile furniture patterns: {e}")))?,
+            )
+        };
+        Ok(FurnitureMatcher {
+            set,
+            patterns: compiled,
+        })
+    }
+
+    /// Flag every furniture match in the document.
+    pub fn check(&self, analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
+        let Some(set) = &self.set else { return };
+        let text = analysis.text;
+        let matched = set.matches(text);
+        if !matched.matched_any() {
+            return;
+        }
+        for index in matched.iter() {
+            let (regex, pattern) = &self.patterns[index];
+            for found in regex.find_iter(text) {
+                let (mut start, mut end) = (found.start(), found.end());
+                // Report the visible text, not surrounding spaces.
+                let inner = &text[start..end];
+                start += inner.len() - inner.trim_start().len();
+                end -= inner.len() - inner.trim_end().len();
+                if start >= end {
+                    continue;
+                }
+                let category = match pattern.category {
+                    FurnitureCategory::Metadata => Category::Metadata,
+                    FurnitureCategory::Boilerplate => Category::Boilerplate,
+                };
+                flags.push(flag(
+                    text,
+                    &pattern.rule,
+                    category,
+                    (start, end),
+                    format!(
+                        "page furniture ({}) leaked into the article text",
+                        pattern.rule.replace('_', " ")
+                    ),
+                    0.8,
+                ));
+            }
+        }
+    }
+}
+
+/// Run the structural incoherence rules.
+pub fn check(analysis: &Analysis<'_>, config: &QualityConfig, flags: &mut Vec<Flag>) {
+    dangling_start(analysis, flags);
+    stitched_paragraphs(analysis, config, flags);
+    truncated_ending(analysis, flags);
+    repeated_sentences(analysis, config, flags);
+}
+
+/// A story that opens on a pronoun or on "The official, who ..." points back
+/// to something that is not there.
+fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
+    let Some(first) = analysis.sentences.first() else {
+        return;
+    };
+    if first.len() < 4 {
+        return;
+    }
+    let i = first.first;
+    let toks = &analysis.tokens.tokens;
+    let word = analysis.word(i);
+    let subject_pronoun = matches!(word, "he" | "she" | "they" | "his" | "her" | "their");
+    if subject_pronoun && analysis.classes[i] & ANAPHOR != 0 && analysis.is_capitalized(i) {
+        flags.push(flag(
+            analysis.text,
+            "dangling_pronoun",
+            Category::Incoherence,
+            (toks[i].start as usize, toks[i].end as usize),
+            format!(
+                "the story opens with \"{}\", which has nothing before it to refer to",
+                analysis.original(i)
+            ),
+            0.6,
+        ));
+        return;
+    }
+    // "The official, who ..." / "The company, which ...".
+    if word == "the" && first.len() >= 4 {
+        let noun = i + 1;
+        let relative = i + 2;
+        if analysis.is_lower_alpha(noun)
+            && analysis.gap_after(noun).trim_start().starts_with(',')
+            && matches!(analysis.word(relative), "who" | "which" | "whose")
+        {
+            flags.push(flag(
+                analysis.text,
+                "dangling_reference",
+                Category::Incoherence,
+                (toks[i].start as usize, toks[relative].end as usize),
+                format!(
+                    "the story opens with \"the {}, {}\" as if it had been introduced before",
+                    analysis.original(noun),
+                    analysis.original(relative)
+                ),
+                0.6,
+            ));
+        }
+    }
+}
+
+/// A content word's key for overlap: its first five letters, so that "cocoa"
+/// and "cocoa's", "export" and "exporters" count as shared.
+fn topic_key(word: &str) -> u64 {
+    let mut end = word.len().min(5);
+    while !word.is_char_boundary(end) {
+        end -= 1;
+    }
+    xxhash_rust::xxh3::xxh3_64(&word.as_bytes()[..end])
+}
+
+fn is_topic_word(analysis: &Analysis<'_>, i: usize) -> bool {
+    let word = analysis.word(i);
+    word.len() >= 3
+        && analysis.classes[i] & (CLOSED | GENERIC_NEWS) == 0
+        && !word.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A paragraph that shares (almost) no topical word with the rest of the story.
+fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &mut Vec<Flag>) {
+    if analysis.paragraphs.len() < 3 {
+        return;
+    }
+    let mut doc_counts: HashKeyed<u32> = HashKeyed::default();
+    let mut keys = vec![0u64; analysis.tokens.len()];
+    for i in 0..analysis.tokens.len() {
+        if is_topic_word(analysis, i) {
+            let key = topic_key(analysis.word(i));
+            keys[i] = key;
+            *doc_counts.entry(key).or_default() += 1;
+        }
+    }
+    let mut paragraph_counts: HashKeyed<u32> = HashKeyed::default();
+    for paragraph in &analysis.paragraphs {
+        paragraph_counts.clear();
+        for &key in &keys[paragraph.first..paragraph.end] {
+            if key != 0 {
+                *paragraph_counts.entry(key).or_default() += 1;
+            }
+        }
+        let distinct = paragraph_counts.len();
+        if distinct < config.stitched_min_topic_words {
+            continue;
+        }
+        let shared = paragraph_counts
+            .iter()
+            .filter(|(key, &count)| doc_counts.get(*key).copied().unwrap_or(0) > count)
+            .count();
+        let share = shared as f64 / distinct as f64;
+        if share <= config.stitched_max_shared {
+            flags.push(flag(
+                analysis.text,
+                "stitched_paragraph",
+                Category::Incoherence,
+                (paragraph.start_byte, paragraph.end_byte),
+                format!(
+                    "paragraph shares {shared} of its {distinct} topical words with the rest of the story: likely stitched in from another story"
+                ),
+                0.6,
+            ));
+        }
+    }
+}
+
+/// The text stops mid-sentence.
+fn truncated_ending(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
+    let Some(last) = analysis.sentences.last() else {
+        return;
+    };
+    let toks = &analysis.tokens.tokens;
+    let tail = analysis.text[toks[last.end - 1].end as usize..].trim_end();
+    if tail.ends_with(['.', '!', '?', '"', '\'', ')', ']', ':', '\u{201D}', '\u{2019}', '>']) {
+        return;
+    }
+    let last_word = last.end - 1;
+    let ends_on_function_word =
+        analysis.classes[last_word] & (CLOSED & !ANAPHOR) != 0 && analysis.is_lower_alpha(last_word);
+    let words = last.len();
+    let digits = (last.first..last.end)
+        .filter(|&i| analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    let lower = (last.first..last.end).filter(|&i| analysis.is_lower_alpha(i)).count();
+    // A table row or heading ends without punctuation by design.
+    let prose = words >= 8 && digits * 5 <= words && lower * 2 >= words;
+    let score = if ends_on_function_word && words >= 4 {
+        0.8
+    } else if prose && analysis.classes[last_word] & FUNCTION == 0 {
+        0.5
+    } else {
+        return;
+    };
+    flags.push(flag(
+        analysis.text,
+        "truncated_ending",
+        Category::Incoherence,
+        (last.start_byte, analysis.text.trim_end().len()),
+        "the text stops in the middle of a sentence".to_owned(),
+        score,
+    ));
+}
+
+/// A sentence that appears twice (the second occurrence is flagged).
+fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &mut Vec<Flag>) {
+    let mut seen: HashKeyed<usize> = HashKeyed::default();
+    let toks = &analysis.tokens.tokens;
+    for (index, sentence) in analysis.sentences.iter().enumerate() {
+        if sentence.len() < config.repeated_min_words {
+            continue;
+        }
+        let mut key = 0x9E37_79B9_7F4A_7C15u64;
+        for token in &toks[sentence.first..sentence.end] {
+            key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(29);
+        }
+        if let Some(&first) = seen.get(&key) {
+            let original = &analysis.sentences[first];
+            let line_of = |byte: usize| analysis.text[..byte].matches('\n').count() + 1;
+            flags.push(flag(
+                analysis.text,
+                "repeated_sentence",
+                Category::Repetition,
+                (sentence.start_byte, sentence.end_byte),
+                format!(
+                    "this sentence already appears on line {}",
+                    line_of(original.start_byte)
+                ),
+                0.7,
+            ));
+        } else {
+            seen.insert(key, index);
+        }
+    }
+}
