@@ -114,6 +114,17 @@ impl HeuristicsConfig {
     /// the web-text defaults would flag on every other wire story.
     pub fn news() -> HeuristicsConfig {
         HeuristicsConfig {
+            // Results briefs ("Shr 10 cts vs 5 cts / Net ...") run 20-50 words.
+            min_doc_words: Some(20),
+            // Tables of figures: short tokens and many numbers.
+            min_avg_word_length: Some(2.4),
+            max_non_alpha_words_ratio: Some(0.4),
+            // Tables and one-line briefs have no stop words, no sentence
+            // ending a line, and mostly short lines: all normal on a wire.
+            min_stop_words: None,
+            c4_min_num_sentences: None,
+            line_punct_thr: None,
+            short_line_thr: None,
             ..HeuristicsConfig::datatrove()
         }
     }

@@ -64,6 +64,14 @@ fn is_word_char_after(text: &str, pos: usize) -> bool {
     text[pos..].chars().next().is_some_and(char::is_alphanumeric)
 }
 
+fn sentence_initial(text: &str, start: usize) -> bool {
+    text[..start]
+        .trim_end()
+        .chars()
+        .next_back()
+        .map_or(true, |c| matches!(c, '.' | '!' | '?' | '"' | '\n' | '\u{201C}' | ':'))
+}
+
 /// Index of the first token starting at or after `byte`.
 fn token_at(analysis: &Analysis<'_>, byte: usize) -> usize {
     analysis
@@ -82,6 +90,20 @@ pub fn check(analysis: &Analysis<'_>, matcher: &PhraseMatcher, flags: &mut Vec<F
                 continue;
             }
             let entry = &matcher.entries[found.pattern().as_usize()];
+            let matched = &text[start..end];
+            // Formal names are proper names: "the Gulf state of Qatar" is not "State of Qatar".
+            if entry.kind == PhraseKind::FormalName
+                && matched.replace('\u{2019}', "'") != entry.phrase
+            {
+                continue;
+            }
+            // A capitalized lexicon word inside a sentence is a name ("Bank Building Corp").
+            if entry.kind != PhraseKind::FormalName
+                && matched.starts_with(char::is_uppercase)
+                && !sentence_initial(text, start)
+            {
+                continue;
+            }
             let first = token_at(analysis, start);
             let after = token_at(analysis, end);
             match entry.kind {

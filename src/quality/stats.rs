@@ -285,7 +285,8 @@ pub fn check(
             let rarity = (f64::from(config.rare_word_count) / (count + 0.5)).ln().max(0.0);
             let mut pair_surprise: f64 = 0.0;
             let mut pairs_seen = 0;
-            for (left, right) in [(i.wrapping_sub(1), i), (i, i + 1)] {
+            for (left, right) in [(i.checked_sub(1), i), (Some(i), i + 1)] {
+                let Some(left) = left else { continue };
                 if left < sentence.first || right >= sentence.end {
                     continue;
                 }
