@@ -402,7 +402,7 @@ def main():
                 total_flags += len(fl)
                 landed += sum(1 for f in fl if any(overlaps(f, s, e) for s, e in spans))
                 if not hit:
-                    misses.append((d, spans))
+                    misses.append((sub, d, spans))
             flagged = sum(v[0] for v in per_kind.values())
             count = sum(v[1] for v in per_kind.values())
             figures[f"incoherence[{mode}]"] = {
@@ -412,10 +412,14 @@ def main():
             }
             print(f"incoherence [{mode}]: injections flagged {flagged}/{count} = {flagged / max(1, count):.3f}; flags landing on them {landed}/{total_flags} = {landed / max(1, total_flags):.3f}")
             print("   per kind:", {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_kind.items())})
-            for d, spans in misses[: args.examples]:
+            shown = Counter()
+            for sub, d, spans in misses:
+                if shown[sub] >= args.examples:
+                    continue
+                shown[sub] += 1
                 b = d["text"].encode()
                 s, e = spans[0]
-                print("   MISS", d["id"], repr(b[max(0, s - 40):e + 40].decode("utf-8", "ignore"))[:300])
+                print("   MISS", d["id"], repr(b[max(0, s - 60):e + 40].decode("utf-8", "ignore"))[:400])
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
 

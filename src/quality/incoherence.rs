@@ -2,7 +2,7 @@
 //! dangling references at the start of a story, paragraphs stitched in from
 //! another story, truncated endings and repeated sentences.
 
-use super::doc::{Analysis, HashKeyed, CLOSED, GENERIC_NEWS, ANAPHOR, FUNCTION};
+use super::doc::{Analysis, HashKeyed, ANAPHOR, CLOSED, GENERIC_NEWS};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
 use super::{flag, Category, Flag, QualityConfig};
 use crate::error::{Error, Result};
@@ -219,18 +219,19 @@ fn truncated_ending(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
         return;
     }
     let last_word = last.end - 1;
-    let ends_on_function_word =
-        analysis.classes[last_word] & (CLOSED & !ANAPHOR) != 0 && analysis.is_lower_alpha(last_word);
     let words = last.len();
+    let ends_on_comma = tail.ends_with([',', ';', '-', '\u{2013}', '\u{2014}']);
+    let ends_on_function_word = analysis.classes[last_word] & (CLOSED & !ANAPHOR) != 0
+        && analysis.is_lower_alpha(last_word);
     let digits = (last.first..last.end)
         .filter(|&i| analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
         .count();
     let lower = (last.first..last.end).filter(|&i| analysis.is_lower_alpha(i)).count();
     // A table row or heading ends without punctuation by design.
-    let prose = words >= 8 && digits * 5 <= words && lower * 2 >= words;
-    let score = if ends_on_function_word && words >= 4 {
+    let prose = words >= 4 && digits * 5 <= words && lower * 2 >= words;
+    let score = if (ends_on_function_word || ends_on_comma) && words >= 2 && digits * 3 <= words {
         0.8
-    } else if prose && analysis.classes[last_word] & FUNCTION == 0 {
+    } else if prose && analysis.is_lower_alpha(last_word) {
         0.5
     } else {
         return;
@@ -245,34 +246,67 @@ fn truncated_ending(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
     ));
 }
 
-/// A sentence that appears twice (the second occurrence is flagged).
+/// A run of words that appears twice: a repeated sentence or part of one.
+/// Windows of words rather than whole sentences, so that a repeat glued to
+/// other text ("... REUTER The government said ...") is still found.
 fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &mut Vec<Flag>) {
-    let mut seen: HashKeyed<usize> = HashKeyed::default();
+    let window = config.repeated_min_words.max(2);
     let toks = &analysis.tokens.tokens;
-    for (index, sentence) in analysis.sentences.iter().enumerate() {
-        if sentence.len() < config.repeated_min_words {
+    if toks.len() < 2 * window {
+        return;
+    }
+    // Word runs of figures (tables) repeat by nature.
+    let wordy: Vec<bool> = (0..toks.len())
+        .map(|i| !analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
+        .collect();
+    let mut first_seen: HashKeyed<usize> = HashKeyed::default();
+    let mut repeated = vec![false; toks.len()];
+    let mut source_of_run: Vec<Option<usize>> = vec![None; toks.len()];
+    for start in 0..=toks.len() - window {
+        let run = start..start + window;
+        if wordy[run.clone()].iter().filter(|&&w| w).count() * 2 < window {
             continue;
         }
         let mut key = 0x9E37_79B9_7F4A_7C15u64;
-        for token in &toks[sentence.first..sentence.end] {
+        for token in &toks[run.clone()] {
             key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(29);
         }
-        if let Some(&first) = seen.get(&key) {
-            let original = &analysis.sentences[first];
-            let line_of = |byte: usize| analysis.text[..byte].matches('\n').count() + 1;
-            flags.push(flag(
-                analysis.text,
-                "repeated_sentence",
-                Category::Repetition,
-                (sentence.start_byte, sentence.end_byte),
-                format!(
-                    "this sentence already appears on line {}",
-                    line_of(original.start_byte)
-                ),
-                0.7,
-            ));
-        } else {
-            seen.insert(key, index);
+        match first_seen.get(&key) {
+            Some(&first) if first + window <= start => {
+                for i in run {
+                    repeated[i] = true;
+                    source_of_run[i].get_or_insert(first);
+                }
+            }
+            Some(_) => {}
+            None => {
+                first_seen.insert(key, start);
+            }
         }
+    }
+    let mut i = 0;
+    while i < toks.len() {
+        if !repeated[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < toks.len() && repeated[i] {
+            i += 1;
+        }
+        let first = source_of_run[start].unwrap_or(0);
+        let line_of = |byte: usize| analysis.text[..byte].matches('\n').count() + 1;
+        let words = i - start;
+        flags.push(flag(
+            analysis.text,
+            "repeated_sentence",
+            Category::Repetition,
+            (toks[start].start as usize, toks[i - 1].end as usize),
+            format!(
+                "these {words} words already appear on line {}",
+                line_of(toks[first].start as usize)
+            ),
+            0.7,
+        ));
     }
 }

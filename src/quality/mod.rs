@@ -115,7 +115,7 @@ pub struct QualityConfig {
     pub stitched_min_topic_words: usize,
     /// A paragraph sharing at most this share of its topical words with the rest is stitched.
     pub stitched_max_shared: f64,
-    /// Sentences shorter than this (in words) are not reported as repeated.
+    /// Shortest run of words reported as repeated.
     pub repeated_min_words: usize,
     /// Flags with a score below this are dropped.
     pub min_flag_score: f64,
@@ -127,8 +127,8 @@ impl Default for QualityConfig {
             heuristics: HeuristicsConfig::news(),
             stats: StatsConfig::default(),
             stitched_min_topic_words: 8,
-            stitched_max_shared: 0.1,
-            repeated_min_words: 6,
+            stitched_max_shared: 0.05,
+            repeated_min_words: 8,
             min_flag_score: 0.0,
         }
     }
@@ -207,19 +207,23 @@ impl Checker {
         grammar::check(&analysis, &mut flags);
         incoherence::check(&analysis, &self.config, &mut flags);
         heuristics::check(&analysis, &self.config.heuristics, &mut flags);
-        let mut stats_evidence = 0.0;
-        match evidence {
-            Evidence::None => {}
-            Evidence::Model(model) => {
-                stats_evidence =
-                    stats::check(&analysis, model, None, &self.config.stats, &mut flags);
-            }
+        let (stats_evidence, surprises) = match evidence {
+            Evidence::None => (0.0, Vec::new()),
+            Evidence::Model(model) => stats::measure(&analysis, model, None, &self.config.stats),
             Evidence::CorpusLeaveOneOut(model) => {
                 let own = stats::DocCounts::of(&analysis);
-                stats_evidence =
-                    stats::check(&analysis, model, Some(&own), &self.config.stats, &mut flags);
+                stats::measure(&analysis, model, Some(&own), &self.config.stats)
             }
-        }
+        };
+        // Odd words are everywhere in real news; they are reported one by one
+        // only where the document as a whole already looks spun.
+        let evidence_before = spin_evidence(&flags, tokens.len(), stats_evidence);
+        let threshold = if evidence_before >= self.config.stats.spun_document_evidence {
+            self.config.stats.flag_surprise_in_spun
+        } else {
+            self.config.stats.flag_surprise
+        };
+        stats::flag_surprises(&analysis, &surprises, threshold, &mut flags);
         flags.retain(|f| f.score >= self.config.min_flag_score);
         let mut flags = resolve_overlaps(flags);
         flags.sort_by(|a, b| {
@@ -254,17 +258,29 @@ fn resolve_overlaps(flags: Vec<Flag>) -> Vec<Flag> {
         .collect()
 }
 
-/// Document scores from flags; see docs/quality.md for the formulas.
-fn score(flags: &[Flag], num_words: usize, stats_evidence: f64) -> Scores {
+/// Spin evidence of a document: lexicon and grammar flags per hundred words
+/// plus the statistical evidence. Per-word surprise flags are not counted
+/// (the statistical evidence already holds them).
+fn spin_evidence(flags: &[Flag], num_words: usize, stats_evidence: f64) -> f64 {
     // Per-word densities: a long article with one odd word is not as suspect as
     // a short one with the same word.
     let per_hundred_words = 100.0 / (num_words.max(50) as f64);
-    let mut spin_mass = 0.0;
+    let spin_mass: f64 = flags
+        .iter()
+        .filter(|f| matches!(f.category, Category::Spin | Category::Grammar))
+        .filter(|f| !stats::is_surprise_rule(&f.rule))
+        .map(|f| f.score)
+        .sum();
+    spin_mass * per_hundred_words + stats_evidence
+}
+
+/// Document scores from flags; see docs/quality.md for the formulas.
+fn score(flags: &[Flag], num_words: usize, stats_evidence: f64) -> Scores {
     let mut incoherence_mass = 0.0;
     let mut heuristic_mass = 0.0;
     for flag in flags {
         match flag.category {
-            Category::Spin | Category::Grammar => spin_mass += flag.score,
+            Category::Spin | Category::Grammar => {}
             Category::Incoherence
             | Category::Metadata
             | Category::Boilerplate
@@ -272,7 +288,7 @@ fn score(flags: &[Flag], num_words: usize, stats_evidence: f64) -> Scores {
             Category::Heuristic => heuristic_mass += flag.score,
         }
     }
-    let spin_evidence = spin_mass * per_hundred_words + stats_evidence;
+    let spin_evidence = spin_evidence(flags, num_words, stats_evidence);
     let spin = 1.0 - (-spin_evidence).exp();
     // Incoherence does not dilute with length: one leaked byline is one problem.
     let incoherence = 1.0 - (-incoherence_mass).exp();

@@ -33,10 +33,17 @@ pub struct StatsConfig {
     pub rare_word_count: u32,
     /// Pairs whose expected count (from their words' frequencies) is below this are not judged.
     pub min_expected_pair: f64,
-    /// Per-word surprise (in nats) at or above which a word is flagged.
+    /// Per-word surprise (in nats) at or above which a word is flagged in any document.
     pub flag_surprise: f64,
+    /// Lower per-word threshold used once the document as a whole looks spun.
+    pub flag_surprise_in_spun: f64,
+    /// Document spin evidence (before the exponential squashing) from which a
+    /// document counts as spun for [`StatsConfig::flag_surprise_in_spun`].
+    pub spun_document_evidence: f64,
     /// Weight of the mean per-word surprise in the document spin score.
     pub spin_weight: f64,
+    /// Factor on the rarity of a word that occurs more than once in the document.
+    pub repeated_word_discount: f64,
     /// References smaller than this many words are too thin to judge by.
     pub min_reference_words: u64,
 }
@@ -44,11 +51,14 @@ pub struct StatsConfig {
 impl Default for StatsConfig {
     fn default() -> Self {
         StatsConfig {
-            rare_word_count: 3,
-            min_expected_pair: 4.0,
-            flag_surprise: 4.0,
+            rare_word_count: 20,
+            min_expected_pair: 1.0,
+            flag_surprise: 5.0,
+            flag_surprise_in_spun: 0.5,
+            spun_document_evidence: 2.0,
             spin_weight: 4.0,
             min_reference_words: 10_000,
+            repeated_word_discount: 0.25,
         }
     }
 }
@@ -243,19 +253,43 @@ impl NgramModel {
     }
 }
 
-/// Flag words that are rare in the reference, or common words in pairs the
-/// reference never writes; return the document's statistical spin evidence.
-pub fn check(
+/// True for the rules of this module (per-word surprise flags).
+pub fn is_surprise_rule(rule: &str) -> bool {
+    matches!(rule, "rare_word" | "rare_collocation")
+}
+
+/// One judged word: how unexpected it is in the reference.
+#[derive(Debug, Clone, Copy)]
+pub struct Surprise {
+    /// Token index.
+    pub token: usize,
+    /// Times the word was seen in the reference (own counts removed).
+    pub count: f64,
+    /// Rarity of the word itself, in nats.
+    pub rarity: f64,
+    /// Surprise of its pairs with its neighbours, in nats.
+    pub pair: f64,
+}
+
+impl Surprise {
+    /// Total surprise.
+    pub fn total(&self) -> f64 {
+        self.rarity + self.pair
+    }
+}
+
+/// Score every content word against the reference; return the document's
+/// statistical spin evidence and the per-word surprises.
+pub fn measure(
     analysis: &Analysis<'_>,
     model: &NgramModel,
     own: Option<&DocCounts>,
     config: &StatsConfig,
-    flags: &mut Vec<Flag>,
-) -> f64 {
+) -> (f64, Vec<Surprise>) {
     let own_words = own.map_or(0, |o| o.total_words);
     let total = model.total_words.saturating_sub(own_words) as f64;
     if total < config.min_reference_words as f64 {
-        return 0.0;
+        return (0.0, Vec::new());
     }
     let word_count = |hash: u64| -> f64 {
         let c = model.word_count(hash);
@@ -269,8 +303,14 @@ pub fn check(
     };
     let toks = &analysis.tokens.tokens;
     let text = analysis.text;
+    // A rare word the story keeps using is its topic ("temporao" in a cocoa
+    // report); a spinner's synonym is drawn afresh at each occurrence.
+    let mut in_doc: HashKeyed<u32> = HashKeyed::default();
+    for token in toks {
+        *in_doc.entry(token.hash).or_default() += 1;
+    }
+    let mut surprises = Vec::new();
     let mut surprise_sum = 0.0;
-    let mut judged = 0usize;
     for sentence in &analysis.sentences {
         for i in sentence.first..sentence.end {
             // Names, numbers and function words are not what spinners swap.
@@ -280,11 +320,12 @@ pub fn check(
             {
                 continue;
             }
-            judged += 1;
             let count = word_count(toks[i].hash);
-            let rarity = (f64::from(config.rare_word_count) / (count + 0.5)).ln().max(0.0);
+            let mut rarity = (f64::from(config.rare_word_count) / (count + 0.5)).ln().max(0.0);
+            if in_doc.get(&toks[i].hash).copied().unwrap_or(0) > 1 {
+                rarity *= config.repeated_word_discount;
+            }
             let mut pair_surprise: f64 = 0.0;
-            let mut pairs_seen = 0;
             for (left, right) in [(i.checked_sub(1), i), (Some(i), i + 1)] {
                 let Some(left) = left else { continue };
                 if left < sentence.first || right >= sentence.end {
@@ -293,7 +334,6 @@ pub fn check(
                 if !joins(&text[toks[left].end as usize..toks[right].start as usize]) {
                     continue;
                 }
-                pairs_seen += 1;
                 let expected = word_count(toks[left].hash) * word_count(toks[right].hash) / total;
                 if expected < config.min_expected_pair {
                     continue;
@@ -301,35 +341,58 @@ pub fn check(
                 let observed = pair_count(pair_key(toks[left].hash, toks[right].hash));
                 pair_surprise += (expected / (observed + 0.5)).ln().max(0.0);
             }
-            let _ = pairs_seen;
-            let surprise = rarity + pair_surprise;
-            surprise_sum += surprise.min(8.0);
-            if surprise >= config.flag_surprise {
-                let message = if rarity >= pair_surprise {
-                    format!(
-                        "\"{}\" is rare in the reference ({} times): likely a spinner's synonym",
-                        analysis.original(i),
-                        count
-                    )
-                } else {
-                    format!(
-                        "\"{}\" sits in word pairs the reference almost never writes: likely a spinner's synonym",
-                        analysis.original(i)
-                    )
-                };
-                flags.push(flag(
-                    text,
-                    if rarity >= pair_surprise { "rare_word" } else { "rare_collocation" },
-                    Category::Spin,
-                    (toks[i].start as usize, toks[i].end as usize),
-                    message,
-                    (surprise / 8.0).clamp(0.3, 0.9),
-                ));
-            }
+            let surprise = Surprise {
+                token: i,
+                count,
+                rarity,
+                pair: pair_surprise,
+            };
+            surprise_sum += surprise.total().min(8.0);
+            surprises.push(surprise);
         }
     }
-    if judged == 0 {
-        return 0.0;
+    if surprises.is_empty() {
+        return (0.0, surprises);
     }
-    config.spin_weight * surprise_sum / judged as f64
+    (config.spin_weight * surprise_sum / surprises.len() as f64, surprises)
+}
+
+/// Flag the words whose surprise reaches `threshold`.
+pub fn flag_surprises(
+    analysis: &Analysis<'_>,
+    surprises: &[Surprise],
+    threshold: f64,
+    flags: &mut Vec<Flag>,
+) {
+    let toks = &analysis.tokens.tokens;
+    for s in surprises {
+        let surprise = s.total();
+        if surprise < threshold {
+            continue;
+        }
+        let i = s.token;
+        let by_rarity = s.rarity >= s.pair;
+        let message = if by_rarity {
+            format!(
+                "\"{}\" is rare in the reference ({} times; surprise {:.2}): likely a spinner's synonym",
+                analysis.original(i),
+                s.count,
+                surprise
+            )
+        } else {
+            format!(
+                "\"{}\" sits in word pairs the reference almost never writes (surprise {:.2}): likely a spinner's synonym",
+                analysis.original(i),
+                surprise
+            )
+        };
+        flags.push(flag(
+            analysis.text,
+            if by_rarity { "rare_word" } else { "rare_collocation" },
+            Category::Spin,
+            (toks[i].start as usize, toks[i].end as usize),
+            message,
+            (surprise / 8.0).clamp(0.3, 0.9),
+        ));
+    }
 }
