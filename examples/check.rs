@@ -42,7 +42,8 @@ fn main() -> anyhow::Result<()> {
                 let (name, value) = setting.split_once('=').unwrap_or((&setting, ""));
                 let value: f64 = value.parse()?;
                 match name {
-                    "rare_word_count" => config.stats.rare_word_count = value as u32,
+                    "rare_per_million_words" => config.stats.rare_per_million_words = value,
+                    "evidence_prior_words" => config.stats.evidence_prior_words = value,
                     "min_expected_pair" => config.stats.min_expected_pair = value,
                     "flag_surprise" => config.stats.flag_surprise = value,
                     "spin_weight" => config.stats.spin_weight = value,

@@ -327,8 +327,10 @@ def main():
         res = runner.check(test, whole_mode, model_path)
         n_words = sum(words(d["text"]) for d in test)
         n_flags = sum(len(r["flags"]) for r in res.values())
+        by_rule = Counter(f["rule"] for r in res.values() for f in r["flags"])
         figures[f"clean_test_half_flags_per_1000_words[{whole_mode}]"] = round(1000 * n_flags / n_words, 3)
-        print(f"clean, whole test half ({len(test)} docs) [{whole_mode}]: {1000 * n_flags / n_words:.3f} flags per 1000 words")
+        figures[f"clean_test_half_rules[{whole_mode}]"] = dict(by_rule.most_common(15))
+        print(f"clean, whole test half ({len(test)} docs, {n_words} words) [{whole_mode}]: {1000 * n_flags / n_words:.3f} flags per 1000 words; {dict(by_rule.most_common(10))}")
 
         # ---- spin
         spun_sets = {}

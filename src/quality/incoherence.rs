@@ -178,6 +178,13 @@ fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &
     }
     let mut paragraph_counts: HashKeyed<u32> = HashKeyed::default();
     for paragraph in &analysis.paragraphs {
+        // Figures (results tables, their notes) are not prose to compare.
+        let digits = (paragraph.first..paragraph.end)
+            .filter(|&i| analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
+            .count();
+        if digits * 5 > paragraph.len() {
+            continue;
+        }
         paragraph_counts.clear();
         for &key in &keys[paragraph.first..paragraph.end] {
             if key != 0 {
@@ -186,6 +193,14 @@ fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &
         }
         let distinct = paragraph_counts.len();
         if distinct < config.stitched_min_topic_words {
+            continue;
+        }
+        // The rest of the story must say enough to be compared with.
+        let rest = doc_counts
+            .iter()
+            .filter(|(key, &count)| paragraph_counts.get(*key).copied().unwrap_or(0) < count)
+            .count();
+        if rest < 3 * config.stitched_min_topic_words {
             continue;
         }
         let shared = paragraph_counts
@@ -293,6 +308,15 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
         let start = i;
         while i < toks.len() && repeated[i] {
             i += 1;
+        }
+        // A whole sentence said twice, or a long run: shorter shared phrases
+        // ("pct of Americans said it was likely that") are how news repeats itself.
+        let covers_sentence = analysis
+            .sentences
+            .iter()
+            .any(|s| s.first >= start && s.end <= i && s.len() >= window);
+        if !covers_sentence && i - start < 2 * window {
+            continue;
         }
         let first = source_of_run[start].unwrap_or(0);
         let line_of = |byte: usize| analysis.text[..byte].matches('\n').count() + 1;

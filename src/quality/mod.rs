@@ -218,7 +218,9 @@ impl Checker {
         // Odd words are everywhere in real news; they are reported one by one
         // only where the document as a whole already looks spun.
         let evidence_before = spin_evidence(&flags, tokens.len(), stats_evidence);
-        let threshold = if evidence_before >= self.config.stats.spun_document_evidence {
+        let threshold = if evidence_before >= self.config.stats.spun_document_evidence
+            && surprises.len() >= self.config.stats.min_judged_words
+        {
             self.config.stats.flag_surprise_in_spun
         } else {
             self.config.stats.flag_surprise

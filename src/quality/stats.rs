@@ -29,8 +29,8 @@ pub struct NgramModel {
 /// Thresholds of the collocation rules.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StatsConfig {
-    /// A word seen fewer times than this in the reference counts as rare.
-    pub rare_word_count: u32,
+    /// A word seen fewer times than this per million reference words counts as rare.
+    pub rare_per_million_words: f64,
     /// Pairs whose expected count (from their words' frequencies) is below this are not judged.
     pub min_expected_pair: f64,
     /// Per-word surprise (in nats) at or above which a word is flagged in any document.
@@ -42,6 +42,10 @@ pub struct StatsConfig {
     pub spun_document_evidence: f64,
     /// Weight of the mean per-word surprise in the document spin score.
     pub spin_weight: f64,
+    /// Pseudo-count of unsurprising words added to every document's mean surprise.
+    pub evidence_prior_words: f64,
+    /// Fewest judged words for a document to get the lower per-word threshold.
+    pub min_judged_words: usize,
     /// Factor on the rarity of a word that occurs more than once in the document.
     pub repeated_word_discount: f64,
     /// References smaller than this many words are too thin to judge by.
@@ -51,14 +55,16 @@ pub struct StatsConfig {
 impl Default for StatsConfig {
     fn default() -> Self {
         StatsConfig {
-            rare_word_count: 20,
+            rare_per_million_words: 16.0,
             min_expected_pair: 1.0,
             flag_surprise: 5.0,
             flag_surprise_in_spun: 0.5,
-            spun_document_evidence: 2.0,
+            spun_document_evidence: 1.7,
             spin_weight: 4.0,
             min_reference_words: 10_000,
             repeated_word_discount: 0.25,
+            evidence_prior_words: 20.0,
+            min_judged_words: 40,
         }
     }
 }
@@ -301,6 +307,7 @@ pub fn measure(
         let mine = own.map_or(0, |o| o.pairs.get(&key).copied().unwrap_or(0));
         f64::from(c.saturating_sub(mine))
     };
+    let rare_count = (config.rare_per_million_words * total / 1e6).max(1.0);
     let toks = &analysis.tokens.tokens;
     let text = analysis.text;
     // A rare word the story keeps using is its topic ("temporao" in a cocoa
@@ -321,7 +328,7 @@ pub fn measure(
                 continue;
             }
             let count = word_count(toks[i].hash);
-            let mut rarity = (f64::from(config.rare_word_count) / (count + 0.5)).ln().max(0.0);
+            let mut rarity = (rare_count / (count + 0.5)).ln().max(0.0);
             if in_doc.get(&toks[i].hash).copied().unwrap_or(0) > 1 {
                 rarity *= config.repeated_word_discount;
             }
@@ -354,7 +361,10 @@ pub fn measure(
     if surprises.is_empty() {
         return (0.0, surprises);
     }
-    (config.spin_weight * surprise_sum / surprises.len() as f64, surprises)
+    // Shrink toward "not surprising": a short brief's mean rests on few words.
+    let evidence = config.spin_weight * surprise_sum
+        / (surprises.len() as f64 + config.evidence_prior_words);
+    (evidence, surprises)
 }
 
 /// Flag the words whose surprise reaches `threshold`.
