@@ -88,7 +88,7 @@ pub fn check(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
             if class & ARTICLE != 0
                 && analysis.is_lower_alpha(next)
                 && NOT_AFTER_ARTICLE.contains(&next_word)
-                && analysis.is_lower_alpha(i)
+                && (analysis.is_lower_alpha(i) || i == sentence.first)
             {
                 flags.push(flag(
                     analysis.text,

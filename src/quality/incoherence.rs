@@ -145,9 +145,16 @@ fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
     }
 }
 
-/// A content word's key for overlap: its first five letters, so that "cocoa"
-/// and "cocoa's", "export" and "exporters" count as shared.
+/// A content word's key for overlap: its first five letters after a crude
+/// suffix strip, so that "bus" and "buses", "export" and "exporters" count as
+/// shared.
 fn topic_key(word: &str) -> u64 {
+    let word = word.trim_end_matches("'s");
+    let stem = ["ing", "es", "ed", "s"]
+        .iter()
+        .find_map(|suffix| word.strip_suffix(suffix).filter(|stem| stem.len() >= 3))
+        .unwrap_or(word);
+    let word = stem;
     let mut end = word.len().min(5);
     while !word.is_char_boundary(end) {
         end -= 1;

@@ -238,7 +238,30 @@ impl Checker {
 
 /// A page-furniture span explains whatever else fires inside it (a byline has
 /// no verb, a caption dangles): keep the furniture flag only.
-fn resolve_overlaps(flags: Vec<Flag>) -> Vec<Flag> {
+fn resolve_overlaps(mut flags: Vec<Flag>) -> Vec<Flag> {
+    // Two furniture patterns on one span ("Updated 14:32 GMT" is a timestamp
+    // and a field label): keep the widest, first written.
+    let is_furniture = |f: &Flag| matches!(f.category, Category::Metadata | Category::Boilerplate);
+    let mut keep = vec![true; flags.len()];
+    for i in 0..flags.len() {
+        for j in 0..flags.len() {
+            if i == j || !keep[j] || !is_furniture(&flags[i]) || !is_furniture(&flags[j]) {
+                continue;
+            }
+            let (a, b) = (&flags[i], &flags[j]);
+            let inside = b.start <= a.start && a.end <= b.end;
+            let same = a.start == b.start && a.end == b.end;
+            if inside && (!same || j < i) {
+                keep[i] = false;
+                break;
+            }
+        }
+    }
+    let mut index = 0;
+    flags.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
     let furniture: Vec<(usize, usize)> = flags
         .iter()
         .filter(|f| matches!(f.category, Category::Metadata | Category::Boilerplate))
