@@ -26,6 +26,7 @@ fn main() -> anyhow::Result<()> {
     let mut model_path = None;
     let mut fit_path = None;
     let mut corpus_stats = false;
+    let mut measure = false;
     let mut lexicon = Lexicon::builtin();
     let mut config = QualityConfig::default();
     while let Some(arg) = args.next() {
@@ -33,6 +34,7 @@ fn main() -> anyhow::Result<()> {
             "--model" => model_path = args.next().map(PathBuf::from),
             "--fit" => fit_path = args.next().map(PathBuf::from),
             "--corpus-stats" => corpus_stats = true,
+            "--measure" => measure = true,
             "--lexicon" => lexicon.load_extra(&PathBuf::from(args.next().unwrap_or_default()))?,
             "--substitutions" => {
                 lexicon.load_substitutions(&PathBuf::from(args.next().unwrap_or_default()), 2)?
@@ -80,6 +82,33 @@ fn main() -> anyhow::Result<()> {
     let mut checker = Checker::new(config, &lexicon)?;
     if let Some(path) = model_path {
         checker = checker.with_model(NgramModel::load(&path)?);
+    }
+    if measure {
+        // CPU time of this thread, so that other work on a shared machine
+        // does not count against the figure (Linux only).
+        let cpu_ns = || -> f64 {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()
+                .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+                .unwrap_or(f64::NAN)
+        };
+        let bytes: usize = records.iter().map(|r| r.text.len()).sum();
+        let wall = std::time::Instant::now();
+        let start = cpu_ns();
+        let mut flags = 0usize;
+        for (record, tokens) in records.iter().zip(&tokens) {
+            flags += checker.check(&record.text, tokens).flags.len();
+        }
+        let cpu = (cpu_ns() - start) / 1e9;
+        eprintln!(
+            "{} documents, {:.1} MB, {flags} flags: {:.3} s CPU ({:.3} s wall) = {:.1} MB/s per core",
+            records.len(),
+            bytes as f64 / 1e6,
+            cpu,
+            wall.elapsed().as_secs_f64(),
+            bytes as f64 / 1e6 / cpu
+        );
+        return Ok(());
     }
     let corpus = if corpus_stats {
         let mut model = NgramModel::new();

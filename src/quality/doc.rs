@@ -206,3 +206,95 @@ fn next_starts_sentence(text: &str, toks: &[crate::text::Token], i: usize) -> bo
             .is_some_and(|c| c.is_uppercase() || c.is_numeric()),
     }
 }
+
+/// A small open-addressing multiset of hash keys, cleared and reused per
+/// document: counting n-grams of one article this way is several times faster
+/// than a general hash map or a sort.
+#[derive(Default)]
+pub struct KeyCounter {
+    slots: Vec<(u64, u32)>,
+    mask: usize,
+    len: usize,
+}
+
+impl KeyCounter {
+    /// Empty the counter and size it for up to `capacity` distinct keys.
+    pub fn reset(&mut self, capacity: usize) {
+        let size = (capacity * 2).next_power_of_two().max(16);
+
+        if self.slots.len() != size {
+            self.slots = vec![(0, 0); size];
+        } else {
+            self.slots.fill((0, 0));
+        }
+        self.mask = size - 1;
+        self.len = 0;
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let size = (old.len() * 2).max(16);
+        self.slots = vec![(0, 0); size];
+        self.mask = size - 1;
+        for (key, count) in old.into_iter().filter(|s| s.0 != 0) {
+            let mut index = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
+            while self.slots[index].0 != 0 {
+                index = (index + 1) & self.mask;
+            }
+            self.slots[index] = (key, count);
+        }
+    }
+
+    /// Current count of `key`.
+    pub fn get(&self, key: u64) -> u32 {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        let key = key.max(1);
+        let mut index = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
+        loop {
+            let slot = &self.slots[index];
+            if slot.0 == key {
+                return slot.1;
+            }
+            if slot.0 == 0 {
+                return 0;
+            }
+            index = (index + 1) & self.mask;
+        }
+    }
+
+    /// Number of distinct keys.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The (key, count) pairs, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.slots.iter().copied().filter(|s| s.0 != 0)
+    }
+
+    /// Count one more `key`; returns its count so far.
+    pub fn add(&mut self, key: u64) -> u32 {
+        // Keep the table at most half full so probes stay short and always end.
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        // Key 0 marks an empty slot.
+        let key = key.max(1);
+        let mut index = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
+        loop {
+            let slot = &mut self.slots[index];
+            if slot.0 == key {
+                slot.1 += 1;
+                return slot.1;
+            }
+            if slot.0 == 0 {
+                *slot = (key, 1);
+                self.len += 1;
+                return 1;
+            }
+            index = (index + 1) & self.mask;
+        }
+    }
+}

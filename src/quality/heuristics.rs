@@ -8,7 +8,7 @@
 //! words; ratios over words therefore differ slightly. Every failing rule is
 //! reported (datatrove stops at the first).
 
-use super::doc::{Analysis, HashKeyed};
+use super::doc::{Analysis, KeyCounter};
 use super::{flag, Category, Flag};
 
 /// Thresholds of the training-data heuristics; `None` turns a rule off.
@@ -242,12 +242,15 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
 }
 
 /// (number of duplicate elements, characters in them), first occurrences excluded.
+/// Equal items are found by their 64-bit xxh3: a collision would need two
+/// different lines of one document to share a hash.
 fn duplicates<'t>(items: impl Iterator<Item = &'t str>) -> (usize, usize, usize) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = KeyCounter::default();
+    seen.reset(64);
     let (mut count, mut dup, mut dup_chars) = (0, 0, 0);
     for item in items {
         count += 1;
-        if !seen.insert(item) {
+        if seen.add(xxhash_rust::xxh3::xxh3_64(item.as_bytes())) > 1 {
             dup += 1;
             dup_chars += item.chars().count();
         }
@@ -285,23 +288,21 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
     }
     let toks = &analysis.tokens.tokens;
     let lengths: Vec<usize> = analysis.tokens.words().map(|w| w.chars().count()).collect();
-    let mut counts: HashKeyed<u32> = HashKeyed::default();
+    let mut counter = KeyCounter::default();
     for &(n, max) in &config.top_n_grams {
         if n == 0 || toks.len() < n {
             continue;
         }
-        counts.clear();
+        counter.reset(toks.len());
         let mut best = (0u32, 0usize);
         for start in 0..=toks.len() - n {
-            let key = ngram_key(&toks[start..start + n]);
-            let c = counts.entry(key).or_default();
-            *c += 1;
-            if *c > best.0 {
-                let chars = lengths[start..start + n].iter().sum::<usize>() + n - 1;
-                best = (*c, chars);
+            let count = counter.add(ngram_key(&toks[start..start + n]));
+            if count > best.0 {
+                best = (count, start);
             }
         }
-        let share = best.0 as f64 * best.1 as f64 / text_chars;
+        let chars = lengths[best.1..best.1 + n].iter().sum::<usize>() + n - 1;
+        let share = f64::from(best.0) * chars as f64 / text_chars;
         if best.0 > 1 && share > max {
             whole(analysis, &format!("top_{n}_gram"), format!("the most frequent {n}-gram covers {:.0}% of the characters", share * 100.0), flags);
         }
@@ -311,6 +312,15 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
     for &(n, max) in &config.dup_n_grams {
         if n == 0 || toks.len() < n {
             continue;
+        }
+        counter.reset(toks.len());
+        let mut any_repeat = false;
+        for start in 0..=toks.len() - n {
+            any_repeat |= counter.add(ngram_key(&toks[start..start + n])) > 1;
+        }
+        // A longer repeated n-gram contains a repeated shorter one.
+        if !any_repeat {
+            break;
         }
         seen.clear();
         let mut repeated_chars = 0usize;
@@ -327,10 +337,6 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
         let share = repeated_chars as f64 / text_chars;
         if share > max {
             whole(analysis, &format!("duplicated_{n}_n_grams"), format!("{:.0}% of characters in repeated {n}-grams", share * 100.0), flags);
-        }
-        // A longer repeated n-gram contains a repeated shorter one.
-        if repeated_chars == 0 {
-            break;
         }
     }
 }
@@ -372,8 +378,29 @@ const POLICY_SUBSTRINGS: &[&str] = &[
     "use cookies",
 ];
 
+/// Every phrase the C4 rules look for, in one case-insensitive automaton.
+fn c4_phrases() -> &'static aho_corasick::AhoCorasick {
+    static PHRASES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let mut phrases = vec!["lorem ipsum", "javascript"];
+        phrases.extend_from_slice(POLICY_SUBSTRINGS);
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(phrases)
+            .expect("fixed phrase list compiles")
+    })
+}
+
 fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
     let text = analysis.text;
+    if config.c4_filter_curly_bracket && text.contains('{') {
+        whole(analysis, "curly_bracket", "the text contains a curly bracket".to_owned(), flags);
+    }
+    // Most texts contain none of the phrases: skip the line loop unless
+    // sentences must be counted.
+    if config.c4_min_num_sentences.is_none() && !c4_phrases().is_match(text) {
+        return;
+    }
     let mut sentences = 0usize;
     let mut offset = 0usize;
     let mut lorem = false;
@@ -411,9 +438,6 @@ fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>)
     }
     if lorem {
         whole(analysis, "lorem_ipsum", "the text contains \"lorem ipsum\"".to_owned(), flags);
-    }
-    if config.c4_filter_curly_bracket && text.contains('{') {
-        whole(analysis, "curly_bracket", "the text contains a curly bracket".to_owned(), flags);
     }
     if let Some(min) = config.c4_min_num_sentences {
         if sentences < min {

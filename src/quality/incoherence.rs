@@ -2,7 +2,7 @@
 //! dangling references at the start of a story, paragraphs stitched in from
 //! another story, truncated endings and repeated sentences.
 
-use super::doc::{Analysis, HashKeyed, ANAPHOR, CLOSED, GENERIC_NEWS};
+use super::doc::{Analysis, HashKeyed, KeyCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
 use super::{flag, Category, Flag, QualityConfig};
 use crate::error::{Error, Result};
@@ -174,16 +174,17 @@ fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &
     if analysis.paragraphs.len() < 3 {
         return;
     }
-    let mut doc_counts: HashKeyed<u32> = HashKeyed::default();
+    let mut doc_counts = KeyCounter::default();
+    doc_counts.reset(analysis.tokens.len());
     let mut keys = vec![0u64; analysis.tokens.len()];
     for i in 0..analysis.tokens.len() {
         if is_topic_word(analysis, i) {
-            let key = topic_key(analysis.word(i));
+            let key = topic_key(analysis.word(i)).max(1);
             keys[i] = key;
-            *doc_counts.entry(key).or_default() += 1;
+            doc_counts.add(key);
         }
     }
-    let mut paragraph_counts: HashKeyed<u32> = HashKeyed::default();
+    let mut paragraph_counts = KeyCounter::default();
     for paragraph in &analysis.paragraphs {
         // Figures (results tables, their notes) are not prose to compare.
         let digits = (paragraph.first..paragraph.end)
@@ -192,28 +193,25 @@ fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &
         if digits * 5 > paragraph.len() {
             continue;
         }
-        paragraph_counts.clear();
+        paragraph_counts.reset(paragraph.len());
         for &key in &keys[paragraph.first..paragraph.end] {
             if key != 0 {
-                *paragraph_counts.entry(key).or_default() += 1;
+                paragraph_counts.add(key);
             }
         }
         let distinct = paragraph_counts.len();
         if distinct < config.stitched_min_topic_words {
             continue;
         }
-        // The rest of the story must say enough to be compared with.
-        let rest = doc_counts
+        let shared = paragraph_counts
             .iter()
-            .filter(|(key, &count)| paragraph_counts.get(*key).copied().unwrap_or(0) < count)
+            .filter(|&(key, count)| doc_counts.get(key) > count)
             .count();
+        // The rest of the story must say enough to be compared with.
+        let rest = doc_counts.len() - (distinct - shared);
         if rest < 3 * config.stitched_min_topic_words {
             continue;
         }
-        let shared = paragraph_counts
-            .iter()
-            .filter(|(key, &count)| doc_counts.get(*key).copied().unwrap_or(0) > count)
-            .count();
         let share = shared as f64 / distinct as f64;
         if share <= config.stitched_max_shared {
             flags.push(flag(
@@ -281,18 +279,33 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     let wordy: Vec<bool> = (0..toks.len())
         .map(|i| !analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
         .collect();
+    let window_key = |start: usize| -> Option<u64> {
+        let run = start..start + window;
+        if wordy[run.clone()].iter().filter(|&&w| w).count() * 2 < window {
+            return None;
+        }
+        let mut key = 0x9E37_79B9_7F4A_7C15u64;
+        for token in &toks[run] {
+            key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(29);
+        }
+        Some(key)
+    };
+    // Most stories repeat nothing: a sort of the window keys says so cheaply.
+    let mut counter = KeyCounter::default();
+    counter.reset(toks.len());
+    let mut any_repeat = false;
+    for key in (0..=toks.len() - window).filter_map(window_key) {
+        any_repeat |= counter.add(key) > 1;
+    }
+    if !any_repeat {
+        return;
+    }
     let mut first_seen: HashKeyed<usize> = HashKeyed::default();
     let mut repeated = vec![false; toks.len()];
     let mut source_of_run: Vec<Option<usize>> = vec![None; toks.len()];
     for start in 0..=toks.len() - window {
         let run = start..start + window;
-        if wordy[run.clone()].iter().filter(|&&w| w).count() * 2 < window {
-            continue;
-        }
-        let mut key = 0x9E37_79B9_7F4A_7C15u64;
-        for token in &toks[run.clone()] {
-            key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(29);
-        }
+        let Some(key) = window_key(start) else { continue };
         match first_seen.get(&key) {
             Some(&first) if first + window <= start => {
                 for i in run {

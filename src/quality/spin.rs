@@ -8,7 +8,7 @@ use super::doc::{Analysis, CLOSED};
 use super::lexicon::{PhraseEntry, PhraseKind};
 use super::{flag, Category, Flag};
 use crate::error::{Error, Result};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// Every lexicon phrase in one automaton.
 pub struct PhraseMatcher {
@@ -48,6 +48,7 @@ impl PhraseMatcher {
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .map_err(|e| Error::Config(format!("cannot compile the phrase lexicon: {e}")))?,
             )
