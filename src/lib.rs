@@ -10,6 +10,7 @@
 pub mod corpus;
 pub mod dedup;
 pub mod error;
+pub mod pipeline;
 pub mod progress;
 pub mod quality;
 pub mod report;

@@ -119,7 +119,7 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
         // Skip to the start of the next word; the ASCII fast path avoids decoding.
         let b = bytes[pos];
         if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
+            if !ASCII_WORD[b as usize] {
                 pos += 1;
                 continue;
             }
@@ -136,7 +136,7 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
         while pos < bytes.len() {
             let b = bytes[pos];
             if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
+                if ASCII_WORD[b as usize] {
                     pos += 1;
                     continue;
                 }
@@ -158,8 +158,8 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
         let word = &text[start..pos];
         let norm_start = out.norm.len();
         if ascii {
-            out.norm
-                .extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+            out.norm.push_str(word);
+            out.norm[norm_start..].make_ascii_lowercase();
         } else {
             for c in word.nfkc() {
                 if is_apostrophe(c) {
@@ -180,6 +180,17 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
         });
     }
 }
+
+/// ASCII bytes that belong to words: letters and digits.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 fn next_is_alnum(text: &str, pos: usize) -> bool {
     text.get(pos..)

@@ -113,34 +113,129 @@ pub struct Cluster {
     pub members: Vec<u32>,
 }
 
+mod anchors;
 mod cluster;
 mod lsh;
 mod minhash;
 mod shingle;
 mod verify;
 
-pub use cluster::{cluster, member_relations};
-pub use lsh::{band_keys, candidate_pairs, LinkStats};
-pub use minhash::MinHasher;
+pub use anchors::{anchor_candidates, ANCHOR_RATE, MAX_ANCHOR_POSTING};
+pub use cluster::{cluster, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD, STORY_SHARE};
+pub use lsh::{band_keys, candidate_pairs, LinkStats, MAX_BUCKET_PAIRS_SIZE};
+pub use minhash::{estimate_jaccard, MinHasher};
 pub use shingle::shingles;
-pub use verify::{classify, verify};
+pub use verify::{classify, intersection_size, verify, MIN_SHARED_SHINGLES, PARTIAL_FLOOR};
+
+use crate::progress::Progress;
+use rayon::prelude::*;
 
 /// Shingle and sign one document.
 pub fn sign(tokens: &Tokens, config: &DedupConfig, hasher: &MinHasher) -> Sketch {
-    let _ = (tokens, config, hasher);
-    todo!()
+    let mut sketch = Sketch::default();
+    shingles(tokens, config, &mut sketch.shingles);
+    hasher.signature(&sketch.shingles, &mut sketch.signature);
+    let mut exact = xxhash_rust::xxh3::Xxh3::new();
+    for token in &tokens.tokens {
+        exact.update(&token.hash.to_le_bytes());
+    }
+    sketch.exact_key = exact.digest();
+    sketch
 }
 
-/// Find and verify all near-duplicate pairs among `sketches` (both candidate
-/// channels: MinHash LSH for Jaccard, shared anchors for containment).
+impl DedupConfig {
+    /// The LSH layout: `num_bands` when set, otherwise the optimum for the Jaccard threshold.
+    pub fn lsh_params(&self) -> LshParams {
+        match self.num_bands {
+            Some(num_bands) => LshParams::with_bands(num_bands, self.num_perm),
+            None => LshParams::optimal(self.jaccard_threshold, self.num_perm),
+        }
+    }
+
+    /// Check ranges; the error names the offending parameter.
+    pub fn validate(&self) -> crate::Result<()> {
+        let fail = |msg: String| Err(crate::Error::Config(msg));
+        if self.ngram == 0 {
+            return fail("ngram must be at least 1".into());
+        }
+        if self.num_perm == 0 || self.num_perm > 4096 {
+            return fail(format!(
+                "num_perm must be in 1..=4096, got {}",
+                self.num_perm
+            ));
+        }
+        for (name, value) in [
+            ("threshold", self.jaccard_threshold),
+            ("containment", self.containment_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&value) || value.is_nan() {
+                return fail(format!("{name} must be within [0, 1], got {value}"));
+            }
+        }
+        if let Some(num_bands) = self.num_bands {
+            if num_bands == 0 || num_bands > self.num_perm {
+                return fail(format!(
+                    "bands must be in 1..={} (the number of permutations), got {num_bands}",
+                    self.num_perm
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Find and verify all near-duplicate pairs among `sketches`, from both
+/// candidate channels: MinHash LSH for Jaccard and shared anchors for
+/// containment. Pairs come out sorted by `(a, b)`.
 pub fn find_pairs(
     sketches: &[Sketch],
     config: &DedupConfig,
     params: &LshParams,
-    progress: &dyn crate::progress::Progress,
+    progress: &dyn Progress,
 ) -> (Vec<Pair>, LinkStats) {
-    let _ = (sketches, config, params, progress);
-    todo!()
+    let keys: Vec<Vec<u64>> = sketches
+        .par_iter()
+        .map(|sketch| {
+            let mut keys = Vec::new();
+            if !sketch.shingles.is_empty() {
+                band_keys(&sketch.signature, params, &mut keys);
+            }
+            keys
+        })
+        .collect();
+    let (lsh, giant_buckets) = candidate_pairs(&keys, params.num_bands);
+    drop(keys);
+    let anchored = anchor_candidates(sketches, config.containment_threshold);
+    let mut stats = LinkStats {
+        lsh_candidates: lsh.len() as u64,
+        giant_buckets,
+        ..LinkStats::default()
+    };
+    let mut candidates = lsh;
+    candidates.extend(anchored);
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    stats.anchor_candidates = candidates.len() as u64 - stats.lsh_candidates;
+    progress.start("verify", Some(candidates.len() as u64));
+    let pairs: Vec<Pair> = candidates
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            progress.advance(chunk.len() as u64);
+            chunk.iter().filter_map(|&(a, b)| {
+                let (sa, sb) = (&sketches[a as usize], &sketches[b as usize]);
+                let overlap = verify(sa, sb);
+                classify(sa, sb, &overlap, config).map(|relation| Pair {
+                    a,
+                    b,
+                    overlap,
+                    relation,
+                })
+            })
+        })
+        .collect();
+    progress.finish();
+    stats.kept = pairs.len() as u64;
+    (pairs, stats)
 }
 
 impl Default for DedupConfig {
@@ -151,8 +246,130 @@ impl Default for DedupConfig {
             num_perm: 128,
             seed: 1,
             jaccard_threshold: 0.5,
-            containment_threshold: 0.8,
+            containment_threshold: 0.3,
             num_bands: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use crate::text::tokenize;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    /// Cluster texts end to end and return the clusters as sets of text labels.
+    fn clusters_of(texts: &[(String, String)], threads: usize) -> BTreeSet<BTreeSet<String>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let config = DedupConfig::default();
+            let hasher = MinHasher::new(config.num_perm, config.seed);
+            let sketches: Vec<Sketch> = texts
+                .iter()
+                .map(|(_, text)| sign(&tokenize(text), &config, &hasher))
+                .collect();
+            let params = config.lsh_params();
+            let (mut pairs, _) = find_pairs(&sketches, &config, &params, &NoProgress);
+            let rank: Vec<u64> = sketches
+                .iter()
+                .map(|s| u64::MAX - s.shingles.len() as u64)
+                .collect();
+            let clustering = cluster(&mut pairs, &sketches, &rank);
+            clustering
+                .clusters
+                .iter()
+                .map(|c| {
+                    c.members
+                        .iter()
+                        .map(|&m| texts[m as usize].0.clone())
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    /// A deterministic article of `len` words from a seed.
+    fn article(seed: u64, len: usize) -> Vec<String> {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                format!("w{}", state % 3000)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ten_thousand_copies_yield_linear_pairs() {
+        let config = DedupConfig::default();
+        let hasher = MinHasher::new(config.num_perm, config.seed);
+        let text = article(1, 120).join(" ");
+        let sketch = sign(&tokenize(&text), &config, &hasher);
+        let sketches = vec![sketch; 10_000];
+        let (pairs, stats) = find_pairs(&sketches, &config, &config.lsh_params(), &NoProgress);
+        assert_eq!(pairs.len(), 9_999);
+        assert!(stats.giant_buckets > 0);
+        assert!(pairs.iter().all(|p| p.relation == Relation::Exact));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 24,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+            ..ProptestConfig::default()
+        })]
+        /// Stories with copies (trimmed, edited, stitched together) cluster the
+        /// same whatever the input order and the thread count.
+        #[test]
+        fn clusters_do_not_depend_on_order_or_threads(
+            num_stories in 2usize..6,
+            copies in proptest::collection::vec((0usize..6, 0u8..4, 0u64..1000), 1..14),
+            shuffle_seed in any::<u64>(),
+        ) {
+            let stories: Vec<Vec<String>> =
+                (0..num_stories).map(|s| article(s as u64 + 1, 80 + 20 * s)).collect();
+            let mut texts: Vec<(String, String)> = stories
+                .iter()
+                .enumerate()
+                .map(|(s, words)| (format!("story{s}"), words.join(" ")))
+                .collect();
+            for (i, &(story, kind, salt)) in copies.iter().enumerate() {
+                let words = &stories[story % num_stories];
+                let text = match kind {
+                    0 => words[..words.len() / 2].join(" "),
+                    1 => words
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| (*j as u64 + salt) % 17 != 0)
+                        .map(|(_, w)| w.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    2 => {
+                        let other = &stories[(story + 1) % num_stories];
+                        format!("{} {}", words.join(" "), other[..other.len() / 3].join(" "))
+                    }
+                    _ => words.join(" "),
+                };
+                texts.push((format!("copy{i}"), text));
+            }
+            let reference = clusters_of(&texts, 1);
+            let mut shuffled = texts.clone();
+            let mut state = shuffle_seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            prop_assert_eq!(&clusters_of(&shuffled, 2), &reference);
+            prop_assert_eq!(&clusters_of(&texts, 2), &reference);
         }
     }
 }

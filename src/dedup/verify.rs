@@ -1,14 +1,155 @@
-//! Exact verification of candidate pairs.
+//! Exact verification of candidate pairs on their shingle sets.
+
 use super::{DedupConfig, Overlap, Relation, Sketch};
 
-/// Exact Jaccard and containment of two shingle sets.
-pub fn verify(a: &Sketch, b: &Sketch) -> Overlap {
-    let _ = (a, b);
-    todo!()
+/// A pair must share at least this many shingles to be an excerpt or a partial
+/// overlap: a few shared five-word phrases are common between unrelated stories.
+pub const MIN_SHARED_SHINGLES: usize = 10;
+
+/// Share of the smaller side below which an overlap is not worth reporting.
+pub const PARTIAL_FLOOR: f64 = 0.2;
+
+/// Size of the intersection of two sorted, deduplicated slices.
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0;
+    }
+    // Galloping pays when one side is much larger (an excerpt against a long article).
+    if large.len() / small.len() >= 16 {
+        let mut count = 0;
+        let mut rest = large;
+        for x in small {
+            match rest.binary_search(x) {
+                Ok(i) => {
+                    count += 1;
+                    rest = &rest[i + 1..];
+                }
+                Err(i) => rest = &rest[i..],
+            }
+        }
+        return count;
+    }
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < small.len() && j < large.len() {
+        let (x, y) = (small[i], large[j]);
+        count += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    count
 }
 
-/// The relation a verified pair qualifies for, if any.
-pub fn classify(a: &Sketch, b: &Sketch, overlap: &Overlap, config: &DedupConfig) -> Option<Relation> {
-    let _ = (a, b, overlap, config);
-    todo!()
+/// Exact Jaccard and containment of two shingle sets (all zero when either is empty).
+pub fn verify(a: &Sketch, b: &Sketch) -> Overlap {
+    let shared = intersection_size(&a.shingles, &b.shingles);
+    overlap_from_counts(shared, a.shingles.len(), b.shingles.len())
+}
+
+pub(super) fn overlap_from_counts(shared: usize, len_a: usize, len_b: usize) -> Overlap {
+    if len_a == 0 || len_b == 0 {
+        return Overlap {
+            jaccard: 0.0,
+            containment: [0.0, 0.0],
+        };
+    }
+    let shared_f = shared as f64;
+    Overlap {
+        jaccard: shared_f / (len_a + len_b - shared) as f64,
+        containment: [shared_f / len_a as f64, shared_f / len_b as f64],
+    }
+}
+
+/// The relation a verified pair qualifies for, if any: `Exact` for the same word
+/// sequence, `NearExact` at or above the Jaccard threshold, `Excerpt` when the
+/// smaller side is contained at or above the containment threshold, `Partial`
+/// for a real but smaller overlap; `None` when the pair is not worth keeping.
+pub fn classify(
+    a: &Sketch,
+    b: &Sketch,
+    overlap: &Overlap,
+    config: &DedupConfig,
+) -> Option<Relation> {
+    if a.shingles.is_empty() || b.shingles.is_empty() {
+        return None;
+    }
+    if a.exact_key == b.exact_key && a.shingles == b.shingles {
+        return Some(Relation::Exact);
+    }
+    if overlap.jaccard >= config.jaccard_threshold {
+        return Some(Relation::NearExact);
+    }
+    let shared = (overlap.containment[0] * a.shingles.len() as f64).round() as usize;
+    if shared < MIN_SHARED_SHINGLES {
+        return None;
+    }
+    let contained = overlap.containment[0].max(overlap.containment[1]);
+    if contained >= config.containment_threshold {
+        Some(Relation::Excerpt)
+    } else if contained >= PARTIAL_FLOOR {
+        Some(Relation::Partial)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sketch(shingles: &[u64]) -> Sketch {
+        Sketch {
+            exact_key: shingles.len() as u64,
+            shingles: shingles.to_vec(),
+            signature: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn intersection_merge_and_gallop_agree() {
+        let small: Vec<u64> = (0..40).map(|i| i * 7).collect();
+        let large: Vec<u64> = (0..2000).map(|i| i * 3).collect();
+        let naive = small.iter().filter(|x| large.contains(x)).count();
+        assert_eq!(intersection_size(&small, &large), naive);
+        assert_eq!(intersection_size(&large, &small), naive);
+        assert_eq!(
+            intersection_size(&small[..30], &large[..100]),
+            naive.min(
+                small[..30]
+                    .iter()
+                    .filter(|x| large[..100].contains(x))
+                    .count()
+            )
+        );
+    }
+
+    #[test]
+    fn containment_is_per_side() {
+        let a = sketch(&(0..20).collect::<Vec<_>>());
+        let b = sketch(&(0..100).collect::<Vec<_>>());
+        let overlap = verify(&a, &b);
+        assert_eq!(overlap.containment, [1.0, 0.2]);
+        assert!((overlap.jaccard - 0.2).abs() < 1e-12);
+        let config = DedupConfig::default();
+        assert_eq!(classify(&a, &b, &overlap, &config), Some(Relation::Excerpt));
+    }
+
+    #[test]
+    fn tiny_overlaps_are_not_excerpts() {
+        let a = sketch(&(0..5).collect::<Vec<_>>());
+        let b = sketch(&(0..100).collect::<Vec<_>>());
+        let overlap = verify(&a, &b);
+        assert_eq!(classify(&a, &b, &overlap, &DedupConfig::default()), None);
+    }
+
+    #[test]
+    fn empty_documents_relate_to_nothing() {
+        let empty = sketch(&[]);
+        let overlap = verify(&empty, &empty);
+        assert_eq!(overlap.jaccard, 0.0);
+        assert_eq!(
+            classify(&empty, &empty, &overlap, &DedupConfig::default()),
+            None
+        );
+    }
 }

@@ -1,0 +1,248 @@
+//! `copydesk dedup`: near-duplicates and syndicated copies.
+
+use super::{fraction, positive, seconds, Bars, UsageError};
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use copydesk::corpus::{Input, ReadOptions};
+use copydesk::dedup::{DedupConfig, ShingleKind};
+use copydesk::error::Error;
+use copydesk::pipeline::{self, Config, DedupRun, Prefer, Timings};
+use copydesk::progress::{NoProgress, Progress};
+use copydesk::report::jsonl::{self, names};
+use std::path::{Path, PathBuf};
+
+/// Find exact copies, near-duplicates and syndicated copies.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
+pub struct DedupArgs {
+    /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
+    /// directories of them, or - for JSONL on standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+
+    /// JSON field holding the document id (string or integer).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    id_field: String,
+
+    /// JSON field holding the document text.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    text_field: String,
+
+    /// JSON field holding the publication date (compared as text; ISO 8601 sorts right).
+    #[arg(long, default_value = "date", value_name = "FIELD")]
+    date_field: String,
+
+    /// Comma-separated fields copied from each record into documents.jsonl.
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    carry: Vec<String>,
+
+    /// Shingle length, in words or characters.
+    #[arg(long, value_parser = positive, default_value_t = DedupConfig::default().ngram)]
+    ngram: usize,
+
+    /// What shingles are cut from: words, or characters (for OCR-noisy text).
+    #[arg(long, value_enum, default_value_t = ShingleArg::from(DedupConfig::default().shingle))]
+    shingle: ShingleArg,
+
+    /// Number of MinHash permutations.
+    #[arg(long, value_parser = positive, default_value_t = DedupConfig::default().num_perm)]
+    num_perm: usize,
+
+    /// Seed of the MinHash permutations.
+    #[arg(long, default_value_t = DedupConfig::default().seed)]
+    seed: u64,
+
+    /// Jaccard similarity at or above which two documents are near-exact copies.
+    #[arg(long, value_parser = fraction, default_value_t = DedupConfig::default().jaccard_threshold)]
+    threshold: f64,
+
+    /// Share of a document's shingles found in another at or above which it is an excerpt of it.
+    #[arg(long, value_parser = fraction, default_value_t = DedupConfig::default().containment_threshold)]
+    containment: f64,
+
+    /// Number of LSH bands (default: chosen from --threshold and --num-perm).
+    #[arg(long, value_parser = positive)]
+    bands: Option<usize>,
+
+    /// Which cluster member becomes the representative.
+    #[arg(long, value_enum, default_value_t = PreferArg::Longest)]
+    prefer: PreferArg,
+
+    /// Also write the deduplicated corpus (unique documents and representatives,
+    /// original lines untouched) to this file.
+    #[arg(long, value_name = "FILE")]
+    keep: Option<PathBuf>,
+
+    /// List invalid records in rejected.jsonl and go on, instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = positive, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Print nothing on standard error except errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// Print the LSH parameters and their detection probabilities.
+    #[arg(long, short)]
+    verbose: bool,
+
+    /// Do not link spinner-style rewrites (rewrite linking is not part of dedup yet).
+    #[arg(long)]
+    no_rewrites: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ShingleArg {
+    Words,
+    Chars,
+}
+
+impl From<ShingleKind> for ShingleArg {
+    fn from(kind: ShingleKind) -> ShingleArg {
+        match kind {
+            ShingleKind::Words => ShingleArg::Words,
+            ShingleKind::Chars => ShingleArg::Chars,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PreferArg {
+    Longest,
+    Earliest,
+    First,
+}
+
+impl DedupArgs {
+    fn config(&self) -> Config {
+        Config {
+            read: ReadOptions {
+                id_field: self.id_field.clone(),
+                text_field: self.text_field.clone(),
+                date_field: self.date_field.clone(),
+                carry_fields: self
+                    .carry
+                    .iter()
+                    .map(|f| f.trim().to_owned())
+                    .filter(|f| !f.is_empty())
+                    .collect(),
+                skip_invalid: self.skip_invalid,
+                keep_raw: self.keep.is_some(),
+            },
+            dedup: DedupConfig {
+                shingle: match self.shingle {
+                    ShingleArg::Words => ShingleKind::Words,
+                    ShingleArg::Chars => ShingleKind::Chars,
+                },
+                ngram: self.ngram,
+                num_perm: self.num_perm,
+                seed: self.seed,
+                jaccard_threshold: self.threshold,
+                containment_threshold: self.containment,
+                num_bands: self.bands,
+            },
+            prefer: match self.prefer {
+                PreferArg::Longest => Prefer::Longest,
+                PreferArg::Earliest => Prefer::Earliest,
+                PreferArg::First => Prefer::First,
+            },
+            // Rewrite linking joins dedup with the rewrite wing; until then it is off either way.
+            rewrites: false,
+        }
+    }
+
+    /// Run the subcommand.
+    pub fn run(self) -> anyhow::Result<()> {
+        let config = self.config();
+        if let Err(Error::Config(message)) = config.validate() {
+            return Err(UsageError(message).into());
+        }
+        if let Some(threads) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build_global()
+                .context("cannot start worker threads")?;
+        }
+        if self.verbose {
+            print_lsh(&config);
+        }
+        let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
+        let bars = Bars::for_stderr(self.quiet);
+        let progress: &dyn Progress = match &bars {
+            Some(bars) => bars,
+            None => &NoProgress,
+        };
+        let run = pipeline::run_dedup(&inputs, &config, progress)?;
+        std::fs::create_dir_all(&self.out)
+            .with_context(|| format!("cannot create output directory {}", self.out.display()))?;
+        let timings = jsonl::write_dedup(&run, &self.out, self.keep.as_deref())?;
+        if !self.quiet {
+            print_summary(&run, &timings, &self.out, self.keep.as_deref());
+        }
+        Ok(())
+    }
+}
+
+fn print_lsh(config: &Config) {
+    let lsh = config.lsh_params();
+    let threshold = config.dedup.jaccard_threshold;
+    let below = (threshold - 0.1).max(0.0);
+    let chosen = if config.dedup.num_bands.is_some() {
+        "set by --bands".to_owned()
+    } else {
+        format!("optimal for Jaccard {threshold}")
+    };
+    eprintln!(
+        "copydesk: LSH {} bands x {} rows of {} permutations ({chosen})",
+        lsh.num_bands, lsh.rows_per_band, config.dedup.num_perm
+    );
+    eprintln!(
+        "copydesk: detection probability {:.4} at Jaccard {threshold:.2}, {:.4} at {below:.2}",
+        lsh.detection_probability(threshold),
+        lsh.detection_probability(below),
+    );
+}
+
+fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep: Option<&Path>) {
+    let counts = run.counts();
+    let mut read = format!(
+        "copydesk: read {} records: {} accepted, {} rejected",
+        counts.read, counts.accepted, counts.rejected
+    );
+    if counts.rejected > 0 {
+        read.push_str(&format!(
+            " (listed in {})",
+            out.join(names::REJECTED).display()
+        ));
+    }
+    eprintln!("{read}");
+    eprintln!(
+        "copydesk: {} unique, {} clusters, {} duplicates, {} pairs",
+        counts.unique, counts.clusters, counts.duplicates, counts.pairs
+    );
+    let stages: Vec<String> = timings
+        .stages()
+        .iter()
+        .map(|(stage, elapsed)| format!("{stage} {}", seconds(*elapsed)))
+        .collect();
+    eprintln!(
+        "copydesk: done in {} ({}); results in {}",
+        seconds(timings.total()),
+        stages.join(", "),
+        out.display()
+    );
+    if let Some(keep) = keep {
+        eprintln!(
+            "copydesk: kept {} documents in {}",
+            counts.unique + counts.clusters,
+            keep.display()
+        );
+    }
+}

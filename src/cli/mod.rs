@@ -1,0 +1,147 @@
+//! The command line: one module per subcommand, plus what they share (progress
+//! bars, error printing, value parsers).
+
+pub mod dedup;
+
+use copydesk::progress::Progress;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A mistake in how the command was called (exit code 2), as opposed to a
+/// failure while running it (exit code 1).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Exit code for an error returned by a subcommand.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<UsageError>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+/// The error and its causes on one line. Library errors already include their
+/// source in their message, so a cause already said is not repeated.
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+/// One progress bar per stage on standard error; nothing when it is not a terminal.
+pub struct Bars {
+    current: Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    /// Bars when standard error is a terminal and the user did not ask for quiet.
+    pub fn for_stderr(quiet: bool) -> Option<Bars> {
+        (!quiet && std::io::stderr().is_terminal()).then(|| Bars {
+            current: Mutex::new(None),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+        // A panic elsewhere must not turn progress display into a second panic.
+        self.current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Progress for Bars {
+    fn start(&self, stage: &str, total: Option<u64>) {
+        let mut current = self.lock();
+        if let Some(bar) = current.take() {
+            bar.finish_and_clear();
+        }
+        let target = ProgressDrawTarget::stderr();
+        let bar = match total {
+            Some(total) => {
+                let units = if stage == "read" {
+                    "{bytes}/{total_bytes}"
+                } else {
+                    "{human_pos}/{human_len}"
+                };
+                let template =
+                    format!("{{prefix:>8}} [{{bar:40}}] {units} {{elapsed}} eta {{eta}}");
+                let bar = ProgressBar::with_draw_target(Some(total), target);
+                if let Ok(style) = ProgressStyle::with_template(&template) {
+                    bar.set_style(style.progress_chars("=> "));
+                }
+                bar
+            }
+            None => {
+                let bar = ProgressBar::with_draw_target(None, target);
+                if let Ok(style) = ProgressStyle::with_template("{prefix:>8} {spinner} {elapsed}") {
+                    bar.set_style(style);
+                }
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bar
+            }
+        };
+        bar.set_prefix(stage.to_owned());
+        *current = Some(bar);
+    }
+
+    fn advance(&self, amount: u64) {
+        if let Some(bar) = self.lock().as_ref() {
+            bar.inc(amount);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.lock().take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Parse a number in (0, 1].
+pub fn fraction(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if value > 0.0 && value <= 1.0 {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not in (0, 1]"))
+    }
+}
+
+/// Parse a whole number of at least 1.
+pub fn positive(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(value) => Ok(value),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
+
+/// Seconds with a precision that suits their size.
+pub fn seconds(duration: Duration) -> String {
+    let s = duration.as_secs_f64();
+    if s < 10.0 {
+        format!("{s:.2}s")
+    } else {
+        format!("{s:.1}s")
+    }
+}

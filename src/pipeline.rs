@@ -1,0 +1,423 @@
+//! The whole job, stage by stage: read → tokenize and sign → find pairs →
+//! cluster. This is the only module that knows every wing; the CLI knows only
+//! [`Config`], [`run_dedup`] and the writers in [`crate::report`].
+//!
+//! Later wings slot in here without changing the shape of the results: rewrite
+//! pairs (issue 3) are added to [`DedupRun::pairs`] before clustering, and
+//! per-document quality results (issue 4) become fields of [`DocumentResult`].
+
+use crate::corpus::{self, Corpus, Input, ReadOptions};
+use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, MinHasher, Relation, Sketch};
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::text::{self, Tokens};
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+
+/// Which member of a cluster becomes its representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prefer {
+    /// The document with the most words.
+    #[default]
+    Longest,
+    /// The document whose date field sorts first; documents without a date come last.
+    Earliest,
+    /// The document read first.
+    First,
+}
+
+impl Prefer {
+    /// The name used on the command line and in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Prefer::Longest => "longest",
+            Prefer::Earliest => "earliest",
+            Prefer::First => "first",
+        }
+    }
+}
+
+/// Everything a run needs to know. Thread count is not here: the pipeline runs
+/// on rayon's global pool, which the caller sizes.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// How records are read.
+    pub read: ReadOptions,
+    /// Near-duplicate detection parameters.
+    pub dedup: DedupConfig,
+    /// Representative choice.
+    pub prefer: Prefer,
+    /// Link spinner-style rewrites too (the rewrite wing; off until it lands).
+    pub rewrites: bool,
+}
+
+impl Config {
+    /// Check that parameters are in range and agree with each other.
+    pub fn validate(&self) -> Result<()> {
+        let d = &self.dedup;
+        let fraction = |name: &str, value: f64| {
+            if value > 0.0 && value <= 1.0 {
+                Ok(())
+            } else {
+                Err(Error::Config(format!(
+                    "{name} must be in (0, 1], got {value}"
+                )))
+            }
+        };
+        fraction("the Jaccard threshold", d.jaccard_threshold)?;
+        fraction("the containment threshold", d.containment_threshold)?;
+        if d.ngram == 0 {
+            return Err(Error::Config(
+                "the shingle length must be at least 1".into(),
+            ));
+        }
+        if d.num_perm == 0 {
+            return Err(Error::Config(
+                "the number of permutations must be at least 1".into(),
+            ));
+        }
+        if let Some(num_bands) = d.num_bands {
+            if num_bands == 0 || num_bands > d.num_perm {
+                return Err(Error::Config(format!(
+                    "the number of bands must be between 1 and the number of permutations ({}), got {num_bands}",
+                    d.num_perm
+                )));
+            }
+        }
+        let output_names = ["id", "cluster", "duplicate_of", "relation"];
+        if let Some(field) = self
+            .read
+            .carry_fields
+            .iter()
+            .find(|f| output_names.contains(&f.as_str()))
+        {
+            return Err(Error::Config(format!(
+                "cannot carry field {field:?}: documents.jsonl already has a field of that name"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Bands × rows of the LSH index: the `num_bands` override when given
+    /// (rows = permutations / bands, leftover permutations unused), otherwise
+    /// the optimum for the Jaccard threshold.
+    pub fn lsh_params(&self) -> LshParams {
+        let d = &self.dedup;
+        match d.num_bands {
+            Some(num_bands) => LshParams {
+                num_bands,
+                rows_per_band: (d.num_perm / num_bands.max(1)).max(1),
+            },
+            None => LshParams::optimal(d.jaccard_threshold, d.num_perm),
+        }
+    }
+}
+
+/// Results for one accepted document, parallel to [`Corpus::documents`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentResult {
+    /// Number of word tokens.
+    pub num_words: u32,
+    /// Cluster number, `None` for a unique document.
+    pub cluster: Option<u32>,
+    /// Index of the cluster's representative, `None` for unique documents and for the representative itself.
+    pub duplicate_of: Option<u32>,
+    /// Relation to the representative, `None` when `duplicate_of` is `None`.
+    pub relation: Option<Relation>,
+}
+
+/// Wall-clock time of each stage, in the order the stages ran.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Add a stage's time (added to any time already recorded under that name).
+    pub fn record(&mut self, stage: &'static str, elapsed: Duration) {
+        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, total)) => *total += elapsed,
+            None => self.stages.push((stage, elapsed)),
+        }
+    }
+
+    /// Stages and their times, in order.
+    pub fn stages(&self) -> &[(&'static str, Duration)] {
+        &self.stages
+    }
+
+    /// Time of all stages together.
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+impl serde::Serialize for Timings {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.stages.len() + 1))?;
+        for (stage, elapsed) in &self.stages {
+            map.serialize_entry(stage, &round(elapsed.as_secs_f64(), 4))?;
+        }
+        map.serialize_entry("total", &round(self.total().as_secs_f64(), 4))?;
+        map.end()
+    }
+}
+
+/// Round to `digits` decimals, for output files that people read.
+pub fn round(value: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (value * scale).round() / scale
+}
+
+/// Headline counts of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Records seen (accepted + rejected).
+    pub read: u64,
+    /// Documents accepted.
+    pub accepted: u64,
+    /// Records rejected (only with `skip_invalid`).
+    pub rejected: u64,
+    /// Accepted documents in no cluster.
+    pub unique: u64,
+    /// Cluster members other than the representatives.
+    pub duplicates: u64,
+    /// Clusters of two or more documents.
+    pub clusters: u64,
+    /// Verified pairs kept.
+    pub pairs: u64,
+}
+
+/// Everything a dedup run found, ready for the writers.
+#[derive(Debug)]
+pub struct DedupRun {
+    /// The configuration the run used.
+    pub config: Config,
+    /// The inputs as the user named them (`-` for standard input).
+    pub inputs: Vec<String>,
+    /// What was read, including rejected records.
+    pub corpus: Corpus,
+    /// One result per accepted document, in input order.
+    pub documents: Vec<DocumentResult>,
+    /// Kept pairs, document indexes `a < b`.
+    pub pairs: Vec<dedup::Pair>,
+    /// Clusters of two or more documents; cluster `n` is `clusters[n]`.
+    pub clusters: Vec<Cluster>,
+    /// Bands × rows used.
+    pub lsh: LshParams,
+    /// Candidate and kept pair counts.
+    pub link_stats: LinkStats,
+    /// Time per stage.
+    pub timings: Timings,
+}
+
+impl DedupRun {
+    /// Headline counts; `read == accepted + rejected` and
+    /// `accepted == unique + clusters + duplicates`.
+    pub fn counts(&self) -> Counts {
+        let accepted = self.documents.len() as u64;
+        let clustered: u64 = self.clusters.iter().map(|c| c.members.len() as u64).sum();
+        let clusters = self.clusters.len() as u64;
+        Counts {
+            read: self.corpus.records_read,
+            accepted,
+            rejected: self.corpus.rejected.len() as u64,
+            unique: accepted - clustered,
+            duplicates: clustered - clusters,
+            clusters,
+            pairs: self.pairs.len() as u64,
+        }
+    }
+}
+
+/// Documents per unit of parallel work when signing: large enough to amortize
+/// the per-chunk token buffer and progress update, small enough to balance.
+const SIGN_CHUNK: usize = 64;
+
+/// Tokenize and sign every document in parallel, in input order. Token arrays
+/// live only in one reused buffer per chunk; only sketches and word counts stay.
+pub fn sign_all(
+    documents: &[corpus::Document],
+    config: &DedupConfig,
+    progress: &dyn Progress,
+) -> (Vec<Sketch>, Vec<u32>) {
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let chunks: Vec<Vec<(Sketch, u32)>> = documents
+        .par_chunks(SIGN_CHUNK)
+        .map(|chunk| {
+            let mut tokens = Tokens::default();
+            let signed = chunk
+                .iter()
+                .map(|doc| {
+                    text::tokenize_into(&doc.text, &mut tokens);
+                    let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
+                    (dedup::sign(&tokens, config, &hasher), words)
+                })
+                .collect();
+            progress.advance(chunk.len() as u64);
+            signed
+        })
+        .collect();
+    let mut sketches = Vec::with_capacity(documents.len());
+    let mut words = Vec::with_capacity(documents.len());
+    for (sketch, count) in chunks.into_iter().flatten() {
+        sketches.push(sketch);
+        words.push(count);
+    }
+    (sketches, words)
+}
+
+/// Representative preference per document: lower ranks win, ties go to the
+/// earlier document.
+pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) -> Vec<u64> {
+    match prefer {
+        Prefer::Longest => num_words.iter().map(|&w| u64::from(u32::MAX - w)).collect(),
+        Prefer::First => (0..documents.len() as u64).collect(),
+        Prefer::Earliest => {
+            let mut order: Vec<u32> = (0..documents.len() as u32).collect();
+            // Stable sort keeps input order among equal dates.
+            order.sort_by(|&a, &b| {
+                let (da, db) = (&documents[a as usize].date, &documents[b as usize].date);
+                match (da, db) {
+                    (Some(x), Some(y)) => x.cmp(y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            });
+            let mut rank = vec![0u64; documents.len()];
+            for (position, &doc) in order.iter().enumerate() {
+                rank[doc as usize] = position as u64;
+            }
+            rank
+        }
+    }
+}
+
+/// Run near-duplicate detection over `inputs`.
+///
+/// Progress stages: `read` (bytes), `sketch` (documents), `pairs`, `cluster`.
+pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> Result<DedupRun> {
+    config.validate()?;
+    let mut timings = Timings::default();
+
+    let started = Instant::now();
+    progress.start("read", Some(corpus::input_size(inputs)).filter(|&n| n > 0));
+    let corpus = corpus::read_inputs(inputs, &config.read, progress);
+    progress.finish();
+    let corpus = corpus?;
+    timings.record("read", started.elapsed());
+
+    let started = Instant::now();
+    progress.start("sketch", Some(corpus.documents.len() as u64));
+    let (sketches, num_words) = sign_all(&corpus.documents, &config.dedup, progress);
+    progress.finish();
+    timings.record("sketch", started.elapsed());
+
+    let started = Instant::now();
+    let lsh = config.lsh_params();
+    progress.start("pairs", None);
+    let (mut pairs, link_stats) = dedup::find_pairs(&sketches, &config.dedup, &lsh, progress);
+    progress.finish();
+    timings.record("pairs", started.elapsed());
+
+    let started = Instant::now();
+    progress.start("cluster", None);
+    let rank = ranks(&corpus.documents, &num_words, config.prefer);
+    let clustering = dedup::cluster(&mut pairs, &sketches, &rank);
+    let relations = dedup::member_relations(&clustering, &sketches, &pairs, &config.dedup);
+    drop(sketches);
+    let mut documents: Vec<DocumentResult> = num_words
+        .iter()
+        .map(|&num_words| DocumentResult {
+            num_words,
+            ..DocumentResult::default()
+        })
+        .collect();
+    for (number, cluster) in clustering.clusters.iter().enumerate() {
+        for &member in &cluster.members {
+            let doc = &mut documents[member as usize];
+            doc.cluster = Some(number as u32);
+            if member != cluster.representative {
+                doc.duplicate_of = Some(cluster.representative);
+                doc.relation = relations.get(member as usize).copied().flatten();
+            }
+        }
+    }
+    progress.finish();
+    timings.record("cluster", started.elapsed());
+
+    Ok(DedupRun {
+        config: config.clone(),
+        inputs: inputs
+            .iter()
+            .map(|input| match input {
+                Input::Stdin => "-".to_owned(),
+                Input::Path(path) => path.display().to_string(),
+            })
+            .collect(),
+        corpus,
+        documents,
+        pairs,
+        clusters: clustering.clusters,
+        lsh,
+        link_stats,
+        timings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Location;
+
+    fn doc(id: &str, date: Option<&str>) -> corpus::Document {
+        corpus::Document {
+            id: id.into(),
+            text: String::new(),
+            date: date.map(str::to_owned),
+            location: Location {
+                file: "t".into(),
+                line: 1,
+            },
+            raw: None,
+            carry: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn earliest_puts_missing_dates_last_and_keeps_input_order_on_ties() {
+        let docs = [
+            doc("a", None),
+            doc("b", Some("2020-02-01")),
+            doc("c", Some("2019-12-31")),
+            doc("d", Some("2020-02-01")),
+        ];
+        assert_eq!(ranks(&docs, &[0; 4], Prefer::Earliest), [3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn longest_prefers_more_words() {
+        let docs = [doc("a", None), doc("b", None)];
+        let rank = ranks(&docs, &[10, 20], Prefer::Longest);
+        assert!(rank[1] < rank[0]);
+    }
+
+    #[test]
+    fn invalid_parameters_are_reported() {
+        let mut config = Config::default();
+        config.dedup.jaccard_threshold = 1.5;
+        assert!(config.validate().is_err());
+        let mut config = Config::default();
+        config.dedup.num_bands = Some(1000);
+        assert!(config.validate().is_err());
+        let mut config = Config::default();
+        config.read.carry_fields = vec!["cluster".into()];
+        assert!(config.validate().is_err());
+        assert!(Config::default().validate().is_ok());
+    }
+}

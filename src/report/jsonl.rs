@@ -1,0 +1,251 @@
+//! The dedup outputs: `documents.jsonl`, `pairs.jsonl`, `clusters.jsonl`,
+//! `rejected.jsonl`, `summary.json`, and the kept corpus.
+//!
+//! Documents are named by id, never by index. Lines are serialized straight
+//! from borrowed data into a buffered writer: no intermediate JSON trees except
+//! for the one-off summary.
+
+use super::StagedOutputs;
+use crate::corpus::Document;
+use crate::error::Result;
+use crate::pipeline::{round, DedupRun, DocumentResult, Timings};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Instant;
+
+/// File names inside the output directory.
+pub mod names {
+    /// One line per accepted document.
+    pub const DOCUMENTS: &str = "documents.jsonl";
+    /// Kept pairs.
+    pub const PAIRS: &str = "pairs.jsonl";
+    /// Clusters of two or more documents.
+    pub const CLUSTERS: &str = "clusters.jsonl";
+    /// Rejected records.
+    pub const REJECTED: &str = "rejected.jsonl";
+    /// Counts, parameters and timings.
+    pub const SUMMARY: &str = "summary.json";
+}
+
+/// Decimals of similarity figures in the outputs.
+const SIMILARITY_DIGITS: i32 = 4;
+
+/// Write every dedup output into `out_dir` (which must exist), plus the kept
+/// corpus to `keep` when asked, all or nothing.
+///
+/// Returns the run's timings with the `write` stage added (the time of writing
+/// everything but the summary, which reports it).
+pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Result<Timings> {
+    let started = Instant::now();
+    let mut outputs = StagedOutputs::new();
+    outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
+    outputs.stage(&out_dir.join(names::PAIRS), |w| write_pairs(w, run))?;
+    outputs.stage(&out_dir.join(names::CLUSTERS), |w| write_clusters(w, run))?;
+    outputs.stage(&out_dir.join(names::REJECTED), |w| write_rejected(w, run))?;
+    if let Some(keep) = keep {
+        outputs.stage(keep, |w| write_keep(w, run))?;
+    }
+    let mut timings = run.timings.clone();
+    timings.record("write", started.elapsed());
+    outputs.stage(&out_dir.join(names::SUMMARY), |w| {
+        serde_json::to_writer_pretty(&mut *w, &summary(run, &timings))?;
+        w.write_all(b"\n")
+    })?;
+    outputs.commit()?;
+    Ok(timings)
+}
+
+fn id_of(run: &DedupRun, index: u32) -> &str {
+    &run.corpus.documents[index as usize].id
+}
+
+struct DocumentLine<'a> {
+    run: &'a DedupRun,
+    document: &'a Document,
+    result: &'a DocumentResult,
+}
+
+impl Serialize for DocumentLine<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let carry = &self.document.carry;
+        let mut map = serializer.serialize_map(Some(4 + carry.len()))?;
+        map.serialize_entry("id", &self.document.id)?;
+        map.serialize_entry("cluster", &self.result.cluster)?;
+        map.serialize_entry(
+            "duplicate_of",
+            &self.result.duplicate_of.map(|rep| id_of(self.run, rep)),
+        )?;
+        map.serialize_entry("relation", &self.result.relation)?;
+        for (i, (field, value)) in carry.iter().enumerate() {
+            // A record repeating a key carries its first value only.
+            if carry[..i].iter().all(|(earlier, _)| earlier != field) {
+                map.serialize_entry(field, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// `documents.jsonl`: every accepted document once, in input order.
+pub fn write_documents(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    for (document, result) in run.corpus.documents.iter().zip(&run.documents) {
+        let line = DocumentLine {
+            run,
+            document,
+            result,
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PairLine<'a> {
+    a: &'a str,
+    b: &'a str,
+    jaccard: f64,
+    containment: [f64; 2],
+    relation: crate::dedup::Relation,
+}
+
+/// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
+pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    for pair in &run.pairs {
+        let overlap = &pair.overlap;
+        let line = PairLine {
+            a: id_of(run, pair.a),
+            b: id_of(run, pair.b),
+            jaccard: round(overlap.jaccard, SIMILARITY_DIGITS),
+            containment: overlap.containment.map(|c| round(c, SIMILARITY_DIGITS)),
+            relation: pair.relation,
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ClusterLine<'a> {
+    cluster: usize,
+    representative: &'a str,
+    size: usize,
+    members: Vec<&'a str>,
+}
+
+/// `clusters.jsonl`: one line per cluster, members in input order.
+pub fn write_clusters(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    for (number, cluster) in run.clusters.iter().enumerate() {
+        let line = ClusterLine {
+            cluster: number,
+            representative: id_of(run, cluster.representative),
+            size: cluster.members.len(),
+            members: cluster.members.iter().map(|&m| id_of(run, m)).collect(),
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RejectedLine<'a> {
+    file: &'a str,
+    line: u64,
+    reason: &'static str,
+    message: String,
+}
+
+/// `rejected.jsonl`: each rejected record's file, line, reason code and message.
+pub fn write_rejected(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    for rejected in &run.corpus.rejected {
+        let line = RejectedLine {
+            file: &rejected.location.file,
+            line: rejected.location.line,
+            reason: rejected.reason.code(),
+            message: rejected.reason.to_string(),
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct TextRecord<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+/// The kept corpus: unique documents and representatives in input order. A
+/// JSONL record is written as its original line, byte for byte; a document
+/// without one (a text file) as `{"id", "text"}`.
+pub fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    for (document, result) in run.corpus.documents.iter().zip(&run.documents) {
+        if result.duplicate_of.is_some() {
+            continue;
+        }
+        match &document.raw {
+            Some(raw) => w.write_all(raw.as_bytes())?,
+            None => serde_json::to_writer(
+                &mut *w,
+                &TextRecord {
+                    id: &document.id,
+                    text: &document.text,
+                },
+            )?,
+        }
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The content of `summary.json`.
+pub fn summary(run: &DedupRun, timings: &Timings) -> serde_json::Value {
+    let config = &run.config;
+    let dedup = &config.dedup;
+    let counts = run.counts();
+    let below = (dedup.jaccard_threshold - 0.1).max(0.0);
+    serde_json::json!({
+        "copydesk_version": env!("CARGO_PKG_VERSION"),
+        "inputs": run.inputs,
+        "read": counts.read,
+        "accepted": counts.accepted,
+        "rejected": counts.rejected,
+        "unique": counts.unique,
+        "duplicates": counts.duplicates,
+        "clusters": counts.clusters,
+        "pairs": counts.pairs,
+        "link_stats": run.link_stats,
+        "bytes_read": run.corpus.bytes_read,
+        "parameters": {
+            "id_field": config.read.id_field,
+            "text_field": config.read.text_field,
+            "date_field": config.read.date_field,
+            "carry_fields": config.read.carry_fields,
+            "skip_invalid": config.read.skip_invalid,
+            "shingle": dedup.shingle,
+            "ngram": dedup.ngram,
+            "num_perm": dedup.num_perm,
+            "seed": dedup.seed,
+            "jaccard_threshold": dedup.jaccard_threshold,
+            "containment_threshold": dedup.containment_threshold,
+            "num_bands": run.lsh.num_bands,
+            "rows_per_band": run.lsh.rows_per_band,
+            "bands_from": if dedup.num_bands.is_some() { "override" } else { "optimal" },
+            "detection_probability": {
+                "jaccard": [round(dedup.jaccard_threshold, 4), round(below, 4)],
+                "probability": [
+                    round(run.lsh.detection_probability(dedup.jaccard_threshold), 4),
+                    round(run.lsh.detection_probability(below), 4),
+                ],
+            },
+            "prefer": config.prefer.name(),
+            "rewrites": config.rewrites,
+        },
+        "timings_seconds": timings,
+    })
+}

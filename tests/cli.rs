@@ -1,0 +1,767 @@
+//! Integration tests of the `copydesk` command on the fixtures in `fixtures/`
+//! (see `fixtures/generate.py` for what each fixture document is).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The syndicated stories of the fixtures: each set must end up in one cluster.
+const STORIES: [&[&str]; 4] = [
+    &["bridge-courier", "bridge-wire", "bridge-trimmed"],
+    &["frost-gazette", "frost-reprint", "frost-excerpt"],
+    &["robot-brief", "robot-brief-portal", "robot-feature"],
+    &["ferry-herald", "ferry-wire", "ferry-strike-blog.txt"],
+];
+
+/// Fixture documents that are copies of nothing: distinct articles on the same
+/// topics as the stories, unrelated articles and an empty one.
+const UNIQUE: [&str; 6] = [
+    "bridge-fenwick",
+    "frost-vineyard",
+    "ferry-timetable",
+    "chess-team",
+    "museum-reopens",
+    "empty-notice",
+];
+
+/// The article made of the bridge story followed by the ferry story.
+const COMPOSITE: &str = "coast-roundup";
+
+fn cluster_number(docs: &BTreeMap<String, Value>, id: &str) -> Option<u64> {
+    let doc = docs
+        .get(id)
+        .unwrap_or_else(|| panic!("{id} missing from documents.jsonl"));
+    doc["cluster"].as_u64()
+}
+
+/// Representative id of each cluster number, from clusters.jsonl.
+fn representatives(out: &Path) -> BTreeMap<u64, String> {
+    read_jsonl(&out.join("clusters.jsonl"))
+        .iter()
+        .map(|c| {
+            (
+                c["cluster"].as_u64().expect("cluster number"),
+                c["representative"]
+                    .as_str()
+                    .expect("representative id")
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn representative_of(out: &Path, id: &str) -> String {
+    let docs = documents_by_id(out);
+    let number = cluster_number(&docs, id).unwrap_or_else(|| panic!("{id} is not clustered"));
+    representatives(out)[&number].clone()
+}
+
+#[test]
+fn fixtures_cluster_by_story() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    dedup_ok(&["fixtures/"], &out, &[]);
+    let docs = documents_by_id(&out);
+
+    for story in STORIES {
+        let numbers: BTreeSet<Option<u64>> =
+            story.iter().map(|id| cluster_number(&docs, id)).collect();
+        assert_eq!(
+            numbers.len(),
+            1,
+            "{story:?} should share one cluster, got {numbers:?}"
+        );
+        assert!(
+            numbers.iter().all(Option::is_some),
+            "{story:?} should be clustered"
+        );
+    }
+    for id in UNIQUE {
+        assert_eq!(
+            cluster_number(&docs, id),
+            None,
+            "{id} is a distinct article and must not be clustered"
+        );
+    }
+
+    // Every cluster is one story, at most joined by the composite article.
+    let clusters = cluster_sets(&out);
+    assert_eq!(clusters.len(), STORIES.len(), "clusters: {clusters:?}");
+    for cluster in &clusters {
+        let mut members = cluster.clone();
+        members.remove(COMPOSITE);
+        assert!(
+            STORIES.iter().any(|story| {
+                let story: BTreeSet<String> = story.iter().map(|s| s.to_string()).collect();
+                story == members
+            }),
+            "cluster {cluster:?} is not one story"
+        );
+    }
+}
+
+#[test]
+fn composite_article_does_not_merge_two_stories() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    dedup_ok(&["fixtures/"], &out, &[]);
+    let docs = documents_by_id(&out);
+    let bridge = cluster_number(&docs, "bridge-courier");
+    let ferry = cluster_number(&docs, "ferry-herald");
+    assert!(bridge.is_some() && ferry.is_some());
+    assert_ne!(bridge, ferry, "the composite article merged two stories");
+
+    // The overlap with both stories is still reported as pairs.
+    let pairs = read_jsonl(&out.join("pairs.jsonl"));
+    let linked_to = |prefix: &str| {
+        pairs.iter().any(|p| {
+            let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+            (a == COMPOSITE && b.starts_with(prefix)) || (b == COMPOSITE && a.starts_with(prefix))
+        })
+    };
+    assert!(
+        linked_to("bridge-"),
+        "no pair links the composite to the bridge story"
+    );
+    assert!(
+        linked_to("ferry-"),
+        "no pair links the composite to the ferry story"
+    );
+}
+
+#[test]
+fn relations_and_representatives() {
+    let dir = temp_dir();
+    let first = dir.path().join("first");
+    dedup_ok(&["fixtures/news.jsonl"], &first, &["--prefer", "first"]);
+    let docs = documents_by_id(&first);
+    let relation = |id: &str| docs[id]["relation"].as_str().map(str::to_owned);
+    assert_eq!(relation("robot-brief-portal").as_deref(), Some("exact"));
+    assert_eq!(relation("frost-reprint").as_deref(), Some("near_exact"));
+    assert_eq!(relation("bridge-wire").as_deref(), Some("near_exact"));
+    assert_eq!(relation("bridge-trimmed").as_deref(), Some("excerpt"));
+    assert_eq!(relation("frost-excerpt").as_deref(), Some("excerpt"));
+    assert_eq!(relation("robot-feature").as_deref(), Some("excerpt"));
+    assert_eq!(representative_of(&first, "robot-feature"), "robot-brief");
+    assert_eq!(representative_of(&first, "frost-excerpt"), "frost-gazette");
+
+    let longest = dir.path().join("longest");
+    dedup_ok(&["fixtures/news.jsonl"], &longest, &[]);
+    assert_eq!(representative_of(&longest, "robot-brief"), "robot-feature");
+    assert_eq!(
+        representative_of(&longest, "frost-reprint"),
+        "frost-gazette"
+    );
+
+    let earliest = dir.path().join("earliest");
+    dedup_ok(&["fixtures/"], &earliest, &["--prefer", "earliest"]);
+    assert_eq!(representative_of(&earliest, "robot-feature"), "robot-brief");
+    assert_eq!(
+        representative_of(&earliest, "bridge-courier"),
+        "bridge-wire"
+    );
+    // Same date as ferry-wire but read first; the blog post has no date and comes last.
+    assert_eq!(representative_of(&earliest, "ferry-wire"), "ferry-herald");
+}
+
+#[test]
+fn outputs_are_consistent_with_each_other() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    dedup_ok(&["fixtures/"], &out, &["--carry", "title,source"]);
+    let documents = read_jsonl(&out.join("documents.jsonl"));
+    let reps = representatives(&out);
+    let ids: BTreeSet<&str> = documents
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    for doc in &documents {
+        match doc["cluster"].as_u64() {
+            None => {
+                assert!(
+                    doc["duplicate_of"].is_null() && doc["relation"].is_null(),
+                    "{doc}"
+                );
+            }
+            Some(number) => {
+                let rep = &reps[&number];
+                if doc["id"].as_str() == Some(rep.as_str()) {
+                    assert!(
+                        doc["duplicate_of"].is_null() && doc["relation"].is_null(),
+                        "{doc}"
+                    );
+                } else {
+                    assert_eq!(doc["duplicate_of"].as_str(), Some(rep.as_str()), "{doc}");
+                    let relation = doc["relation"].as_str().expect("members have a relation");
+                    assert!(
+                        ["exact", "near_exact", "excerpt", "rewrite"].contains(&relation),
+                        "{doc}"
+                    );
+                }
+            }
+        }
+        let carried = doc["id"].as_str() == Some("ferry-strike-blog.txt")
+            || (doc["title"].is_string() && doc["source"].is_string());
+        assert!(carried, "carried fields missing: {doc}");
+    }
+    for pair in read_jsonl(&out.join("pairs.jsonl")) {
+        assert!(ids.contains(pair["a"].as_str().unwrap()), "{pair}");
+        assert!(ids.contains(pair["b"].as_str().unwrap()), "{pair}");
+        let figures = [
+            pair["jaccard"].as_f64().unwrap(),
+            pair["containment"][0].as_f64().unwrap(),
+            pair["containment"][1].as_f64().unwrap(),
+        ];
+        for x in figures {
+            assert!((0.0..=1.0).contains(&x), "{pair}");
+            assert!(
+                ((x * 1e4).round() - x * 1e4).abs() < 1e-6,
+                "not rounded: {pair}"
+            );
+        }
+    }
+    let summary = summary(&out);
+    let n = |key: &str| {
+        summary[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("summary.{key}"))
+    };
+    assert_eq!(n("read"), n("accepted") + n("rejected"));
+    assert_eq!(n("accepted"), documents.len() as u64);
+    assert_eq!(n("accepted"), n("unique") + n("clusters") + n("duplicates"));
+    assert_eq!(n("clusters"), reps.len() as u64);
+    let parameters = &summary["parameters"];
+    for key in [
+        "ngram",
+        "num_perm",
+        "seed",
+        "jaccard_threshold",
+        "containment_threshold",
+        "num_bands",
+        "rows_per_band",
+    ] {
+        assert!(parameters[key].is_number(), "summary.parameters.{key}");
+    }
+    for stage in ["read", "sketch", "pairs", "cluster", "write", "total"] {
+        assert!(
+            summary["timings_seconds"][stage].is_number(),
+            "timing of {stage}"
+        );
+    }
+}
+
+#[test]
+fn every_document_once_in_input_order() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    dedup_ok(
+        &["fixtures/news.jsonl", "fixtures/ferry-strike-blog.txt"],
+        &out,
+        &[],
+    );
+    let mut expected: Vec<String> = read_jsonl(&fixtures().join("news.jsonl"))
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    expected.push("ferry-strike-blog.txt".into());
+    assert_eq!(document_ids(&out), expected);
+    assert_eq!(
+        documents_by_id(&out)["empty-notice"]["cluster"],
+        Value::Null,
+        "an empty text is a document"
+    );
+}
+
+#[test]
+fn empty_texts_are_documents() {
+    let dir = temp_dir();
+    let input = dir.path().join("empty.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"text\": \"\"}\n{\"id\": \"b\", \"text\": \"\"}\n{\"id\": \"c\", \"text\": \"...\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    dedup_ok(&[input.to_str().unwrap()], &out, &[]);
+    assert_eq!(document_ids(&out), ["a", "b", "c"]);
+    assert_eq!(summary(&out)["accepted"], 3);
+}
+
+/// Each bad-input fixture: the file, the 1-based line of the bad record, its reason code.
+const BAD_INPUTS: [(&str, u64, &str, &str); 5] = [
+    ("bad/malformed.jsonl", 2, "malformed_json", "malformed JSON"),
+    (
+        "bad/missing-text.jsonl",
+        3,
+        "missing_field",
+        "missing field \"text\"",
+    ),
+    (
+        "bad/non-string-text.jsonl",
+        2,
+        "wrong_type",
+        "\"text\" is not a string",
+    ),
+    ("bad/invalid-utf8.jsonl", 2, "invalid_utf8", "invalid UTF-8"),
+    (
+        "bad/duplicate-ids.jsonl",
+        3,
+        "duplicate_id",
+        "duplicate id \"ok-1\"",
+    ),
+];
+
+#[test]
+fn bad_input_stops_with_file_and_line_and_leaves_no_output() {
+    for (name, line, _, message) in BAD_INPUTS {
+        let dir = temp_dir();
+        let out = dir.path().join("out");
+        let keep = dir.path().join("kept.jsonl");
+        let output = copydesk()
+            .args(["dedup", &fixture(name), "--out"])
+            .arg(&out)
+            .arg("--keep")
+            .arg(&keep)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        let located = format!("copydesk: error: {}:{line}: ", fixture(name));
+        assert!(
+            stderr.contains(&located),
+            "{name}: expected {located:?} in {stderr:?}"
+        );
+        assert!(
+            stderr.contains(message),
+            "{name}: expected {message:?} in {stderr:?}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(
+            entries(&out),
+            Vec::<String>::new(),
+            "{name}: output left behind"
+        );
+        assert_eq!(
+            entries(dir.path()),
+            Vec::<String>::new(),
+            "{name}: files left behind"
+        );
+    }
+}
+
+#[test]
+fn skip_invalid_lists_rejected_records() {
+    for (name, line, reason, message) in BAD_INPUTS {
+        let dir = temp_dir();
+        let out = dir.path().join("out");
+        let output = dedup_ok(&[&fixture(name)], &out, &["--skip-invalid"]);
+        let rejected = read_jsonl(&out.join("rejected.jsonl"));
+        assert_eq!(rejected.len(), 1, "{name}: {rejected:?}");
+        assert_eq!(rejected[0]["file"], fixture(name).as_str(), "{name}");
+        assert_eq!(rejected[0]["line"], line, "{name}");
+        assert_eq!(rejected[0]["reason"], reason, "{name}");
+        assert!(
+            rejected[0]["message"].as_str().unwrap().contains(message),
+            "{name}: {}",
+            rejected[0]
+        );
+        let summary = summary(&out);
+        assert_eq!(summary["read"], 3, "{name}");
+        assert_eq!(summary["accepted"], 2, "{name}");
+        assert_eq!(summary["rejected"], 1, "{name}");
+        assert_eq!(document_ids(&out), ["ok-1", "ok-2"], "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("1 rejected"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn missing_input_file_is_an_error_even_when_skipping_invalid_records() {
+    for extra in [&[][..], &["--skip-invalid"][..]] {
+        let dir = temp_dir();
+        let out = dir.path().join("out");
+        let output = copydesk()
+            .args([
+                "dedup",
+                "fixtures/news.jsonl",
+                "fixtures/no-such-file.jsonl",
+                "--out",
+            ])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("copydesk: error: cannot read fixtures/no-such-file.jsonl"),
+            "{stderr}"
+        );
+        assert_eq!(entries(dir.path()), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn failed_run_leaves_earlier_outputs_untouched() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    dedup_ok(&["fixtures/news.jsonl"], &out, &[]);
+    let before: Vec<(String, Vec<u8>)> = entries(&out)
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(out.join(&name)).unwrap();
+            (name, bytes)
+        })
+        .collect();
+    copydesk()
+        .args(["dedup", "fixtures/bad/malformed.jsonl", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let after: Vec<(String, Vec<u8>)> = entries(&out)
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(out.join(&name)).unwrap();
+            (name, bytes)
+        })
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn compressed_directory_and_stdin_inputs_give_the_same_clusters() {
+    let dir = temp_dir();
+    let plain = std::fs::read(fixtures().join("news.jsonl")).unwrap();
+    let reference = dir.path().join("reference");
+    dedup_ok(&["fixtures/news.jsonl"], &reference, &[]);
+    let expected = cluster_sets(&reference);
+    assert!(!expected.is_empty());
+
+    let gz = dir.path().join("news.jsonl.gz");
+    write_gz(&gz, &plain);
+    let zst = dir.path().join("news.jsonl.zst");
+    write_zst(&zst, &plain);
+    for input in [&gz, &zst] {
+        let out = dir.path().join("out-compressed");
+        dedup_ok(&[input.to_str().unwrap()], &out, &[]);
+        assert_eq!(cluster_sets(&out), expected, "{}", input.display());
+        let summary = summary(&out);
+        assert_eq!(summary["accepted"], 18, "{}", input.display());
+    }
+
+    let stdin_out = dir.path().join("out-stdin");
+    copydesk()
+        .args(["dedup", "-", "--out"])
+        .arg(&stdin_out)
+        .write_stdin(plain.clone())
+        .assert()
+        .success();
+    assert_eq!(cluster_sets(&stdin_out), expected);
+    assert_eq!(read_jsonl(&stdin_out.join("documents.jsonl")).len(), 18);
+
+    // A directory of text files: one document each, named by file name.
+    let texts = dir.path().join("texts");
+    std::fs::create_dir(&texts).unwrap();
+    let blog = std::fs::read(fixtures().join("ferry-strike-blog.txt")).unwrap();
+    std::fs::write(texts.join("a-blog.txt"), &blog).unwrap();
+    std::fs::write(texts.join("b-blog-copy.txt"), &blog).unwrap();
+    std::fs::write(
+        texts.join("c-other.txt"),
+        "Nothing to see here at all today.",
+    )
+    .unwrap();
+    std::fs::write(texts.join("ignored.csv"), "not,an,input").unwrap();
+    let dir_out = dir.path().join("out-dir");
+    dedup_ok(&[texts.to_str().unwrap()], &dir_out, &[]);
+    assert_eq!(
+        document_ids(&dir_out),
+        ["a-blog.txt", "b-blog-copy.txt", "c-other.txt"]
+    );
+    let copies: BTreeSet<String> = ["a-blog.txt", "b-blog-copy.txt"].map(String::from).into();
+    assert_eq!(cluster_sets(&dir_out), BTreeSet::from([copies]));
+}
+
+#[test]
+fn keep_writes_original_lines_untouched() {
+    let dir = temp_dir();
+    // Unusual but valid formatting that re-serializing would change.
+    let lines = [
+        r#"{"text": "The lighthouse keeper retired after forty years on the rock, and the town threw a party on the pier that went on well past midnight.",   "id":"keeper", "extra": {"n": 1.50, "s": "caf\u00e9"}}"#,
+        r#"{ "id" : "keeper-copy" , "text" : "The lighthouse keeper retired after forty years on the rock, and the town threw a party on the pier that went on well past midnight." }"#,
+        r#"{"id": 7, "text": "Completely unrelated: the bakery on Quay Street now sells rye bread on Sundays, after a petition signed by three hundred customers."}"#,
+    ];
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let text_input = dir.path().join("note.txt");
+    std::fs::write(
+        &text_input,
+        "A plain text note about the harbour wall, \"quoted\".\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let keep = dir.path().join("kept.jsonl");
+    dedup_ok(
+        &[input.to_str().unwrap(), text_input.to_str().unwrap()],
+        &out,
+        &["--keep", keep.to_str().unwrap(), "--prefer", "first"],
+    );
+    let kept = std::fs::read_to_string(&keep).unwrap();
+    let kept_lines: Vec<&str> = kept.lines().collect();
+    assert_eq!(kept_lines.len(), 3, "{kept}");
+    assert_eq!(kept_lines[0], lines[0]);
+    assert_eq!(kept_lines[1], lines[2]);
+    let note: Value = serde_json::from_str(kept_lines[2]).unwrap();
+    assert_eq!(note["id"], "note.txt");
+    assert_eq!(
+        note["text"],
+        "A plain text note about the harbour wall, \"quoted\".\n"
+    );
+    let summary = summary(&out);
+    assert_eq!(
+        summary["unique"].as_u64().unwrap() + summary["clusters"].as_u64().unwrap(),
+        3
+    );
+}
+
+#[test]
+fn keep_on_fixtures_drops_exactly_the_duplicates() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let keep = dir.path().join("kept.jsonl");
+    dedup_ok(
+        &["fixtures/news.jsonl"],
+        &out,
+        &["--keep", keep.to_str().unwrap()],
+    );
+    let original: BTreeSet<String> = std::fs::read_to_string(fixtures().join("news.jsonl"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let kept = std::fs::read_to_string(&keep).unwrap();
+    let duplicates: BTreeSet<String> = read_jsonl(&out.join("documents.jsonl"))
+        .iter()
+        .filter(|d| !d["duplicate_of"].is_null())
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut kept_ids = Vec::new();
+    for line in kept.lines() {
+        assert!(
+            original.contains(line),
+            "kept line is not an input line: {line}"
+        );
+        let record: Value = serde_json::from_str(line).unwrap();
+        kept_ids.push(record["id"].as_str().unwrap().to_owned());
+    }
+    assert!(kept_ids.iter().all(|id| !duplicates.contains(id)));
+    assert_eq!(kept_ids.len() + duplicates.len(), 18);
+}
+
+#[test]
+fn clusters_do_not_depend_on_threads_or_input_order() {
+    let dir = temp_dir();
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    dedup_ok(&["fixtures/"], &one, &["--threads", "1"]);
+    dedup_ok(&["fixtures/"], &two, &["--threads", "2"]);
+    assert_eq!(cluster_sets(&one), cluster_sets(&two));
+    for name in ["documents.jsonl", "pairs.jsonl", "clusters.jsonl"] {
+        assert_eq!(
+            std::fs::read(one.join(name)).unwrap(),
+            std::fs::read(two.join(name)).unwrap(),
+            "{name} differs between 1 and 2 threads"
+        );
+    }
+
+    // The same records in reversed, then rotated, order.
+    let text = std::fs::read_to_string(fixtures().join("news.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.reverse();
+    lines.rotate_left(5);
+    let shuffled = dir.path().join("shuffled.jsonl");
+    std::fs::write(&shuffled, lines.join("\n") + "\n").unwrap();
+    let reordered = dir.path().join("reordered");
+    dedup_ok(
+        &[shuffled.to_str().unwrap(), "fixtures/ferry-strike-blog.txt"],
+        &reordered,
+        &[],
+    );
+    assert_eq!(cluster_sets(&reordered), cluster_sets(&one));
+}
+
+#[test]
+fn a_40_megabyte_document_works() {
+    // Pseudo-random words from a small syllable alphabet, so most 5-grams are distinct.
+    const SIZE: usize = 40 << 20;
+    let syllables = [
+        "ka", "lo", "mi", "ren", "tas", "vo", "di", "nul", "pe", "shi", "gor", "ba", "ut", "zem",
+    ];
+    let mut text = String::with_capacity(SIZE + 64);
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut words = 0u64;
+    while text.len() < SIZE {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let mut bits = state >> 20;
+        for _ in 0..1 + (bits % 3) {
+            bits /= 3;
+            text.push_str(syllables[(bits % syllables.len() as u64) as usize]);
+            bits /= syllables.len() as u64;
+        }
+        words += 1;
+        text.push_str(if words % 17 == 0 { ". " } else { " " });
+    }
+    let excerpt: String = text.chars().take(20_000).collect();
+    let excerpt = &excerpt[..excerpt.rfind(' ').unwrap()];
+    let dir = temp_dir();
+    let input = dir.path().join("huge.jsonl");
+    let mut body = serde_json::to_string(&serde_json::json!({"id": "huge", "text": text})).unwrap();
+    body.push('\n');
+    body.push_str(
+        &serde_json::to_string(&serde_json::json!({"id": "excerpt", "text": excerpt})).unwrap(),
+    );
+    body.push('\n');
+    drop(text);
+    std::fs::write(&input, body).unwrap();
+    let out = dir.path().join("out");
+    dedup_ok(&[input.to_str().unwrap()], &out, &["--quiet"]);
+    assert_eq!(document_ids(&out), ["huge", "excerpt"]);
+    let docs = documents_by_id(&out);
+    assert_eq!(docs["excerpt"]["duplicate_of"], "huge");
+    assert_eq!(docs["excerpt"]["relation"], "excerpt");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let cases: [&[&str]; 7] = [
+        &[
+            "dedup",
+            "fixtures/news.jsonl",
+            "--out",
+            "OUT",
+            "--no-such-flag",
+        ],
+        &["dedup", "--out", "OUT"],
+        &["dedup", "fixtures/news.jsonl"],
+        &[
+            "dedup",
+            "fixtures/news.jsonl",
+            "--out",
+            "OUT",
+            "--threshold",
+            "1.5",
+        ],
+        &[
+            "dedup",
+            "fixtures/news.jsonl",
+            "--out",
+            "OUT",
+            "--num-perm",
+            "0",
+        ],
+        &[
+            "dedup",
+            "fixtures/news.jsonl",
+            "--out",
+            "OUT",
+            "--bands",
+            "500",
+        ],
+        &[
+            "dedup",
+            "fixtures/news.jsonl",
+            "--out",
+            "OUT",
+            "--prefer",
+            "shortest",
+        ],
+    ];
+    for args in cases {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if *a == "OUT" {
+                    out.display().to_string()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        let output = copydesk().args(&args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!out.exists(), "{args:?} created the output directory");
+    }
+}
+
+#[test]
+fn verbose_prints_lsh_choice_and_quiet_prints_nothing() {
+    let dir = temp_dir();
+    let output = dedup_ok(
+        &["fixtures/news.jsonl"],
+        &dir.path().join("v"),
+        &["--verbose", "--threshold", "0.6", "--num-perm", "64"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(" bands x "), "{stderr}");
+    assert!(
+        stderr.contains("at Jaccard 0.60") && stderr.contains("at 0.50"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("read 18 records: 18 accepted, 0 rejected"),
+        "{stderr}"
+    );
+
+    let output = dedup_ok(
+        &["fixtures/news.jsonl"],
+        &dir.path().join("q"),
+        &["--quiet"],
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn bands_override_and_renamed_fields() {
+    let dir = temp_dir();
+    let input = dir.path().join("renamed.jsonl");
+    let text = std::fs::read_to_string(fixtures().join("news.jsonl")).unwrap();
+    let renamed: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut record: serde_json::Map<String, Value> = serde_json::from_str(line).unwrap();
+            let id = record.remove("id").unwrap();
+            let body = record.remove("text").unwrap();
+            record.insert("url".into(), id);
+            record.insert("body".into(), body);
+            serde_json::to_string(&record).unwrap()
+        })
+        .collect();
+    std::fs::write(&input, renamed.join("\n")).unwrap();
+    let out = dir.path().join("out");
+    dedup_ok(
+        &[input.to_str().unwrap()],
+        &out,
+        &["--id-field", "url", "--text-field", "body", "--bands", "32"],
+    );
+    let reference = dir.path().join("reference");
+    dedup_ok(&["fixtures/news.jsonl"], &reference, &[]);
+    assert_eq!(cluster_sets(&out), cluster_sets(&reference));
+    let parameters = &summary(&out)["parameters"];
+    assert_eq!(parameters["num_bands"], 32);
+    assert_eq!(parameters["rows_per_band"], 4);
+}
