@@ -98,7 +98,7 @@ class Runner:
         src = self.workdir / "fit.jsonl"
         write_jsonl(src, docs)
         if self.cli:
-            subprocess.run([self.binary, "fit", str(src), "-o", str(model_path)], check=True)
+            subprocess.run([self.binary, "fit", str(src), "-o", str(model_path), "--quiet"], check=True)
         else:
             subprocess.run([self.binary, "--fit", str(model_path)], stdin=open(src), check=True)
 
@@ -108,11 +108,13 @@ class Runner:
         args = list(extra)
         if mode == "model":
             args += ["--model", str(model_path)]
-        elif mode == "corpus":
-            args += ["--corpus-stats"]
+        elif mode == "corpus" and not self.cli:
+            args += ["--corpus-stats"]  # the CLI uses corpus statistics by default
+        elif mode == "none" and self.cli:
+            args += ["--no-corpus-stats"]
         if self.cli:
             out_dir = self.workdir / "out"
-            subprocess.run([self.binary, "check", str(src), "--out", str(out_dir)] + args, check=True)
+            subprocess.run([self.binary, "check", str(src), "--out", str(out_dir), "--quiet"] + args, check=True)
             lines = (out_dir / "documents.jsonl").read_text().splitlines()
         else:
             proc = subprocess.run([self.binary] + args, stdin=open(src), capture_output=True, check=True)
