@@ -123,7 +123,9 @@ fn main() -> anyhow::Result<()> {
         .par_iter()
         .zip(&tokens)
         .map(|(record, tokens)| match &corpus {
-            Some(model) => checker.check_with(&record.text, tokens, Evidence::CorpusLeaveOneOut(model)),
+            Some(model) => {
+                checker.check_with(&record.text, tokens, Evidence::CorpusLeaveOneOut(model))
+            }
             None => checker.check(&record.text, tokens),
         })
         .collect();

@@ -476,7 +476,11 @@ fn fit_documents(documents: &[corpus::Document], progress: &dyn Progress) -> Ngr
 ///
 /// Progress stages: `read` (bytes), `count` (documents, only without a model),
 /// `check` (documents).
-pub fn run_check(inputs: &[Input], config: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun> {
+pub fn run_check(
+    inputs: &[Input],
+    config: &CheckConfig,
+    progress: &dyn Progress,
+) -> Result<CheckRun> {
     let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
@@ -539,7 +543,11 @@ pub fn run_check(inputs: &[Input], config: &CheckConfig, progress: &dyn Progress
 /// Learn word and word-pair counts from trusted text (`copydesk fit`).
 ///
 /// Progress stages: `read` (bytes), `count` (documents).
-pub fn run_fit(inputs: &[Input], read: &ReadOptions, progress: &dyn Progress) -> Result<(Corpus, NgramModel, Timings)> {
+pub fn run_fit(
+    inputs: &[Input],
+    read: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<(Corpus, NgramModel, Timings)> {
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, read, progress, &mut timings)?;
     let started = Instant::now();

@@ -7,7 +7,9 @@ use copydesk::text::tokenize;
 use std::path::Path;
 
 fn check_fixture(name: &str) -> (String, DocQuality) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quality").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/quality")
+        .join(name);
     let text = std::fs::read_to_string(&path).expect("fixture exists");
     let checker = Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap();
     let result = checker.check(&text, &tokenize(&text));
@@ -22,7 +24,16 @@ fn assert_flags(name: &str, expected: &[Expected]) {
     let described: Vec<String> = result
         .flags
         .iter()
-        .map(|f| format!("{} {:?} {}..{} {:?}", f.rule, f.category, f.start, f.end, &text[f.start..f.end]))
+        .map(|f| {
+            format!(
+                "{} {:?} {}..{} {:?}",
+                f.rule,
+                f.category,
+                f.start,
+                f.end,
+                &text[f.start..f.end]
+            )
+        })
         .collect();
     assert_eq!(
         result.flags.len(),
@@ -37,10 +48,10 @@ fn assert_flags(name: &str, expected: &[Expected]) {
             .0;
         let end = start + needle.len();
         assert!(
-            result
-                .flags
-                .iter()
-                .any(|f| f.rule == rule && f.category == category && f.start == start && f.end == end),
+            result.flags.iter().any(|f| f.rule == rule
+                && f.category == category
+                && f.start == start
+                && f.end == end),
             "{name}: expected {rule} {category:?} on {start}..{end} {needle:?}; got {described:#?}"
         );
     }
@@ -52,7 +63,11 @@ fn assert_flags(name: &str, expected: &[Expected]) {
 
 #[test]
 fn clean_fixtures_stay_clean() {
-    for name in ["clean_harbour.txt", "clean_council.txt", "clean_results.txt"] {
+    for name in [
+        "clean_harbour.txt",
+        "clean_council.txt",
+        "clean_results.txt",
+    ] {
         let (_, result) = check_fixture(name);
         assert!(result.flags.is_empty(), "{name}: {:#?}", result.flags);
         assert_eq!(result.scores.quality, 1.0);
@@ -66,8 +81,18 @@ fn formal_names_in_compounds_and_without_article() {
     assert_flags(
         "spin_formal_names.txt",
         &[
-            ("formal_name_compound", Category::Spin, "Russian Federation", 0),
-            ("formal_name_no_article", Category::Spin, "Russian Federation", 1),
+            (
+                "formal_name_compound",
+                Category::Spin,
+                "Russian Federation",
+                0,
+            ),
+            (
+                "formal_name_no_article",
+                Category::Spin,
+                "Russian Federation",
+                1,
+            ),
         ],
     );
 }
@@ -77,7 +102,12 @@ fn tortured_phrases_and_out_of_register_words() {
     assert_flags(
         "spin_tortured.txt",
         &[
-            ("tortured_phrase", Category::Spin, "counterfeit consciousness", 0),
+            (
+                "tortured_phrase",
+                Category::Spin,
+                "counterfeit consciousness",
+                0,
+            ),
             ("tortured_phrase", Category::Spin, "large information", 0),
             ("out_of_register", Category::Spin, "apprehensive", 0),
         ],
@@ -110,8 +140,18 @@ fn page_furniture_is_metadata_or_boilerplate() {
     assert_flags(
         "incoherence_furniture.txt",
         &[
-            ("byline", Category::Metadata, "By Jane Okafor, Staff Writer", 0),
-            ("field_label", Category::Metadata, "Updated 14:32 GMT, 3 March", 0),
+            (
+                "byline",
+                Category::Metadata,
+                "By Jane Okafor, Staff Writer",
+                0,
+            ),
+            (
+                "field_label",
+                Category::Metadata,
+                "Updated 14:32 GMT, 3 March",
+                0,
+            ),
             ("field_label", Category::Metadata, "date 2019-03-02", 0),
             (
                 "caption",
@@ -119,9 +159,24 @@ fn page_furniture_is_metadata_or_boilerplate() {
                 "Photo: Workers inspect the rebuilt viaduct near Carrow. (Tomas Lindqvist/Agency)",
                 0,
             ),
-            ("read_more", Category::Boilerplate, "Read more: Rail passengers face delays as repairs overrun", 0),
-            ("related_links", Category::Boilerplate, "Related: Landslide closes northern line for a year", 0),
-            ("editor_credit", Category::Metadata, "Editor: Priya Haddad", 0),
+            (
+                "read_more",
+                Category::Boilerplate,
+                "Read more: Rail passengers face delays as repairs overrun",
+                0,
+            ),
+            (
+                "related_links",
+                Category::Boilerplate,
+                "Related: Landslide closes northern line for a year",
+                0,
+            ),
+            (
+                "editor_credit",
+                Category::Metadata,
+                "Editor: Priya Haddad",
+                0,
+            ),
         ],
     );
     let (_, result) = check_fixture("incoherence_furniture.txt");

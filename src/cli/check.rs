@@ -13,8 +13,10 @@ use std::path::PathBuf;
 
 /// Flag spun text, grammar breaks, page furniture and incoherent fragments.
 #[derive(Debug, Args)]
-#[command(after_help = "Without --out, prints each flagged document's flags with their spans \
-highlighted. Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
+#[command(
+    after_help = "Without --out, prints each flagged document's flags with their spans \
+highlighted. Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
+)]
 pub struct CheckArgs {
     /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
     /// directories of them, or - for JSONL on standard input.
@@ -98,7 +100,10 @@ impl CheckArgs {
     /// Run the subcommand.
     pub fn run(self) -> anyhow::Result<()> {
         if self.skip_invalid && self.out.is_none() {
-            return Err(UsageError("--skip-invalid needs --out (rejected records go to rejected.jsonl)".into()).into());
+            return Err(UsageError(
+                "--skip-invalid needs --out (rejected records go to rejected.jsonl)".into(),
+            )
+            .into());
         }
         if let Some(threads) = self.threads {
             rayon::ThreadPoolBuilder::new()
@@ -142,7 +147,10 @@ impl CheckArgs {
 fn print_summary(run: &CheckRun) {
     let (by_category, _) = report::flag_counts(run);
     let flagged = run.results.iter().filter(|r| !r.flags.is_empty()).count();
-    let categories: Vec<String> = by_category.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let categories: Vec<String> = by_category
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
     eprintln!(
         "copydesk: checked {} documents ({} rejected): {} flagged{}{}",
         run.corpus.documents.len(),
@@ -159,7 +167,11 @@ fn print_summary(run: &CheckRun) {
 fn print_flags(run: &CheckRun) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (open, close) = if color { ("\x1b[1;31m", "\x1b[0m") } else { ("»", "«") };
+    let (open, close) = if color {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("»", "«")
+    };
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (document, result) in run.corpus.documents.iter().zip(&run.results) {
         if result.flags.is_empty() {

@@ -81,9 +81,9 @@ pub struct Analysis<'a> {
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "gov", "sen", "rep", "gen", "col", "lt", "no", "vs", "jr",
-    "sr", "prof", "approx", "est", "fig", "mt", "ft",
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "gov", "sen", "rep", "gen", "col", "lt", "no", "vs", "jr", "sr", "prof",
+    "approx", "est", "fig", "mt", "ft",
 ];
 
 impl<'a> Analysis<'a> {
@@ -112,7 +112,9 @@ impl<'a> Analysis<'a> {
             let paragraph_break = last || newlines >= 2;
             let sentence_break = paragraph_break
                 || newlines == 1
-                || (has_terminal(gap) && !is_abbreviation(tokens, text, i) && next_starts_sentence(text, toks, i));
+                || (has_terminal(gap)
+                    && !is_abbreviation(tokens, text, i)
+                    && next_starts_sentence(text, toks, i));
             if sentence_break {
                 // The sentence owns its closing punctuation but not the space after it.
                 let end_byte = gap_start + trailing_punct_len(gap);
@@ -158,13 +160,18 @@ impl<'a> Analysis<'a> {
     pub fn gap_after(&self, i: usize) -> &'a str {
         let toks = &self.tokens.tokens;
         let start = toks[i].end as usize;
-        let end = toks.get(i + 1).map_or(self.text.len(), |t| t.start as usize);
+        let end = toks
+            .get(i + 1)
+            .map_or(self.text.len(), |t| t.start as usize);
         &self.text[start..end]
     }
 
     /// True when token `i` starts with an upper-case letter in the original.
     pub fn is_capitalized(&self, i: usize) -> bool {
-        self.original(i).chars().next().is_some_and(char::is_uppercase)
+        self.original(i)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
     }
 
     /// True when token `i` is written in lower case letters only (no digits).

@@ -5,8 +5,7 @@
 //! verb at all.
 
 use super::doc::{
-    Analysis, Segment, ARTICLE, AUXILIARY, COPULA_ADJECTIVE, FINITE_VERB, FUNCTION, MODAL,
-    SUBJECT,
+    Analysis, Segment, ARTICLE, AUXILIARY, COPULA_ADJECTIVE, FINITE_VERB, FUNCTION, MODAL, SUBJECT,
 };
 use super::{flag, Category, Flag};
 
@@ -14,24 +13,33 @@ use super::{flag, Category, Flag};
 /// pronoun they are broken only when a noun phrase follows directly
 /// ("she concerned the plan"), not before a preposition ("they worried about").
 const VERB_LIKE_ADJECTIVES: &[&str] = &[
-    "concerned", "worried", "pleased", "disappointed", "satisfied", "dissatisfied",
-    "convinced", "determined", "upset", "content",
+    "concerned",
+    "worried",
+    "pleased",
+    "disappointed",
+    "satisfied",
+    "dissatisfied",
+    "convinced",
+    "determined",
+    "upset",
+    "content",
 ];
 
 /// Auxiliaries and verbs that cannot follow an article (nouns that share the
 /// spelling, like "will", "can", "may", "must", are left out).
 const NOT_AFTER_ARTICLE: &[&str] = &[
     "is", "are", "was", "were", "has", "have", "had", "does", "did", "am", "would", "could",
-    "should", "might", "shall", "said", "says", "told", "tells", "rose", "went", "came",
-    "took", "gave", "knew", "became", "began", "seems", "seemed", "declined",
+    "should", "might", "shall", "said", "says", "told", "tells", "rose", "went", "came", "took",
+    "gave", "knew", "became", "began", "seems", "seemed", "declined",
 ];
 
 /// Function words that are correctly doubled in ordinary prose ("that that", "had had").
-const DOUBLE_OK: &[&str] = &["that", "had", "is", "do", "very", "it", "her", "you", "this"];
+const DOUBLE_OK: &[&str] = &[
+    "that", "had", "is", "do", "very", "it", "her", "you", "this",
+];
 
 fn adjective_by_suffix(word: &str) -> bool {
-    word.len() > 5
-        && (word.ends_with("ous") || word.ends_with("ful") || word.ends_with("ible"))
+    word.len() > 5 && (word.ends_with("ous") || word.ends_with("ful") || word.ends_with("ible"))
 }
 
 /// Run the grammar rules over `analysis`.
@@ -49,7 +57,8 @@ pub fn check(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
             // Subject pronoun + adjective + noun phrase: the copula was dropped.
             if class & SUBJECT != 0 && analysis.is_lower_alpha(next) {
                 let next_class = analysis.classes[next];
-                let adjective = next_class & COPULA_ADJECTIVE != 0 || adjective_by_suffix(next_word);
+                let adjective =
+                    next_class & COPULA_ADJECTIVE != 0 || adjective_by_suffix(next_word);
                 if adjective {
                     let verb_like = VERB_LIKE_ADJECTIVES.contains(&next_word);
                     let after = next + 1;

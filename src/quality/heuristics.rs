@@ -93,7 +93,14 @@ impl HeuristicsConfig {
             dup_line_char_frac: Some(0.2),
             dup_para_char_frac: Some(0.2),
             top_n_grams: vec![(2, 0.2), (3, 0.18), (4, 0.16)],
-            dup_n_grams: vec![(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)],
+            dup_n_grams: vec![
+                (5, 0.15),
+                (6, 0.14),
+                (7, 0.13),
+                (8, 0.12),
+                (9, 0.11),
+                (10, 0.10),
+            ],
             c4_min_num_sentences: Some(5),
             c4_min_words_per_line: 3,
             c4_filter_lorem_ipsum: true,
@@ -157,12 +164,22 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
     let words = analysis.tokens.len();
     if let Some(min) = config.min_doc_words {
         if words < min {
-            whole(analysis, "gopher_short_doc", format!("{words} words, fewer than {min}"), flags);
+            whole(
+                analysis,
+                "gopher_short_doc",
+                format!("{words} words, fewer than {min}"),
+                flags,
+            );
         }
     }
     if let Some(max) = config.max_doc_words {
         if words > max {
-            whole(analysis, "gopher_long_doc", format!("{words} words, more than {max}"), flags);
+            whole(
+                analysis,
+                "gopher_long_doc",
+                format!("{words} words, more than {max}"),
+                flags,
+            );
         }
     }
     if words == 0 {
@@ -172,22 +189,43 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
     let mean = total_chars as f64 / words as f64;
     if let Some(min) = config.min_avg_word_length {
         if mean < min {
-            whole(analysis, "gopher_below_avg_threshold", format!("mean word length {mean:.2} below {min}"), flags);
+            whole(
+                analysis,
+                "gopher_below_avg_threshold",
+                format!("mean word length {mean:.2} below {min}"),
+                flags,
+            );
         }
     }
     if let Some(max) = config.max_avg_word_length {
         if mean > max {
-            whole(analysis, "gopher_above_avg_threshold", format!("mean word length {mean:.2} above {max}"), flags);
+            whole(
+                analysis,
+                "gopher_above_avg_threshold",
+                format!("mean word length {mean:.2} above {max}"),
+                flags,
+            );
         }
     }
     if let Some(max) = config.max_symbol_word_ratio {
         let hashes = memchr::memchr_iter(b'#', text.as_bytes()).count() as f64 / words as f64;
         if hashes > max {
-            whole(analysis, "gopher_too_many_hashes", format!("{hashes:.3} '#' per word, above {max}"), flags);
+            whole(
+                analysis,
+                "gopher_too_many_hashes",
+                format!("{hashes:.3} '#' per word, above {max}"),
+                flags,
+            );
         }
-        let ellipses = (text.matches("...").count() + text.matches('…').count()) as f64 / words as f64;
+        let ellipses =
+            (text.matches("...").count() + text.matches('…').count()) as f64 / words as f64;
         if ellipses > max {
-            whole(analysis, "gopher_too_many_ellipsis", format!("{ellipses:.3} ellipses per word, above {max}"), flags);
+            whole(
+                analysis,
+                "gopher_too_many_ellipsis",
+                format!("{ellipses:.3} ellipses per word, above {max}"),
+                flags,
+            );
         }
     }
     let lines: Vec<&str> = text.lines().collect();
@@ -202,7 +240,12 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
             .count() as f64
             / num_lines;
         if bullets > max {
-            whole(analysis, "gopher_too_many_bullets", format!("{:.0}% of lines start with a bullet", bullets * 100.0), flags);
+            whole(
+                analysis,
+                "gopher_too_many_bullets",
+                format!("{:.0}% of lines start with a bullet", bullets * 100.0),
+                flags,
+            );
         }
     }
     if let Some(max) = config.max_ellipsis_lines_ratio {
@@ -215,7 +258,12 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
             .count() as f64
             / num_lines;
         if ending > max {
-            whole(analysis, "gopher_too_many_end_ellipsis", format!("{:.0}% of lines end with an ellipsis", ending * 100.0), flags);
+            whole(
+                analysis,
+                "gopher_too_many_end_ellipsis",
+                format!("{:.0}% of lines end with an ellipsis", ending * 100.0),
+                flags,
+            );
         }
     }
     if let Some(min) = config.max_non_alpha_words_ratio {
@@ -226,7 +274,16 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
             .count() as f64
             / words as f64;
         if alpha < min {
-            whole(analysis, "gopher_below_alpha_threshold", format!("{:.0}% of words have a letter, below {:.0}%", alpha * 100.0, min * 100.0), flags);
+            whole(
+                analysis,
+                "gopher_below_alpha_threshold",
+                format!(
+                    "{:.0}% of words have a letter, below {:.0}%",
+                    alpha * 100.0,
+                    min * 100.0
+                ),
+                flags,
+            );
         }
     }
     if let Some(min) = config.min_stop_words {
@@ -236,7 +293,12 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
             .filter(|w| config.stop_words.iter().any(|s| s == w))
             .count();
         if stop < min {
-            whole(analysis, "gopher_enough_stop_words", format!("{stop} stop words, fewer than {min}"), flags);
+            whole(
+                analysis,
+                "gopher_enough_stop_words",
+                format!("{stop} stop words, fewer than {min}"),
+                flags,
+            );
         }
     }
 }
@@ -266,24 +328,50 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
     let (count, dup, dup_chars) = duplicates(paragraphs.iter().copied());
     if let Some(max) = config.dup_para_frac {
         if dup as f64 / count.max(1) as f64 > max {
-            whole(analysis, "dup_para_frac", format!("{dup} of {count} paragraphs are duplicates"), flags);
+            whole(
+                analysis,
+                "dup_para_frac",
+                format!("{dup} of {count} paragraphs are duplicates"),
+                flags,
+            );
         }
     }
     if let Some(max) = config.dup_para_char_frac {
         if dup_chars as f64 / text_chars > max {
-            whole(analysis, "dup_para_char_frac", format!("{:.0}% of characters in duplicate paragraphs", dup_chars as f64 / text_chars * 100.0), flags);
+            whole(
+                analysis,
+                "dup_para_char_frac",
+                format!(
+                    "{:.0}% of characters in duplicate paragraphs",
+                    dup_chars as f64 / text_chars * 100.0
+                ),
+                flags,
+            );
         }
     }
     let lines = text.split('\n').filter(|l| !l.is_empty());
     let (count, dup, dup_chars) = duplicates(lines);
     if let Some(max) = config.dup_line_frac {
         if dup as f64 / count.max(1) as f64 > max {
-            whole(analysis, "dup_line_frac", format!("{dup} of {count} lines are duplicates"), flags);
+            whole(
+                analysis,
+                "dup_line_frac",
+                format!("{dup} of {count} lines are duplicates"),
+                flags,
+            );
         }
     }
     if let Some(max) = config.dup_line_char_frac {
         if dup_chars as f64 / text_chars > max {
-            whole(analysis, "dup_line_char_frac", format!("{:.0}% of characters in duplicate lines", dup_chars as f64 / text_chars * 100.0), flags);
+            whole(
+                analysis,
+                "dup_line_char_frac",
+                format!(
+                    "{:.0}% of characters in duplicate lines",
+                    dup_chars as f64 / text_chars * 100.0
+                ),
+                flags,
+            );
         }
     }
     let toks = &analysis.tokens.tokens;
@@ -304,11 +392,21 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
         let chars = lengths[best.1..best.1 + n].iter().sum::<usize>() + n - 1;
         let share = f64::from(best.0) * chars as f64 / text_chars;
         if best.0 > 1 && share > max {
-            whole(analysis, &format!("top_{n}_gram"), format!("the most frequent {n}-gram covers {:.0}% of the characters", share * 100.0), flags);
+            whole(
+                analysis,
+                &format!("top_{n}_gram"),
+                format!(
+                    "the most frequent {n}-gram covers {:.0}% of the characters",
+                    share * 100.0
+                ),
+                flags,
+            );
         }
     }
-    let mut seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<super::doc::PassThroughHasher>> =
-        Default::default();
+    let mut seen: std::collections::HashSet<
+        u64,
+        std::hash::BuildHasherDefault<super::doc::PassThroughHasher>,
+    > = Default::default();
     for &(n, max) in &config.dup_n_grams {
         if n == 0 || toks.len() < n {
             continue;
@@ -336,7 +434,12 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
         }
         let share = repeated_chars as f64 / text_chars;
         if share > max {
-            whole(analysis, &format!("duplicated_{n}_n_grams"), format!("{:.0}% of characters in repeated {n}-grams", share * 100.0), flags);
+            whole(
+                analysis,
+                &format!("duplicated_{n}_n_grams"),
+                format!("{:.0}% of characters in repeated {n}-grams", share * 100.0),
+                flags,
+            );
         }
     }
 }
@@ -344,7 +447,9 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
 fn ngram_key(tokens: &[crate::text::Token]) -> u64 {
     let mut key = 0xCBF2_9CE4_8422_2325u64;
     for token in tokens {
-        key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(31);
+        key = (key ^ token.hash)
+            .wrapping_mul(0x100_0000_01B3)
+            .rotate_left(31);
     }
     key
 }
@@ -394,7 +499,12 @@ fn c4_phrases() -> &'static aho_corasick::AhoCorasick {
 fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
     let text = analysis.text;
     if config.c4_filter_curly_bracket && text.contains('{') {
-        whole(analysis, "curly_bracket", "the text contains a curly bracket".to_owned(), flags);
+        whole(
+            analysis,
+            "curly_bracket",
+            "the text contains a curly bracket".to_owned(),
+            flags,
+        );
     }
     // Most texts contain none of the phrases: skip the line loop unless
     // sentences must be counted.
@@ -418,11 +528,25 @@ fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>)
             lorem = true;
         }
         if config.c4_filter_javascript && lower.contains("javascript") {
-            flags.push(flag(text, "line-filter-javascript", Category::Boilerplate, span, "line mentions javascript (C4 line filter)".to_owned(), 0.6));
+            flags.push(flag(
+                text,
+                "line-filter-javascript",
+                Category::Boilerplate,
+                span,
+                "line mentions javascript (C4 line filter)".to_owned(),
+                0.6,
+            ));
             continue;
         }
         if config.c4_filter_policy && POLICY_SUBSTRINGS.iter().any(|p| lower.contains(p)) {
-            flags.push(flag(text, "line-filter-policy", Category::Boilerplate, span, "cookie or terms-of-use line (C4 line filter)".to_owned(), 0.6));
+            flags.push(flag(
+                text,
+                "line-filter-policy",
+                Category::Boilerplate,
+                span,
+                "cookie or terms-of-use line (C4 line filter)".to_owned(),
+                0.6,
+            ));
             continue;
         }
         let terminal = line.ends_with(['.', '?', '!', '"', '\'']) && !line.ends_with("...");
@@ -437,11 +561,21 @@ fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>)
             .max(1);
     }
     if lorem {
-        whole(analysis, "lorem_ipsum", "the text contains \"lorem ipsum\"".to_owned(), flags);
+        whole(
+            analysis,
+            "lorem_ipsum",
+            "the text contains \"lorem ipsum\"".to_owned(),
+            flags,
+        );
     }
     if let Some(min) = config.c4_min_num_sentences {
         if sentences < min {
-            whole(analysis, "too_few_sentences", format!("{sentences} sentences in lines C4 keeps, fewer than {min}"), flags);
+            whole(
+                analysis,
+                "too_few_sentences",
+                format!("{sentences} sentences in lines C4 keeps, fewer than {min}"),
+                flags,
+            );
         }
     }
 }
@@ -457,7 +591,12 @@ fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<F
             .count() as f64
             / num_lines;
         if ratio <= min && !(ratio == 0.0 && config.line_punct_exclude_zero) {
-            whole(analysis, "line_punct_ratio", format!("{:.0}% of lines end in punctuation", ratio * 100.0), flags);
+            whole(
+                analysis,
+                "line_punct_ratio",
+                format!("{:.0}% of lines end in punctuation", ratio * 100.0),
+                flags,
+            );
         }
     }
     if let Some(max) = config.short_line_thr {
@@ -467,7 +606,12 @@ fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<F
             .count() as f64
             / num_lines;
         if ratio >= max {
-            whole(analysis, "short_line_ratio", format!("{:.0}% of lines are short", ratio * 100.0), flags);
+            whole(
+                analysis,
+                "short_line_ratio",
+                format!("{:.0}% of lines are short", ratio * 100.0),
+                flags,
+            );
         }
     }
     if let Some(max) = config.char_duplicates_ratio {
@@ -475,14 +619,24 @@ fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<F
         let chars = text.chars().filter(|&c| c != '\n').count().max(1);
         let ratio = dup_chars as f64 / chars as f64;
         if ratio >= max && dup_chars > 0 {
-            whole(analysis, "char_dup_ratio", format!("{:.1}% of characters in duplicated lines", ratio * 100.0), flags);
+            whole(
+                analysis,
+                "char_dup_ratio",
+                format!("{:.1}% of characters in duplicated lines", ratio * 100.0),
+                flags,
+            );
         }
     }
     if let Some(max) = config.new_line_ratio {
         let ratio = memchr::memchr_iter(b'\n', text.as_bytes()).count() as f64
             / analysis.tokens.len().max(1) as f64;
         if ratio > max {
-            whole(analysis, "list_ratio", format!("{ratio:.2} line breaks per word"), flags);
+            whole(
+                analysis,
+                "list_ratio",
+                format!("{ratio:.2} line breaks per word"),
+                flags,
+            );
         }
     }
 }

@@ -38,7 +38,9 @@ impl FurnitureMatcher {
                 RegexSetBuilder::new(patterns.iter().map(|p| p.pattern.as_str()))
                     .multi_line(true)
                     .build()
-                    .map_err(|e| Error::Config(format!("cannot compile furniture patterns: {e}")))?,
+                    .map_err(|e| {
+                        Error::Config(format!("cannot compile furniture patterns: {e}"))
+                    })?,
             )
         };
         Ok(FurnitureMatcher {
@@ -177,10 +179,10 @@ fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &
     let mut doc_counts = KeyCounter::default();
     doc_counts.reset(analysis.tokens.len());
     let mut keys = vec![0u64; analysis.tokens.len()];
-    for i in 0..analysis.tokens.len() {
+    for (i, slot) in keys.iter_mut().enumerate() {
         if is_topic_word(analysis, i) {
             let key = topic_key(analysis.word(i)).max(1);
-            keys[i] = key;
+            *slot = key;
             doc_counts.add(key);
         }
     }
@@ -235,7 +237,9 @@ fn truncated_ending(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
     };
     let toks = &analysis.tokens.tokens;
     let tail = analysis.text[toks[last.end - 1].end as usize..].trim_end();
-    if tail.ends_with(['.', '!', '?', '"', '\'', ')', ']', ':', '\u{201D}', '\u{2019}', '>']) {
+    if tail.ends_with([
+        '.', '!', '?', '"', '\'', ')', ']', ':', '\u{201D}', '\u{2019}', '>',
+    ]) {
         return;
     }
     let last_word = last.end - 1;
@@ -246,7 +250,9 @@ fn truncated_ending(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
     let digits = (last.first..last.end)
         .filter(|&i| analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
         .count();
-    let lower = (last.first..last.end).filter(|&i| analysis.is_lower_alpha(i)).count();
+    let lower = (last.first..last.end)
+        .filter(|&i| analysis.is_lower_alpha(i))
+        .count();
     // A table row or heading ends without punctuation by design.
     let prose = words >= 4 && digits * 5 <= words && lower * 2 >= words;
     let score = if (ends_on_function_word || ends_on_comma) && words >= 2 && digits * 3 <= words {
@@ -286,7 +292,9 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
         }
         let mut key = 0x9E37_79B9_7F4A_7C15u64;
         for token in &toks[run] {
-            key = (key ^ token.hash).wrapping_mul(0x100_0000_01B3).rotate_left(29);
+            key = (key ^ token.hash)
+                .wrapping_mul(0x100_0000_01B3)
+                .rotate_left(29);
         }
         Some(key)
     };
@@ -305,7 +313,9 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     let mut source_of_run: Vec<Option<usize>> = vec![None; toks.len()];
     for start in 0..=toks.len() - window {
         let run = start..start + window;
-        let Some(key) = window_key(start) else { continue };
+        let Some(key) = window_key(start) else {
+            continue;
+        };
         match first_seen.get(&key) {
             Some(&first) if first + window <= start => {
                 for i in run {

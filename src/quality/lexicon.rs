@@ -170,9 +170,21 @@ impl Lexicon {
         // The embedded files are part of the build and covered by tests: a parse
         // error here is a bug in the repository, not bad user input.
         let parts: [(&str, &str, Option<PhraseKind>); 3] = [
-            ("formal_names.tsv", FORMAL_NAMES, Some(PhraseKind::FormalName)),
-            ("tortured_phrases.tsv", TORTURED_PHRASES, Some(PhraseKind::TorturedPhrase)),
-            ("out_of_register.tsv", OUT_OF_REGISTER, Some(PhraseKind::OutOfRegister)),
+            (
+                "formal_names.tsv",
+                FORMAL_NAMES,
+                Some(PhraseKind::FormalName),
+            ),
+            (
+                "tortured_phrases.tsv",
+                TORTURED_PHRASES,
+                Some(PhraseKind::TorturedPhrase),
+            ),
+            (
+                "out_of_register.tsv",
+                OUT_OF_REGISTER,
+                Some(PhraseKind::OutOfRegister),
+            ),
         ];
         for (name, text, kind) in parts {
             let path = PathBuf::from(format!("builtin:{name}"));
@@ -220,7 +232,8 @@ impl Lexicon {
                 data_error(path, line, format!("unknown word class {:?}", class.trim()))
             })?;
             for word in words.split_whitespace() {
-                self.closed_class.push((class, crate::text::normalize(word)));
+                self.closed_class
+                    .push((class, crate::text::normalize(word)));
             }
         }
         Ok(())
@@ -232,7 +245,11 @@ impl Lexicon {
             let (Some(rule), Some(category), Some(pattern)) =
                 (fields.next(), fields.next(), fields.next())
             else {
-                return Err(data_error(path, line, "expected RULE<TAB>CATEGORY<TAB>REGEX"));
+                return Err(data_error(
+                    path,
+                    line,
+                    "expected RULE<TAB>CATEGORY<TAB>REGEX",
+                ));
             };
             let category = parse_furniture_category(category.trim()).ok_or_else(|| {
                 data_error(path, line, "category must be `metadata` or `boilerplate`")
@@ -322,18 +339,23 @@ impl Lexicon {
                     data_error(path, line, format!("unknown word class {class:?}"))
                 })?;
                 for word in rest.split_whitespace() {
-                    self.closed_class.push((class, crate::text::normalize(word)));
+                    self.closed_class
+                        .push((class, crate::text::normalize(word)));
                 }
             } else if let Some(spec) = kind.strip_prefix("furniture:") {
-                let (category, rule) = spec.split_once(':').ok_or_else(|| {
-                    data_error(path, line, "expected furniture:CATEGORY:RULE")
-                })?;
+                let (category, rule) = spec
+                    .split_once(':')
+                    .ok_or_else(|| data_error(path, line, "expected furniture:CATEGORY:RULE"))?;
                 let category = parse_furniture_category(category).ok_or_else(|| {
                     data_error(path, line, "category must be `metadata` or `boilerplate`")
                 })?;
                 self.push_furniture(path, line, rule, category, rest)?;
             } else {
-                return Err(data_error(path, line, format!("unknown entry kind {kind:?}")));
+                return Err(data_error(
+                    path,
+                    line,
+                    format!("unknown entry kind {kind:?}"),
+                ));
             }
         }
         Ok(())
@@ -421,13 +443,23 @@ mod tests {
     fn extra_lexicon_errors_name_file_and_line() {
         let mut lexicon = Lexicon::builtin();
         let err = lexicon
-            .add_extra(Path::new("extra.tsv"), "# comment\nformal_name\tKingdom of Fife\tFife\nbogus\tx\n")
+            .add_extra(
+                Path::new("extra.tsv"),
+                "# comment\nformal_name\tKingdom of Fife\tFife\nbogus\tx\n",
+            )
             .unwrap_err();
         assert_eq!(err.to_string(), "extra.tsv:3: unknown entry kind \"bogus\"");
         let err = lexicon
-            .add_extra(Path::new("extra.tsv"), "furniture:metadata:bad\t(unclosed\n")
+            .add_extra(
+                Path::new("extra.tsv"),
+                "furniture:metadata:bad\t(unclosed\n",
+            )
             .unwrap_err();
-        assert!(err.to_string().starts_with("extra.tsv:1: bad regular expression"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("extra.tsv:1: bad regular expression"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -317,7 +317,8 @@ fn score(flags: &[Flag], num_words: usize, stats_evidence: f64) -> Scores {
     let spin = 1.0 - (-spin_evidence).exp();
     // Incoherence does not dilute with length: one leaked byline is one problem.
     let incoherence = 1.0 - (-incoherence_mass).exp();
-    let quality = ((-(spin_evidence + incoherence_mass * 0.5 + heuristic_mass)).exp()).clamp(0.0, 1.0);
+    let quality =
+        ((-(spin_evidence + incoherence_mass * 0.5 + heuristic_mass)).exp()).clamp(0.0, 1.0);
     Scores {
         quality,
         spin: spin.clamp(0.0, 1.0),
@@ -385,11 +386,22 @@ mod tests {
         ] {
             let result = checker.check(text, &tokenize(text));
             for flag in &result.flags {
-                assert!(flag.start <= flag.end && flag.end <= text.len(), "{text:?}: {flag:?}");
+                assert!(
+                    flag.start <= flag.end && flag.end <= text.len(),
+                    "{text:?}: {flag:?}"
+                );
                 assert!(text.is_char_boundary(flag.start) && text.is_char_boundary(flag.end));
             }
-            for score in [result.scores.quality, result.scores.spin, result.scores.incoherence] {
-                assert!((0.0..=1.0).contains(&score), "{text:?}: {:?}", result.scores);
+            for score in [
+                result.scores.quality,
+                result.scores.spin,
+                result.scores.incoherence,
+            ] {
+                assert!(
+                    (0.0..=1.0).contains(&score),
+                    "{text:?}: {:?}",
+                    result.scores
+                );
             }
         }
     }
@@ -397,9 +409,19 @@ mod tests {
     #[test]
     fn article_rule_knows_sound_exceptions() {
         let clean = "The board named a European banker, a union leader and an hour-long review panel as part of a one-year plan.";
-        assert!(!rules(clean).iter().any(|r| r == "article_mismatch"), "{:?}", rules(clean));
+        assert!(
+            !rules(clean).iter().any(|r| r == "article_mismatch"),
+            "{:?}",
+            rules(clean)
+        );
         let spun = "The board named an banker to lead a independent review of the harbour accounts this spring.";
-        assert_eq!(rules(spun).iter().filter(|r| *r == "article_mismatch").count(), 2);
+        assert_eq!(
+            rules(spun)
+                .iter()
+                .filter(|r| *r == "article_mismatch")
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -412,16 +434,25 @@ mod tests {
 
     #[test]
     fn datatrove_defaults_flag_a_short_document() {
-        let mut config = QualityConfig::default();
-        config.heuristics = HeuristicsConfig::datatrove();
+        let config = QualityConfig {
+            heuristics: HeuristicsConfig::datatrove(),
+            ..QualityConfig::default()
+        };
         let checker = Checker::new(config, &Lexicon::builtin()).unwrap();
         let text = "Harbour Mills Inc said it expects higher results.\nShr 10 cts vs 5 cts\nNet 1.2 mln vs 800,000\nRevs 20 mln vs 18 mln\nAvg shrs 4.1 mln vs 3.9 mln";
         let result = checker.check(text, &tokenize(text));
         let fired: Vec<&str> = result.flags.iter().map(|f| f.rule.as_str()).collect();
-        for rule in ["gopher_short_doc", "gopher_enough_stop_words", "too_few_sentences"] {
+        for rule in [
+            "gopher_short_doc",
+            "gopher_enough_stop_words",
+            "too_few_sentences",
+        ] {
             assert!(fired.contains(&rule), "{rule} missing from {fired:?}");
         }
-        assert!(result.flags.iter().all(|f| f.category == Category::Heuristic));
+        assert!(result
+            .flags
+            .iter()
+            .all(|f| f.category == Category::Heuristic));
         // The news defaults leave a results brief alone.
         assert!(rules(text).is_empty(), "{:?}", rules(text));
     }
@@ -450,30 +481,47 @@ mod tests {
         let said = xxhash_rust::xxh3::xxh3_64(b"said");
         assert_eq!(loaded.word_count(said), 2);
         assert_eq!(loaded.total_words(), model.total_words());
-        let err = NgramModel::read_from(&b"copydesk-ngram-model 1\nw zz 3\n"[..], std::path::Path::new("m.txt"))
-            .unwrap_err();
+        let err = NgramModel::read_from(
+            &b"copydesk-ngram-model 1\nw zz 3\n"[..],
+            std::path::Path::new("m.txt"),
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "m.txt:2: bad hash");
     }
 
     #[test]
     fn rare_words_in_a_spun_looking_document_are_flagged_against_a_model() {
         // A reference where everyday words are common and "lucre" never appears.
-        let reference = "The company said profit rose and sales rose in the quarter as demand grew. ";
+        let reference =
+            "The company said profit rose and sales rose in the quarter as demand grew. ";
         let mut model = NgramModel::new();
         for _ in 0..2000 {
             model.add(reference, &tokenize(reference));
         }
         let mut config = QualityConfig::default();
         config.stats.min_judged_words = 0;
-        let checker = Checker::new(config, &Lexicon::builtin()).unwrap().with_model(model);
+        let checker = Checker::new(config, &Lexicon::builtin())
+            .unwrap()
+            .with_model(model);
         let clean = "The company said profit rose and sales rose in the quarter.";
         let spun = "The troupe stated lucre ascended and gross revenue waxed in the twelvemonth.";
         let clean_result = checker.check(clean, &tokenize(clean));
         let spun_result = checker.check(spun, &tokenize(spun));
-        assert!(spun_result.scores.spin > clean_result.scores.spin + 0.5, "{:?} {:?}", clean_result.scores, spun_result.scores);
-        assert!(spun_result.flags.iter().any(|f| f.rule == "rare_word" && f.text == "troupe"));
         assert!(
-            !clean_result.flags.iter().any(|f| f.category == Category::Spin),
+            spun_result.scores.spin > clean_result.scores.spin + 0.5,
+            "{:?} {:?}",
+            clean_result.scores,
+            spun_result.scores
+        );
+        assert!(spun_result
+            .flags
+            .iter()
+            .any(|f| f.rule == "rare_word" && f.text == "troupe"));
+        assert!(
+            !clean_result
+                .flags
+                .iter()
+                .any(|f| f.category == Category::Spin),
             "{:?}",
             clean_result.flags
         );

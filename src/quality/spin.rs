@@ -50,7 +50,9 @@ impl PhraseMatcher {
                     .match_kind(MatchKind::LeftmostLongest)
                     .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
-                    .map_err(|e| Error::Config(format!("cannot compile the phrase lexicon: {e}")))?,
+                    .map_err(|e| {
+                        Error::Config(format!("cannot compile the phrase lexicon: {e}"))
+                    })?,
             )
         };
         Ok(PhraseMatcher { automaton, entries })
@@ -58,11 +60,17 @@ impl PhraseMatcher {
 }
 
 fn is_word_char_before(text: &str, pos: usize) -> bool {
-    text[..pos].chars().next_back().is_some_and(char::is_alphanumeric)
+    text[..pos]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
 }
 
 fn is_word_char_after(text: &str, pos: usize) -> bool {
-    text[pos..].chars().next().is_some_and(char::is_alphanumeric)
+    text[pos..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric)
 }
 
 fn sentence_initial(text: &str, start: usize) -> bool {
@@ -70,7 +78,9 @@ fn sentence_initial(text: &str, start: usize) -> bool {
         .trim_end()
         .chars()
         .next_back()
-        .map_or(true, |c| matches!(c, '.' | '!' | '?' | '"' | '\n' | '\u{201C}' | ':'))
+        .map_or(true, |c| {
+            matches!(c, '.' | '!' | '?' | '"' | '\n' | '\u{201C}' | ':')
+        })
 }
 
 /// Index of the first token starting at or after `byte`.
@@ -126,10 +136,7 @@ pub fn check(analysis: &Analysis<'_>, matcher: &PhraseMatcher, flags: &mut Vec<F
                         rule,
                         Category::Spin,
                         (start, end),
-                        format!(
-                            "formal name {how}; news copy writes \"{}\"",
-                            entry.plain
-                        ),
+                        format!("formal name {how}; news copy writes \"{}\"", entry.plain),
                         score,
                     ));
                 }
@@ -138,7 +145,10 @@ pub fn check(analysis: &Analysis<'_>, matcher: &PhraseMatcher, flags: &mut Vec<F
                     "tortured_phrase",
                     Category::Spin,
                     (start, end),
-                    format!("tortured phrase: the usual expression is \"{}\"", entry.plain),
+                    format!(
+                        "tortured phrase: the usual expression is \"{}\"",
+                        entry.plain
+                    ),
                     0.9,
                 )),
                 PhraseKind::OutOfRegister => flags.push(flag(
@@ -146,7 +156,10 @@ pub fn check(analysis: &Analysis<'_>, matcher: &PhraseMatcher, flags: &mut Vec<F
                     "out_of_register",
                     Category::Spin,
                     (start, end),
-                    format!("word outside the news register; news copy writes \"{}\"", entry.plain),
+                    format!(
+                        "word outside the news register; news copy writes \"{}\"",
+                        entry.plain
+                    ),
                     0.5,
                 )),
                 PhraseKind::Substitution => {

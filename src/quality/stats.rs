@@ -76,7 +76,12 @@ fn pair_key(left: u64, right: u64) -> u64 {
 /// True when the gap between two words keeps them in one phrase (no sentence
 /// or clause punctuation, no line break).
 fn joins(gap: &str) -> bool {
-    !gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b';' | b':' | b'\n' | b'(' | b')' | b'"' | b','))
+    !gap.bytes().any(|b| {
+        matches!(
+            b,
+            b'.' | b'!' | b'?' | b';' | b':' | b'\n' | b'(' | b')' | b'"' | b','
+        )
+    })
 }
 
 /// Counts of one document, to take it out of corpus counts.
@@ -228,10 +233,13 @@ impl NgramModel {
                 for field in rest.split_whitespace() {
                     match field.split_once('=') {
                         Some(("total_words", v)) => {
-                            model.total_words = v.parse().map_err(|_| bad(number, "bad total_words".into()))?
+                            model.total_words = v
+                                .parse()
+                                .map_err(|_| bad(number, "bad total_words".into()))?
                         }
                         Some(("documents", v)) => {
-                            model.documents = v.parse().map_err(|_| bad(number, "bad documents".into()))?
+                            model.documents =
+                                v.parse().map_err(|_| bad(number, "bad documents".into()))?
                         }
                         _ => {}
                     }
@@ -244,8 +252,11 @@ impl NgramModel {
             else {
                 return Err(bad(number, "expected `w|p HASH COUNT`".to_owned()));
             };
-            let key = u64::from_str_radix(key, 16).map_err(|_| bad(number, "bad hash".to_owned()))?;
-            let count: u32 = count.parse().map_err(|_| bad(number, "bad count".to_owned()))?;
+            let key =
+                u64::from_str_radix(key, 16).map_err(|_| bad(number, "bad hash".to_owned()))?;
+            let count: u32 = count
+                .parse()
+                .map_err(|_| bad(number, "bad count".to_owned()))?;
             match tag {
                 "w" => model.words.insert(key, count),
                 "p" => model.pairs.insert(key, count),
@@ -362,8 +373,8 @@ pub fn measure(
         return (0.0, surprises);
     }
     // Shrink toward "not surprising": a short brief's mean rests on few words.
-    let evidence = config.spin_weight * surprise_sum
-        / (surprises.len() as f64 + config.evidence_prior_words);
+    let evidence =
+        config.spin_weight * surprise_sum / (surprises.len() as f64 + config.evidence_prior_words);
     (evidence, surprises)
 }
 
@@ -398,7 +409,11 @@ pub fn flag_surprises(
         };
         flags.push(flag(
             analysis.text,
-            if by_rarity { "rare_word" } else { "rare_collocation" },
+            if by_rarity {
+                "rare_word"
+            } else {
+                "rare_collocation"
+            },
             Category::Spin,
             (toks[i].start as usize, toks[i].end as usize),
             message,
