@@ -526,4 +526,39 @@ mod tests {
             clean_result.flags
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_text_gives_valid_spans_and_scores(
+            text in "(\\PC|\n| |\\.|,|\"){0,300}",
+            words in proptest::collection::vec("(the|a|an|of|he|she|said|date|By|Updated|Read more:|Russian Federation|[A-Za-z]{1,9}|[0-9]{1,4}|\n\n|\\.|,)", 0..120),
+        ) {
+            static SHARED: std::sync::OnceLock<(Checker, Checker, NgramModel)> = std::sync::OnceLock::new();
+            let (checker, with_model, model) = SHARED.get_or_init(|| {
+                let mut model = NgramModel::new();
+                let reference = "The company said profit rose in the quarter. ".repeat(2000);
+                model.add(&reference, &tokenize(&reference));
+                let with_model = checker().with_model(model.clone());
+                (checker(), with_model, model)
+            });
+            let joined = words.join(" ");
+            for text in [text.as_str(), joined.as_str()] {
+                let tokens = tokenize(text);
+                for result in [
+                    checker.check(text, &tokens),
+                    with_model.check(text, &tokens),
+                    checker.check_with(text, &tokens, Evidence::CorpusLeaveOneOut(model)),
+                ] {
+                    for flag in &result.flags {
+                        proptest::prop_assert!(flag.start <= flag.end && flag.end <= text.len());
+                        proptest::prop_assert!(text.is_char_boundary(flag.start) && text.is_char_boundary(flag.end));
+                    }
+                    for score in [result.scores.quality, result.scores.spin, result.scores.incoherence] {
+                        proptest::prop_assert!((0.0..=1.0).contains(&score));
+                    }
+                }
+            }
+        }
+    }
 }
