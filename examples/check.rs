@@ -51,6 +51,7 @@ fn main() -> anyhow::Result<()> {
                     "spin_weight" => config.stats.spin_weight = value,
                     "stitched_min_topic_words" => config.stitched_min_topic_words = value as usize,
                     "stitched_max_shared" => config.stitched_max_shared = value,
+                    "stitched_max_shared_weighted" => config.stitched_max_shared_weighted = value,
                     "repeated_word_discount" => config.stats.repeated_word_discount = value,
                     "flag_surprise_in_spun" => config.stats.flag_surprise_in_spun = value,
                     "spun_document_evidence" => config.stats.spun_document_evidence = value,

@@ -4,7 +4,7 @@
 
 use super::doc::{Analysis, HashKeyed, KeyCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
-use super::{flag, Category, Flag, QualityConfig};
+use super::{flag, Category, Flag, NgramModel, QualityConfig};
 use crate::error::{Error, Result};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
@@ -89,9 +89,17 @@ impl FurnitureMatcher {
 }
 
 /// Run the structural incoherence rules.
-pub fn check(analysis: &Analysis<'_>, config: &QualityConfig, flags: &mut Vec<Flag>) {
+///
+/// With `reference` counts, shared words are weighted by how specific they
+/// are (a shared name counts, a shared "increase" hardly).
+pub fn check(
+    analysis: &Analysis<'_>,
+    config: &QualityConfig,
+    reference: Option<&NgramModel>,
+    flags: &mut Vec<Flag>,
+) {
     dangling_start(analysis, flags);
-    stitched_paragraphs(analysis, config, flags);
+    stitched_paragraphs(analysis, config, reference, flags);
     truncated_ending(analysis, flags);
     repeated_sentences(analysis, config, flags);
 }
@@ -172,10 +180,27 @@ fn is_topic_word(analysis: &Analysis<'_>, i: usize) -> bool {
 }
 
 /// A paragraph that shares (almost) no topical word with the rest of the story.
-fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &mut Vec<Flag>) {
+fn stitched_paragraphs(
+    analysis: &Analysis<'_>,
+    config: &QualityConfig,
+    reference: Option<&NgramModel>,
+    flags: &mut Vec<Flag>,
+) {
     if analysis.paragraphs.len() < 3 {
         return;
     }
+    let reference = reference.filter(|m| m.total_words() >= config.stats.min_reference_words);
+    let specificity = |i: usize| -> f64 {
+        match reference {
+            Some(model) => {
+                let count = f64::from(model.word_count(analysis.tokens.tokens[i].hash));
+                ((model.total_words() as f64 + 1.0) / (count + 1.0))
+                    .ln()
+                    .max(0.5)
+            }
+            None => 1.0,
+        }
+    };
     let mut doc_counts = KeyCounter::default();
     doc_counts.reset(analysis.tokens.len());
     let mut keys = vec![0u64; analysis.tokens.len()];
@@ -214,8 +239,30 @@ fn stitched_paragraphs(analysis: &Analysis<'_>, config: &QualityConfig, flags: &
         if rest < 3 * config.stitched_min_topic_words {
             continue;
         }
-        let share = shared as f64 / distinct as f64;
-        if share <= config.stitched_max_shared {
+        let share = match reference {
+            None => shared as f64 / distinct as f64,
+            Some(_) => {
+                let (mut shared_weight, mut total_weight) = (0.0, 0.0);
+                for i in paragraph.first..paragraph.end {
+                    let key = keys[i];
+                    if key == 0 {
+                        continue;
+                    }
+                    let weight = specificity(i);
+                    total_weight += weight;
+                    if doc_counts.get(key) > paragraph_counts.get(key) {
+                        shared_weight += weight;
+                    }
+                }
+                shared_weight / total_weight.max(f64::MIN_POSITIVE)
+            }
+        };
+        let limit = if reference.is_some() {
+            config.stitched_max_shared_weighted
+        } else {
+            config.stitched_max_shared
+        };
+        if share <= limit {
             flags.push(flag(
                 analysis.text,
                 "stitched_paragraph",
@@ -257,7 +304,12 @@ fn truncated_ending(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
     let prose = words >= 4 && digits * 5 <= words && lower * 2 >= words;
     let score = if (ends_on_function_word || ends_on_comma) && words >= 2 && digits * 3 <= words {
         0.8
-    } else if prose && analysis.is_lower_alpha(last_word) {
+    } else if prose
+        && !analysis
+            .original(last_word)
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_numeric())
+    {
         0.5
     } else {
         return;

@@ -115,6 +115,9 @@ pub struct QualityConfig {
     pub stitched_min_topic_words: usize,
     /// A paragraph sharing at most this share of its topical words with the rest is stitched.
     pub stitched_max_shared: f64,
+    /// With reference statistics: a paragraph whose shared words carry at most
+    /// this share of its words' specificity (log inverse frequency) is stitched.
+    pub stitched_max_shared_weighted: f64,
     /// Shortest run of words reported as repeated.
     pub repeated_min_words: usize,
     /// Flags with a score below this are dropped.
@@ -128,6 +131,7 @@ impl Default for QualityConfig {
             stats: StatsConfig::default(),
             stitched_min_topic_words: 8,
             stitched_max_shared: 0.05,
+            stitched_max_shared_weighted: 0.07,
             repeated_min_words: 8,
             min_flag_score: 0.0,
         }
@@ -205,7 +209,11 @@ impl Checker {
         self.furniture.check(&analysis, &mut flags);
         spin::check(&analysis, &self.phrases, &mut flags);
         grammar::check(&analysis, &mut flags);
-        incoherence::check(&analysis, &self.config, &mut flags);
+        let reference = match evidence {
+            Evidence::None => None,
+            Evidence::Model(model) | Evidence::CorpusLeaveOneOut(model) => Some(model),
+        };
+        incoherence::check(&analysis, &self.config, reference, &mut flags);
         heuristics::check(&analysis, &self.config.heuristics, &mut flags);
         let (stats_evidence, surprises) = match evidence {
             Evidence::None => (0.0, Vec::new()),
