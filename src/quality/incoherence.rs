@@ -243,8 +243,12 @@ fn stitched_paragraphs(
             None => shared as f64 / distinct as f64,
             Some(_) => {
                 let (mut shared_weight, mut total_weight) = (0.0, 0.0);
-                for i in paragraph.first..paragraph.end {
-                    let key = keys[i];
+                for (i, &key) in keys
+                    .iter()
+                    .enumerate()
+                    .take(paragraph.end)
+                    .skip(paragraph.first)
+                {
                     if key == 0 {
                         continue;
                     }
