@@ -348,11 +348,13 @@ fn read_jsonl(
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
     let mut next_line: u64 = 1;
     let mut eof = false;
+    // Bytes to hold before cutting a batch; doubled while a single line is longer.
+    let mut wanted = BATCH_BYTES;
     while !eof {
         // Fill a batch, then cut it after its last newline; the tail starts the next batch.
         let before = buf.len();
         let mut chunk = [0u8; 1 << 16];
-        while buf.len() < BATCH_BYTES {
+        while buf.len() < wanted {
             let n = reader.read(&mut chunk).map_err(read_error)?;
             if n == 0 {
                 eof = true;
@@ -367,7 +369,10 @@ fn read_jsonl(
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
                 // A line longer than the batch: keep reading until it ends.
-                None => continue,
+                None => {
+                    wanted = buf.len().saturating_mul(2);
+                    continue;
+                }
             }
         };
         let mut lines: Vec<(u64, &[u8])> = Vec::new();
@@ -385,6 +390,7 @@ fn read_jsonl(
             .collect();
         records.extend(parsed.into_iter().flatten());
         buf.drain(..cut);
+        wanted = BATCH_BYTES;
     }
     Ok(records)
 }

@@ -7,6 +7,7 @@
 //! output behind.
 
 pub mod check;
+pub mod html;
 pub mod jsonl;
 
 use crate::error::{Error, Result};
