@@ -214,58 +214,64 @@ fn next_starts_sentence(text: &str, toks: &[crate::text::Token], i: usize) -> bo
     }
 }
 
-/// A small open-addressing multiset of hash keys, cleared and reused per
+/// A small open-addressing multiset of hash keys, reused from document to
 /// document: counting n-grams of one article this way is several times faster
-/// than a general hash map or a sort.
+/// than a general hash map or a sort. Slots carry the generation that wrote
+/// them, so emptying the table is one increment, not a memset.
 #[derive(Default)]
 pub struct KeyCounter {
-    slots: Vec<(u64, u32)>,
+    /// (key, count, generation) per slot.
+    slots: Vec<(u64, u32, u32)>,
     mask: usize,
     len: usize,
+    generation: u32,
 }
 
 impl KeyCounter {
-    /// Empty the counter and size it for up to `capacity` distinct keys.
+    /// Empty the counter and make room for `capacity` distinct keys.
     pub fn reset(&mut self, capacity: usize) {
         let size = (capacity * 2).next_power_of_two().max(16);
-
-        if self.slots.len() != size {
-            self.slots = vec![(0, 0); size];
-        } else {
-            self.slots.fill((0, 0));
+        if self.slots.len() < size || self.generation == u32::MAX {
+            self.slots = vec![(0, 0, 0); size.max(self.slots.len())];
+            self.generation = 0;
         }
-        self.mask = size - 1;
+        self.generation += 1;
+        self.mask = self.slots.len() - 1;
         self.len = 0;
     }
 
+    fn slot_of(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask
+    }
+
     fn grow(&mut self) {
-        let old = std::mem::take(&mut self.slots);
-        let size = (old.len() * 2).max(16);
-        self.slots = vec![(0, 0); size];
+        let live: Vec<(u64, u32)> = self.iter().collect();
+        let size = (self.slots.len() * 2).max(16);
+        self.slots = vec![(0, 0, 0); size];
         self.mask = size - 1;
-        for (key, count) in old.into_iter().filter(|s| s.0 != 0) {
-            let mut index = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
-            while self.slots[index].0 != 0 {
+        self.generation = 1;
+        for (key, count) in live {
+            let mut index = self.slot_of(key);
+            while self.slots[index].2 == self.generation {
                 index = (index + 1) & self.mask;
             }
-            self.slots[index] = (key, count);
+            self.slots[index] = (key, count, self.generation);
         }
     }
 
     /// Current count of `key`.
     pub fn get(&self, key: u64) -> u32 {
-        if self.slots.is_empty() {
+        if self.slots.is_empty() || self.generation == 0 {
             return 0;
         }
-        let key = key.max(1);
-        let mut index = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
+        let mut index = self.slot_of(key);
         loop {
             let slot = &self.slots[index];
+            if slot.2 != self.generation {
+                return 0;
+            }
             if slot.0 == key {
                 return slot.1;
-            }
-            if slot.0 == 0 {
-                return 0;
             }
             index = (index + 1) & self.mask;
         }
@@ -278,30 +284,62 @@ impl KeyCounter {
 
     /// The (key, count) pairs, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.slots.iter().copied().filter(|s| s.0 != 0)
+        let generation = self.generation;
+        self.slots
+            .iter()
+            .filter(move |s| s.2 == generation && generation != 0)
+            .map(|s| (s.0, s.1))
     }
 
     /// Count one more `key`; returns its count so far.
     pub fn add(&mut self, key: u64) -> u32 {
         // Keep the table at most half full so probes stay short and always end.
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
+        if self.generation == 0 || (self.len + 1) * 2 > self.slots.len() {
+            if self.generation == 0 {
+                self.reset(8);
+            } else {
+                self.grow();
+            }
         }
-        // Key 0 marks an empty slot.
-        let key = key.max(1);
-        let mut index = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
+        let mut index = self.slot_of(key);
         loop {
+            let generation = self.generation;
             let slot = &mut self.slots[index];
+            if slot.2 != generation {
+                *slot = (key, 1, generation);
+                self.len += 1;
+                return 1;
+            }
             if slot.0 == key {
                 slot.1 += 1;
                 return slot.1;
             }
-            if slot.0 == 0 {
-                *slot = (key, 1);
-                self.len += 1;
-                return 1;
-            }
             index = (index + 1) & self.mask;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyCounter;
+
+    #[test]
+    fn key_counter_counts_resets_and_grows() {
+        let mut counter = KeyCounter::default();
+        assert_eq!(counter.add(0), 1);
+        assert_eq!(counter.add(0), 2);
+        counter.reset(4);
+        assert_eq!(counter.get(0), 0);
+        for key in 0..1000u64 {
+            counter.add(key * 7919);
+            counter.add(key * 7919);
+        }
+        assert_eq!(counter.len(), 1000);
+        assert!((0..1000u64).all(|k| counter.get(k * 7919) == 2));
+        assert_eq!(counter.iter().count(), 1000);
+        counter.reset(4);
+        assert_eq!(counter.len(), 0);
+        assert_eq!(counter.iter().count(), 0);
+        assert_eq!(counter.get(7919), 0);
     }
 }

@@ -153,13 +153,44 @@ pub fn check(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec
     if analysis.text.trim().is_empty() {
         return;
     }
-    gopher_quality(analysis, config, flags);
-    gopher_repetition(analysis, config, flags);
+    let counts = Counts::of(analysis);
+    gopher_quality(analysis, config, &counts, flags);
+    gopher_repetition(analysis, config, &counts, flags);
     c4(analysis, config, flags);
-    fineweb(analysis, config, flags);
+    fineweb(analysis, config, &counts, flags);
 }
 
-fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+/// Character counts shared by the rules (ASCII text, the common case, is counted in bytes).
+struct Counts {
+    /// Characters of the text.
+    text_chars: usize,
+    /// Characters of each word.
+    word_lengths: Vec<usize>,
+}
+
+fn char_count(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
+impl Counts {
+    fn of(analysis: &Analysis<'_>) -> Counts {
+        Counts {
+            text_chars: char_count(analysis.text),
+            word_lengths: analysis.tokens.words().map(char_count).collect(),
+        }
+    }
+}
+
+fn gopher_quality(
+    analysis: &Analysis<'_>,
+    config: &HeuristicsConfig,
+    counts: &Counts,
+    flags: &mut Vec<Flag>,
+) {
     let text = analysis.text;
     let words = analysis.tokens.len();
     if let Some(min) = config.min_doc_words {
@@ -185,7 +216,7 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
     if words == 0 {
         return;
     }
-    let total_chars: usize = analysis.tokens.words().map(|w| w.chars().count()).sum();
+    let total_chars: usize = counts.word_lengths.iter().sum();
     let mean = total_chars as f64 / words as f64;
     if let Some(min) = config.min_avg_word_length {
         if mean < min {
@@ -270,7 +301,10 @@ fn gopher_quality(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mu
         let alpha = analysis
             .tokens
             .words()
-            .filter(|w| w.chars().any(char::is_alphabetic))
+            .filter(|w| {
+                w.bytes().any(|b| b.is_ascii_alphabetic())
+                    || (!w.is_ascii() && w.chars().any(char::is_alphabetic))
+            })
             .count() as f64
             / words as f64;
         if alpha < min {
@@ -314,15 +348,20 @@ fn duplicates<'t>(items: impl Iterator<Item = &'t str>) -> (usize, usize, usize)
         count += 1;
         if seen.add(xxhash_rust::xxh3::xxh3_64(item.as_bytes())) > 1 {
             dup += 1;
-            dup_chars += item.chars().count();
+            dup_chars += char_count(item);
         }
     }
     (count, dup, dup_chars)
 }
 
-fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+fn gopher_repetition(
+    analysis: &Analysis<'_>,
+    config: &HeuristicsConfig,
+    counts: &Counts,
+    flags: &mut Vec<Flag>,
+) {
     let text = analysis.text;
-    let text_chars = text.chars().count().max(1) as f64;
+    let text_chars = counts.text_chars.max(1) as f64;
     let trimmed = text.trim();
     let paragraphs = split_paragraphs(trimmed);
     let (count, dup, dup_chars) = duplicates(paragraphs.iter().copied());
@@ -375,83 +414,96 @@ fn gopher_repetition(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: 
         }
     }
     let toks = &analysis.tokens.tokens;
-    let lengths: Vec<usize> = analysis.tokens.words().map(|w| w.chars().count()).collect();
+    let lengths = &counts.word_lengths;
+    let max_n = config
+        .top_n_grams
+        .iter()
+        .chain(&config.dup_n_grams)
+        .map(|&(n, _)| n)
+        .max()
+        .unwrap_or(0)
+        .min(toks.len());
+    let max_top_n = config
+        .top_n_grams
+        .iter()
+        .map(|&(n, _)| n)
+        .max()
+        .unwrap_or(0);
+    // keys[start] is the key of the n-gram starting at `start`, extended by
+    // one word per round: every n costs one step per position.
+    let mut keys: Vec<u64> = vec![NGRAM_SEED; toks.len()];
     let mut counter = KeyCounter::default();
-    for &(n, max) in &config.top_n_grams {
-        if n == 0 || toks.len() < n {
-            continue;
-        }
-        counter.reset(toks.len());
-        let mut best = (0u32, 0usize);
-        for start in 0..=toks.len() - n {
-            let count = counter.add(ngram_key(&toks[start..start + n]));
-            if count > best.0 {
-                best = (count, start);
-            }
-        }
-        let chars = lengths[best.1..best.1 + n].iter().sum::<usize>() + n - 1;
-        let share = f64::from(best.0) * chars as f64 / text_chars;
-        if best.0 > 1 && share > max {
-            whole(
-                analysis,
-                &format!("top_{n}_gram"),
-                format!(
-                    "the most frequent {n}-gram covers {:.0}% of the characters",
-                    share * 100.0
-                ),
-                flags,
-            );
-        }
-    }
-    let mut seen: std::collections::HashSet<
-        u64,
-        std::hash::BuildHasherDefault<super::doc::PassThroughHasher>,
-    > = Default::default();
-    for &(n, max) in &config.dup_n_grams {
-        if n == 0 || toks.len() < n {
-            continue;
-        }
-        counter.reset(toks.len());
-        let mut any_repeat = false;
-        for start in 0..=toks.len() - n {
-            any_repeat |= counter.add(ngram_key(&toks[start..start + n])) > 1;
-        }
-        // A longer repeated n-gram contains a repeated shorter one.
-        if !any_repeat {
+    let mut dup_n_grams_done = false;
+    for n in 1..=max_n {
+        if dup_n_grams_done && n > max_top_n {
             break;
         }
-        seen.clear();
-        let mut repeated_chars = 0usize;
-        let mut start = 0;
-        while start + n <= toks.len() {
-            let key = ngram_key(&toks[start..start + n]);
-            if seen.insert(key) {
-                start += 1;
-            } else {
-                repeated_chars += lengths[start..start + n].iter().sum::<usize>();
-                start += n;
+        let windows = toks.len() + 1 - n;
+        keys.truncate(windows);
+        for (start, key) in keys.iter_mut().enumerate() {
+            *key = ngram_step(*key, toks[start + n - 1].hash);
+        }
+        for &(_, max) in config.top_n_grams.iter().filter(|&&(m, _)| m == n) {
+            counter.reset(windows);
+            let mut best = (0u32, 0usize);
+            for (start, &key) in keys.iter().enumerate() {
+                let count = counter.add(key);
+                if count > best.0 {
+                    best = (count, start);
+                }
+            }
+            let chars = lengths[best.1..best.1 + n].iter().sum::<usize>() + n - 1;
+            let share = f64::from(best.0) * chars as f64 / text_chars;
+            if best.0 > 1 && share > max {
+                whole(
+                    analysis,
+                    &format!("top_{n}_gram"),
+                    format!(
+                        "the most frequent {n}-gram covers {:.0}% of the characters",
+                        share * 100.0
+                    ),
+                    flags,
+                );
             }
         }
-        let share = repeated_chars as f64 / text_chars;
-        if share > max {
-            whole(
-                analysis,
-                &format!("duplicated_{n}_n_grams"),
-                format!("{:.0}% of characters in repeated {n}-grams", share * 100.0),
-                flags,
-            );
+        for &(_, max) in config.dup_n_grams.iter().filter(|&&(m, _)| m == n) {
+            if dup_n_grams_done {
+                continue;
+            }
+            // datatrove's find_all_duplicate: walk the text, skipping over each repeat.
+            counter.reset(windows);
+            let mut repeated_chars = 0usize;
+            let mut start = 0;
+            while start < windows {
+                if counter.add(keys[start]) == 1 {
+                    start += 1;
+                } else {
+                    repeated_chars += lengths[start..start + n].iter().sum::<usize>();
+                    start += n;
+                }
+            }
+            // A longer repeated n-gram contains a repeated shorter one.
+            if repeated_chars == 0 {
+                dup_n_grams_done = true;
+                continue;
+            }
+            let share = repeated_chars as f64 / text_chars;
+            if share > max {
+                whole(
+                    analysis,
+                    &format!("duplicated_{n}_n_grams"),
+                    format!("{:.0}% of characters in repeated {n}-grams", share * 100.0),
+                    flags,
+                );
+            }
         }
     }
 }
 
-fn ngram_key(tokens: &[crate::text::Token]) -> u64 {
-    let mut key = 0xCBF2_9CE4_8422_2325u64;
-    for token in tokens {
-        key = (key ^ token.hash)
-            .wrapping_mul(0x100_0000_01B3)
-            .rotate_left(31);
-    }
-    key
+const NGRAM_SEED: u64 = 0xCBF2_9CE4_8422_2325;
+
+fn ngram_step(key: u64, hash: u64) -> u64 {
+    (key ^ hash).wrapping_mul(0x100_0000_01B3).rotate_left(31)
 }
 
 fn split_paragraphs(text: &str) -> Vec<&str> {
@@ -580,7 +632,12 @@ fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>)
     }
 }
 
-fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
+fn fineweb(
+    analysis: &Analysis<'_>,
+    config: &HeuristicsConfig,
+    counts: &Counts,
+    flags: &mut Vec<Flag>,
+) {
     let text = analysis.text;
     let lines: Vec<&str> = text.split('\n').collect();
     let num_lines = lines.len() as f64;
@@ -602,7 +659,7 @@ fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<F
     if let Some(max) = config.short_line_thr {
         let ratio = lines
             .iter()
-            .filter(|l| l.chars().count() <= config.short_line_length)
+            .filter(|l| char_count(l) <= config.short_line_length)
             .count() as f64
             / num_lines;
         if ratio >= max {
@@ -616,7 +673,8 @@ fn fineweb(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<F
     }
     if let Some(max) = config.char_duplicates_ratio {
         let (_, _, dup_chars) = duplicates(lines.iter().copied().filter(|l| !l.trim().is_empty()));
-        let chars = text.chars().filter(|&c| c != '\n').count().max(1);
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let chars = counts.text_chars.saturating_sub(newlines).max(1);
         let ratio = dup_chars as f64 / chars as f64;
         if ratio >= max && dup_chars > 0 {
             whole(

@@ -337,29 +337,35 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     if toks.len() < 2 * window {
         return;
     }
-    // Word runs of figures (tables) repeat by nature.
-    let wordy: Vec<bool> = (0..toks.len())
-        .map(|i| !analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
-        .collect();
-    let window_key = |start: usize| -> Option<u64> {
-        let run = start..start + window;
-        if wordy[run.clone()].iter().filter(|&&w| w).count() * 2 < window {
-            return None;
+    // Polynomial rolling hash of each window of `window` word hashes (one
+    // multiply-add per position); windows mostly of figures (tables repeat
+    // by nature) get no key.
+    const BASE: u64 = 0x100_0000_01B3;
+    let top_power = (1..window).fold(1u64, |p, _| p.wrapping_mul(BASE));
+    let windows = toks.len() + 1 - window;
+    let mut window_keys: Vec<Option<u64>> = Vec::with_capacity(windows);
+    let mut rolling = 0u64;
+    let mut figures = 0usize;
+    let is_figure = |i: usize| analysis.word(i).bytes().any(|b| b.is_ascii_digit());
+    for i in 0..toks.len() {
+        if i >= window {
+            rolling = rolling.wrapping_sub(toks[i - window].hash.wrapping_mul(top_power));
+            figures -= usize::from(is_figure(i - window));
         }
-        let mut key = 0x9E37_79B9_7F4A_7C15u64;
-        for token in &toks[run] {
-            key = (key ^ token.hash)
-                .wrapping_mul(0x100_0000_01B3)
-                .rotate_left(29);
+        rolling = rolling.wrapping_mul(BASE).wrapping_add(toks[i].hash);
+        figures += usize::from(is_figure(i));
+        if i + 1 >= window {
+            let wordy = window - figures;
+            window_keys.push((wordy * 2 >= window).then_some(rolling));
         }
-        Some(key)
-    };
-    // Most stories repeat nothing: a sort of the window keys says so cheaply.
+    }
+    let window_key = |start: usize| -> Option<u64> { window_keys[start] };
+    // Most stories repeat nothing: counting the window keys says so cheaply.
     let mut counter = KeyCounter::default();
-    counter.reset(toks.len());
+    counter.reset(windows);
     let mut any_repeat = false;
-    for key in (0..=toks.len() - window).filter_map(window_key) {
-        any_repeat |= counter.add(key) > 1;
+    for key in window_keys.iter().flatten() {
+        any_repeat |= counter.add(*key) > 1;
     }
     if !any_repeat {
         return;
