@@ -16,6 +16,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Dedup(cli::dedup::DedupArgs),
+    Check(cli::check::CheckArgs),
+    Fit(cli::fit::FitArgs),
 }
 
 fn main() -> ExitCode {
@@ -23,6 +25,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Dedup(args) => args.run(),
+        Command::Check(args) => args.run(),
+        Command::Fit(args) => args.run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,9 @@
 //! The command line: one module per subcommand, plus what they share (progress
 //! bars, error printing, value parsers).
 
+pub mod check;
 pub mod dedup;
+pub mod fit;
 
 use copydesk::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
