@@ -285,14 +285,19 @@ pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) 
 pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> Result<DedupRun> {
     config.validate()?;
     let mut timings = Timings::default();
+    let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    dedup_corpus(corpus, inputs, config, timings, progress)
+}
 
-    let started = Instant::now();
-    progress.start("read", Some(corpus::input_size(inputs)).filter(|&n| n > 0));
-    let corpus = corpus::read_inputs(inputs, &config.read, progress);
-    progress.finish();
-    let corpus = corpus?;
-    timings.record("read", started.elapsed());
-
+/// Near-duplicate detection over a corpus already read; `timings` holds the
+/// stages run so far.
+fn dedup_corpus(
+    corpus: Corpus,
+    inputs: &[Input],
+    config: &Config,
+    mut timings: Timings,
+    progress: &dyn Progress,
+) -> Result<DedupRun> {
     let started = Instant::now();
     progress.start("sketch", Some(corpus.documents.len() as u64));
     let (sketches, num_words) = sign_all(&corpus.documents, &config.dedup, progress);
@@ -334,13 +339,7 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
 
     Ok(DedupRun {
         config: config.clone(),
-        inputs: inputs
-            .iter()
-            .map(|input| match input {
-                Input::Stdin => "-".to_owned(),
-                Input::Path(path) => path.display().to_string(),
-            })
-            .collect(),
+        inputs: input_names(inputs),
         corpus,
         documents,
         pairs,
@@ -464,7 +463,28 @@ pub fn run_check(
     let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    let (results, stats_source) =
+        check_corpus(&corpus, &checker, has_model, config, progress, &mut timings);
+    Ok(CheckRun {
+        config: config.clone(),
+        inputs: input_names(inputs),
+        corpus,
+        results,
+        stats_source,
+        timings,
+    })
+}
 
+/// The quality pass over a corpus already read: corpus statistics first
+/// (unless a model is given or they are turned off), then every document.
+fn check_corpus(
+    corpus: &Corpus,
+    checker: &Checker,
+    has_model: bool,
+    config: &CheckConfig,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> (Vec<crate::quality::DocQuality>, StatsSource) {
     let corpus_model = if has_model || config.no_corpus_stats {
         None
     } else {
@@ -509,15 +529,7 @@ pub fn run_check(
         .collect();
     progress.finish();
     timings.record("check", started.elapsed());
-
-    Ok(CheckRun {
-        config: config.clone(),
-        inputs: input_names(inputs),
-        corpus,
-        results,
-        stats_source,
-        timings,
-    })
+    (results, stats_source)
 }
 
 /// Learn word and word-pair counts from trusted text (`copydesk fit`).
@@ -546,6 +558,53 @@ fn input_names(inputs: &[Input]) -> Vec<String> {
             Input::Path(path) => path.display().to_string(),
         })
         .collect()
+}
+
+/// Parameters of `copydesk scan`: near-duplicates and rewrites as in
+/// [`run_dedup`], and the quality pass as in [`run_check`]. Records are read as
+/// `dedup.read` says; `check.read` is not used.
+#[derive(Debug, Clone, Default)]
+pub struct ScanConfig {
+    /// Reading and near-duplicate detection.
+    pub dedup: Config,
+    /// The quality pass.
+    pub check: CheckConfig,
+}
+
+/// Results of `copydesk scan`: the dedup results and the quality of each document.
+#[derive(Debug)]
+pub struct ScanRun {
+    /// Near-duplicates, rewrites, clusters (and the corpus, read once).
+    pub dedup: DedupRun,
+    /// Quality of each accepted document, parallel to `dedup.corpus.documents`.
+    pub quality: Vec<crate::quality::DocQuality>,
+    /// Where the collocation statistics came from.
+    pub stats_source: StatsSource,
+}
+
+/// The whole job (`copydesk scan`): one read of the inputs, then
+/// near-duplicates and rewrites, then the quality pass over the same corpus.
+///
+/// Progress stages: those of [`run_dedup`], then `count` and `check`.
+pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) -> Result<ScanRun> {
+    config.dedup.validate()?;
+    let (checker, has_model) = build_checker(&config.check)?;
+    let mut timings = Timings::default();
+    let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
+    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress)?;
+    let (quality, stats_source) = check_corpus(
+        &dedup.corpus,
+        &checker,
+        has_model,
+        &config.check,
+        progress,
+        &mut dedup.timings,
+    );
+    Ok(ScanRun {
+        dedup,
+        quality,
+        stats_source,
+    })
 }
 
 #[cfg(test)]
