@@ -15,7 +15,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Scan(cli::scan::ScanArgs),
     Dedup(cli::dedup::DedupArgs),
+    Check(cli::check::CheckArgs),
+    Fit(cli::fit::FitArgs),
     Compare(cli::compare::CompareArgs),
 }
 
@@ -23,7 +26,10 @@ fn main() -> ExitCode {
     // Usage errors exit with code 2 from inside `parse`.
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Scan(args) => args.run(),
         Command::Dedup(args) => args.run(),
+        Command::Check(args) => args.run(),
+        Command::Fit(args) => args.run(),
         Command::Compare(args) => args.run(),
     };
     match result {

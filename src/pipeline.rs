@@ -33,6 +33,7 @@ use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, MinHasher, Relation, Sketch};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
+use crate::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
 use crate::rewrite::{RewriteConfig, Substitution, WordFrequencies};
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
@@ -320,14 +321,19 @@ pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) 
 pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> Result<DedupRun> {
     config.validate()?;
     let mut timings = Timings::default();
+    let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    dedup_corpus(corpus, inputs, config, timings, progress)
+}
 
-    let started = Instant::now();
-    progress.start("read", Some(corpus::input_size(inputs)).filter(|&n| n > 0));
-    let corpus = corpus::read_inputs(inputs, &config.read, progress);
-    progress.finish();
-    let corpus = corpus?;
-    timings.record("read", started.elapsed());
-
+/// Near-duplicate detection over a corpus already read; `timings` holds the
+/// stages run so far.
+fn dedup_corpus(
+    corpus: Corpus,
+    inputs: &[Input],
+    config: &Config,
+    mut timings: Timings,
+    progress: &dyn Progress,
+) -> Result<DedupRun> {
     let started = Instant::now();
     progress.start("sketch", Some(corpus.documents.len() as u64));
     // Counted while tokenizing for the signatures: the rewrite wing's source
@@ -403,13 +409,7 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
 
     Ok(DedupRun {
         config: config.clone(),
-        inputs: inputs
-            .iter()
-            .map(|input| match input {
-                Input::Stdin => "-".to_owned(),
-                Input::Path(path) => path.display().to_string(),
-            })
-            .collect(),
+        inputs: input_names(inputs),
         corpus,
         documents,
         pairs,
@@ -420,6 +420,263 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
         pair_details,
         rewrite_stats,
         timings,
+    })
+}
+
+/// Parameters of `copydesk check`: how records are read and how the quality
+/// pass runs.
+#[derive(Debug, Clone, Default)]
+pub struct CheckConfig {
+    /// How records are read.
+    pub read: ReadOptions,
+    /// Quality-pass thresholds.
+    pub quality: QualityConfig,
+    /// User lexicon files added to the built-in lexicon (`--lexicon`).
+    pub lexicon_files: Vec<std::path::PathBuf>,
+    /// Mined substitution lexicons (`--substitutions`).
+    pub substitution_files: Vec<std::path::PathBuf>,
+    /// A substitution must have been seen this many times to be used.
+    pub min_substitution_count: u64,
+    /// Reference model written by `copydesk fit` (`--model`); without one the
+    /// corpus's own counts are used, each document left out of its evidence.
+    pub model: Option<std::path::PathBuf>,
+    /// Without a model, do not use the corpus's own counts either (lexicon and rules only).
+    pub no_corpus_stats: bool,
+}
+
+/// Where the collocation statistics of a check came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatsSource {
+    /// A reference model.
+    Model,
+    /// The checked corpus itself, leaving each document out.
+    Corpus,
+    /// None: the corpus is too small to say what is rare.
+    None,
+}
+
+/// Results of `copydesk check`.
+#[derive(Debug)]
+pub struct CheckRun {
+    /// The configuration used.
+    pub config: CheckConfig,
+    /// Inputs as named by the user.
+    pub inputs: Vec<String>,
+    /// What was read (documents in input order).
+    pub corpus: Corpus,
+    /// Quality of each accepted document, parallel to `corpus.documents`.
+    pub results: Vec<crate::quality::DocQuality>,
+    /// Where the collocation statistics came from.
+    pub stats_source: StatsSource,
+    /// Time per stage.
+    pub timings: Timings,
+}
+
+fn build_checker(config: &CheckConfig) -> Result<(Checker, bool)> {
+    let mut lexicon = Lexicon::builtin();
+    for path in &config.lexicon_files {
+        lexicon.load_extra(path)?;
+    }
+    for path in &config.substitution_files {
+        lexicon.load_substitutions(path, config.min_substitution_count)?;
+    }
+    let mut checker = Checker::new(config.quality.clone(), &lexicon)?;
+    let has_model = if let Some(path) = &config.model {
+        checker = checker.with_model(NgramModel::load(path)?);
+        true
+    } else {
+        false
+    };
+    Ok((checker, has_model))
+}
+
+fn read_stage(
+    inputs: &[Input],
+    read: &ReadOptions,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Corpus> {
+    let started = Instant::now();
+    progress.start("read", Some(corpus::input_size(inputs)).filter(|&n| n > 0));
+    let corpus = corpus::read_inputs(inputs, read, progress);
+    progress.finish();
+    timings.record("read", started.elapsed());
+    corpus
+}
+
+fn fit_documents(documents: &[corpus::Document], progress: &dyn Progress) -> NgramModel {
+    documents
+        .par_chunks(SIGN_CHUNK)
+        .map(|chunk| {
+            let mut model = NgramModel::new();
+            let mut tokens = Tokens::default();
+            for doc in chunk {
+                text::tokenize_into(&doc.text, &mut tokens);
+                model.add(&doc.text, &tokens);
+            }
+            progress.advance(chunk.len() as u64);
+            model
+        })
+        .reduce(NgramModel::new, |mut a, b| {
+            a.merge(&b);
+            a
+        })
+}
+
+/// Run the quality pass over `inputs` (`copydesk check`).
+///
+/// Progress stages: `read` (bytes), `count` (documents, only without a model),
+/// `check` (documents).
+pub fn run_check(
+    inputs: &[Input],
+    config: &CheckConfig,
+    progress: &dyn Progress,
+) -> Result<CheckRun> {
+    let mut timings = Timings::default();
+    let (checker, has_model) = build_checker(config)?;
+    let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    let (results, stats_source) =
+        check_corpus(&corpus, &checker, has_model, config, progress, &mut timings);
+    Ok(CheckRun {
+        config: config.clone(),
+        inputs: input_names(inputs),
+        corpus,
+        results,
+        stats_source,
+        timings,
+    })
+}
+
+/// The quality pass over a corpus already read: corpus statistics first
+/// (unless a model is given or they are turned off), then every document.
+fn check_corpus(
+    corpus: &Corpus,
+    checker: &Checker,
+    has_model: bool,
+    config: &CheckConfig,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> (Vec<crate::quality::DocQuality>, StatsSource) {
+    let corpus_model = if has_model || config.no_corpus_stats {
+        None
+    } else {
+        let started = Instant::now();
+        progress.start("count", Some(corpus.documents.len() as u64));
+        let model = fit_documents(&corpus.documents, progress);
+        progress.finish();
+        timings.record("count", started.elapsed());
+        (model.total_words() >= config.quality.stats.min_reference_words).then_some(model)
+    };
+    let stats_source = match (&corpus_model, has_model) {
+        (_, true) => StatsSource::Model,
+        (Some(_), false) => StatsSource::Corpus,
+        (None, false) => StatsSource::None,
+    };
+
+    let started = Instant::now();
+    progress.start("check", Some(corpus.documents.len() as u64));
+    let results: Vec<crate::quality::DocQuality> = corpus
+        .documents
+        .par_chunks(SIGN_CHUNK)
+        .map(|chunk| {
+            let mut tokens = Tokens::default();
+            let checked: Vec<_> = chunk
+                .iter()
+                .map(|doc| {
+                    text::tokenize_into(&doc.text, &mut tokens);
+                    match &corpus_model {
+                        Some(model) => checker.check_with(
+                            &doc.text,
+                            &tokens,
+                            Evidence::CorpusLeaveOneOut(model),
+                        ),
+                        None => checker.check(&doc.text, &tokens),
+                    }
+                })
+                .collect();
+            progress.advance(chunk.len() as u64);
+            checked
+        })
+        .flatten()
+        .collect();
+    progress.finish();
+    timings.record("check", started.elapsed());
+    (results, stats_source)
+}
+
+/// Learn word and word-pair counts from trusted text (`copydesk fit`).
+///
+/// Progress stages: `read` (bytes), `count` (documents).
+pub fn run_fit(
+    inputs: &[Input],
+    read: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<(Corpus, NgramModel, Timings)> {
+    let mut timings = Timings::default();
+    let corpus = read_stage(inputs, read, progress, &mut timings)?;
+    let started = Instant::now();
+    progress.start("count", Some(corpus.documents.len() as u64));
+    let model = fit_documents(&corpus.documents, progress);
+    progress.finish();
+    timings.record("count", started.elapsed());
+    Ok((corpus, model, timings))
+}
+
+fn input_names(inputs: &[Input]) -> Vec<String> {
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::Stdin => "-".to_owned(),
+            Input::Path(path) => path.display().to_string(),
+        })
+        .collect()
+}
+
+/// Parameters of `copydesk scan`: near-duplicates and rewrites as in
+/// [`run_dedup`], and the quality pass as in [`run_check`]. Records are read as
+/// `dedup.read` says; `check.read` is not used.
+#[derive(Debug, Clone, Default)]
+pub struct ScanConfig {
+    /// Reading and near-duplicate detection.
+    pub dedup: Config,
+    /// The quality pass.
+    pub check: CheckConfig,
+}
+
+/// Results of `copydesk scan`: the dedup results and the quality of each document.
+#[derive(Debug)]
+pub struct ScanRun {
+    /// Near-duplicates, rewrites, clusters (and the corpus, read once).
+    pub dedup: DedupRun,
+    /// Quality of each accepted document, parallel to `dedup.corpus.documents`.
+    pub quality: Vec<crate::quality::DocQuality>,
+    /// Where the collocation statistics came from.
+    pub stats_source: StatsSource,
+}
+
+/// The whole job (`copydesk scan`): one read of the inputs, then
+/// near-duplicates and rewrites, then the quality pass over the same corpus.
+///
+/// Progress stages: those of [`run_dedup`], then `count` and `check`.
+pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) -> Result<ScanRun> {
+    config.dedup.validate()?;
+    let (checker, has_model) = build_checker(&config.check)?;
+    let mut timings = Timings::default();
+    let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
+    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress)?;
+    let (quality, stats_source) = check_corpus(
+        &dedup.corpus,
+        &checker,
+        has_model,
+        &config.check,
+        progress,
+        &mut dedup.timings,
+    );
+    Ok(ScanRun {
+        dedup,
+        quality,
+        stats_source,
     })
 }
 

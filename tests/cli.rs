@@ -197,7 +197,8 @@ fn outputs_are_consistent_with_each_other() {
                     assert_eq!(doc["duplicate_of"].as_str(), Some(rep.as_str()), "{doc}");
                     let relation = doc["relation"].as_str().expect("members have a relation");
                     assert!(
-                        ["exact", "near_exact", "excerpt", "rewrite"].contains(&relation),
+                        ["exact", "near_exact", "excerpt", "rewrite", "partial"]
+                            .contains(&relation),
                         "{doc}"
                     );
                 }
@@ -811,13 +812,7 @@ fn hostile_input_is_rejected_or_accepted_but_never_panics() {
 
 #[test]
 fn character_shingles_see_through_ocr_noise() {
-    let museum = read_jsonl(&fixtures().join("news.jsonl"))
-        .into_iter()
-        .find(|r| r["id"] == "museum-reopens")
-        .expect("museum fixture")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let museum = fixture_text("museum-reopens");
     // Typical OCR confusions in every third word: m → rn, l → 1, e → c.
     let noisy: Vec<String> = museum
         .split(' ')
@@ -865,4 +860,158 @@ fn character_shingles_see_through_ocr_noise() {
     let (words, _) = jaccard("words");
     assert_eq!(relation.as_deref(), Some("near_exact"), "Jaccard {chars}");
     assert!(chars > words, "chars {chars} vs words {words}");
+}
+
+#[test]
+fn ten_thousand_copies_make_one_cluster_and_linear_pairs() {
+    const COPIES: usize = 10_000;
+    let chess = fixture_text("chess-team");
+    let mut body = String::new();
+    for copy in 0..COPIES {
+        let record = serde_json::json!({"id": format!("copy-{copy}"), "text": chess});
+        body.push_str(&record.to_string());
+        body.push('\n');
+    }
+    let dir = temp_dir();
+    let input = dir.path().join("copies.jsonl");
+    std::fs::write(&input, body).unwrap();
+    let out = dir.path().join("out");
+    dedup_ok(&[input.to_str().unwrap()], &out, &["--quiet"]);
+    let clusters = read_jsonl(&out.join("clusters.jsonl"));
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0]["size"], COPIES);
+    let pairs = std::fs::read_to_string(out.join("pairs.jsonl")).unwrap();
+    let num_pairs = pairs.lines().count();
+    assert!(
+        (COPIES - 1..=2 * COPIES).contains(&num_pairs),
+        "{num_pairs} pairs for {COPIES} copies"
+    );
+}
+
+/// Run `copydesk scan INPUTS --out OUT EXTRA`, asserting success.
+fn scan_ok(inputs: &[&str], out: &Path, extra: &[&str]) {
+    let output = copydesk()
+        .arg("scan")
+        .args(inputs)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("copydesk runs");
+    assert!(
+        output.status.success(),
+        "copydesk scan failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn scan_writes_dedup_and_quality_fields_for_every_document_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    scan_ok(&[&fixture("news.jsonl")], &out, &[]);
+    let input: Vec<String> = read_jsonl(&fixtures().join("news.jsonl"))
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    let docs = read_jsonl(&out.join("documents.jsonl"));
+    let ids: Vec<String> = docs
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, input);
+    for doc in &docs {
+        for field in ["cluster", "duplicate_of", "relation", "flags", "scores"] {
+            assert!(doc.get(field).is_some(), "{field} missing in {doc}");
+        }
+        let quality = doc["scores"]["quality"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&quality));
+    }
+    // Scan finds the same clusters as dedup.
+    let dedup_out = dir.path().join("dedup");
+    dedup_ok(&[&fixture("news.jsonl")], &dedup_out, &[]);
+    assert_eq!(
+        std::fs::read(out.join("clusters.jsonl")).unwrap(),
+        std::fs::read(dedup_out.join("clusters.jsonl")).unwrap()
+    );
+    // The wire copy's reporting credits are page furniture, flagged with their span.
+    let wire = docs.iter().find(|d| d["id"] == "bridge-wire").unwrap();
+    let text = fixture_text("bridge-wire");
+    let flag = wire["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "editor_credit")
+        .expect("editor credit flagged");
+    let (start, end) = (
+        flag["start"].as_u64().unwrap() as usize,
+        flag["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], flag["text"].as_str().unwrap());
+    assert!(
+        text[start..end].contains("Reporting by"),
+        "{}",
+        &text[start..end]
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("bridge-wire"));
+}
+
+#[test]
+fn scan_keep_and_drop_partition_the_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let keep = dir.path().join("keep.jsonl");
+    let drop = dir.path().join("drop.jsonl");
+    scan_ok(
+        &[&fixture("news.jsonl")],
+        &out,
+        &[
+            "--keep",
+            keep.to_str().unwrap(),
+            "--drop",
+            drop.to_str().unwrap(),
+            "--min-quality",
+            "0.6",
+        ],
+    );
+    let docs = read_jsonl(&out.join("documents.jsonl"));
+    let kept: BTreeSet<String> = read_jsonl(&keep)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    let dropped = read_jsonl(&drop);
+    assert_eq!(kept.len() + dropped.len(), docs.len());
+    for doc in &docs {
+        let id = doc["id"].as_str().unwrap();
+        let duplicate = !doc["duplicate_of"].is_null();
+        let low = doc["scores"]["quality"].as_f64().unwrap() < 0.6;
+        assert_eq!(kept.contains(id), !duplicate && !low, "{id}");
+        if let Some(line) = dropped.iter().find(|d| d["id"] == id) {
+            let reasons: Vec<&str> = line["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            assert_eq!(reasons.contains(&"duplicate"), duplicate, "{id}");
+            assert_eq!(reasons.contains(&"low_quality"), low, "{id}");
+        }
+    }
+    // Kept lines are the original lines, byte for byte.
+    let original = std::fs::read_to_string(fixtures().join("news.jsonl")).unwrap();
+    for line in std::fs::read_to_string(&keep).unwrap().lines() {
+        assert!(original.lines().any(|l| l == line));
+    }
+}
+
+#[test]
+fn scan_checks_a_single_text_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    scan_ok(&[&fixture("ferry-strike-blog.txt")], &out, &[]);
+    let docs = read_jsonl(&out.join("documents.jsonl"));
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["id"], "ferry-strike-blog.txt");
+    assert!(out.join("report.html").exists());
 }

@@ -19,11 +19,11 @@ pub struct DedupArgs {
     /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
     /// directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<String>,
+    pub(super) inputs: Vec<String>,
 
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub(super) out: PathBuf,
 
     /// JSON field holding the document id (string or integer).
     #[arg(long, default_value = "id", value_name = "FIELD")]
@@ -76,7 +76,7 @@ pub struct DedupArgs {
     /// Also write the deduplicated corpus (unique documents and representatives,
     /// original lines untouched) to this file.
     #[arg(long, value_name = "FILE")]
-    keep: Option<PathBuf>,
+    pub(super) keep: Option<PathBuf>,
 
     /// List invalid records in rejected.jsonl and go on, instead of stopping.
     #[arg(long)]
@@ -84,15 +84,15 @@ pub struct DedupArgs {
 
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = positive, value_name = "N")]
-    threads: Option<usize>,
+    pub(super) threads: Option<usize>,
 
     /// Print nothing on standard error except errors.
     #[arg(long, short, conflicts_with = "verbose")]
-    quiet: bool,
+    pub(super) quiet: bool,
 
     /// Print the LSH parameters and their detection probabilities.
     #[arg(long, short)]
-    verbose: bool,
+    pub(super) verbose: bool,
 
     /// Do not link spinner-style rewrites, and do not align pairs for their edits.
     #[arg(long)]
@@ -131,7 +131,8 @@ enum PreferArg {
 }
 
 impl DedupArgs {
-    fn config(&self) -> anyhow::Result<Config> {
+    /// The pipeline configuration the flags describe.
+    pub fn config(&self) -> anyhow::Result<Config> {
         let mut rewrite = RewriteConfig {
             similarity_threshold: self.rewrite_similarity,
             ..RewriteConfig::default()
@@ -213,7 +214,7 @@ impl DedupArgs {
 
 /// Fail before the work, not after it, when the outputs cannot go where asked.
 /// The output directory itself is created only once the run has succeeded.
-fn check_destinations(out: &Path, keep: Option<&Path>) -> anyhow::Result<()> {
+pub(super) fn check_destinations(out: &Path, keep: Option<&Path>) -> anyhow::Result<()> {
     if out.exists() && !out.is_dir() {
         anyhow::bail!("output directory {} is not a directory", out.display());
     }
@@ -236,7 +237,7 @@ fn check_destinations(out: &Path, keep: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_lsh(config: &Config) {
+pub(super) fn print_lsh(config: &Config) {
     let lsh = config.lsh_params();
     let threshold = config.dedup.jaccard_threshold;
     let below = (threshold - 0.1).max(0.0);
@@ -256,7 +257,7 @@ fn print_lsh(config: &Config) {
     );
 }
 
-fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep: Option<&Path>) {
+pub(super) fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep: Option<&Path>) {
     let counts = run.counts();
     let mut read = format!(
         "copydesk: read {} records: {} accepted, {} rejected",

@@ -1,8 +1,11 @@
 //! The command line: one module per subcommand, plus what they share (progress
 //! bars, error printing, value parsers).
 
+pub mod check;
 pub mod compare;
 pub mod dedup;
+pub mod fit;
+pub mod scan;
 
 use copydesk::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -1,1 +1,572 @@
-//! (stub)
+//! The quality pass: flags spun, broken and incoherent text in one document,
+//! each flag with a byte span into the original text, a category and a score.
+//!
+//! Signal families, one file each: [`spin`] (formal names, tortured phrases,
+//! out-of-register words, a/an mismatches), [`grammar`] (pronoun + adjective,
+//! determiner + verb, doubled function words, verbless sentences),
+//! [`incoherence`] (page furniture, dangling references, stitched paragraphs,
+//! truncated endings, repeated sentences), [`heuristics`] (the Gopher, C4 and
+//! FineWeb rules under datatrove's names) and [`stats`] (collocations rare in a
+//! reference model or in the rest of the corpus).
+//!
+//! A [`Checker`] compiles its [`Lexicon`] once (one Aho-Corasick automaton for
+//! every phrase, a regex set for page furniture, a hash map of closed-class
+//! words) and is then shared by all threads: [`Checker::check`] needs no corpus
+//! and no network.
+
+mod doc;
+pub mod grammar;
+pub mod heuristics;
+pub mod incoherence;
+pub mod lexicon;
+pub mod spin;
+pub mod stats;
+
+pub use heuristics::HeuristicsConfig;
+pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
+pub use stats::{NgramModel, StatsConfig};
+
+use crate::error::Result;
+use crate::text::Tokens;
+use doc::{Analysis, HashKeyed};
+
+/// What kind of problem a flag reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Words or phrases an article spinner produces.
+    Spin,
+    /// A sentence broken by a dropped or swapped word.
+    Grammar,
+    /// Text that does not hang together: dangling references, stitched or truncated text.
+    Incoherence,
+    /// Page metadata leaked into the text: datestamps, bylines, credits.
+    Metadata,
+    /// Site chrome leaked into the text: captions, links, share buttons.
+    Boilerplate,
+    /// Repeated sentences or n-grams.
+    Repetition,
+    /// A document-level training-data heuristic (Gopher, C4, FineWeb).
+    Heuristic,
+}
+
+impl Category {
+    /// The snake_case name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Spin => "spin",
+            Category::Grammar => "grammar",
+            Category::Incoherence => "incoherence",
+            Category::Metadata => "metadata",
+            Category::Boilerplate => "boilerplate",
+            Category::Repetition => "repetition",
+            Category::Heuristic => "heuristic",
+        }
+    }
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Flag {
+    /// Name of the rule that fired (datatrove's name for the training-data heuristics).
+    pub rule: String,
+    /// What kind of problem it is.
+    pub category: Category,
+    /// UTF-8 byte offset of the start of the span in the original text.
+    pub start: usize,
+    /// UTF-8 byte offset one past the end of the span.
+    pub end: usize,
+    /// The flagged text (the original bytes of the span, cut to 200 bytes for document-level flags).
+    pub text: String,
+    /// Why it was flagged, for a reader.
+    pub message: String,
+    /// Confidence in (0, 1].
+    pub score: f64,
+}
+
+/// Document-level scores, each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Scores {
+    /// 1 = clean, lower = more and stronger flags per word.
+    pub quality: f64,
+    /// How likely the document is spun.
+    pub spin: f64,
+    /// How likely the document is incoherent (furniture, stitched, truncated, repeated).
+    pub incoherence: f64,
+}
+
+/// The result of checking one document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocQuality {
+    /// Flags in order of their start offset.
+    pub flags: Vec<Flag>,
+    /// Document-level scores.
+    pub scores: Scores,
+}
+
+/// Parameters of the quality pass.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QualityConfig {
+    /// Training-data heuristics (Gopher, C4, FineWeb) thresholds.
+    pub heuristics: HeuristicsConfig,
+    /// Collocation statistics thresholds (used with a model or corpus statistics).
+    pub stats: StatsConfig,
+    /// A paragraph needs at least this many distinct topical words to be judged stitched.
+    pub stitched_min_topic_words: usize,
+    /// A paragraph sharing at most this share of its topical words with the rest is stitched.
+    pub stitched_max_shared: f64,
+    /// With reference statistics: a paragraph whose shared words carry at most
+    /// this share of its words' specificity (log inverse frequency) is stitched.
+    pub stitched_max_shared_weighted: f64,
+    /// Shortest run of words reported as repeated.
+    pub repeated_min_words: usize,
+    /// Flags with a score below this are dropped.
+    pub min_flag_score: f64,
+}
+
+impl Default for QualityConfig {
+    fn default() -> Self {
+        QualityConfig {
+            heuristics: HeuristicsConfig::news(),
+            stats: StatsConfig::default(),
+            stitched_min_topic_words: 8,
+            stitched_max_shared: 0.05,
+            stitched_max_shared_weighted: 0.07,
+            repeated_min_words: 8,
+            min_flag_score: 0.0,
+        }
+    }
+}
+
+/// Compiled lexicon and configuration; cheap to share across threads.
+pub struct Checker {
+    config: QualityConfig,
+    classes: HashKeyed<u16>,
+    phrases: spin::PhraseMatcher,
+    furniture: incoherence::FurnitureMatcher,
+    model: Option<NgramModel>,
+}
+
+/// Where collocation statistics come from for one check.
+#[derive(Clone, Copy)]
+pub enum Evidence<'a> {
+    /// No statistics: lexicon and rules only.
+    None,
+    /// A reference model fitted on trusted text.
+    Model(&'a NgramModel),
+    /// Counts of the corpus being checked, which include this document: its
+    /// own counts are subtracted before use.
+    CorpusLeaveOneOut(&'a NgramModel),
+}
+
+impl Checker {
+    /// Compile `lexicon` under `config`.
+    pub fn new(config: QualityConfig, lexicon: &Lexicon) -> Result<Checker> {
+        let mut classes: HashKeyed<u16> = HashKeyed::default();
+        for (class, word) in &lexicon.closed_class {
+            let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
+            *classes.entry(hash).or_default() |= class.bit();
+        }
+        Ok(Checker {
+            config,
+            classes,
+            phrases: spin::PhraseMatcher::new(&lexicon.phrases)?,
+            furniture: incoherence::FurnitureMatcher::new(&lexicon.furniture)?,
+            model: None,
+        })
+    }
+
+    /// Use `model` as the reference for collocation statistics in [`Checker::check`].
+    pub fn with_model(mut self, model: NgramModel) -> Checker {
+        self.model = Some(model);
+        self
+    }
+
+    /// The reference model, when one was given.
+    pub fn model(&self) -> Option<&NgramModel> {
+        self.model.as_ref()
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &QualityConfig {
+        &self.config
+    }
+
+    /// Check one document (`tokens` must be `crate::text::tokenize(text)`),
+    /// using the reference model when one was given.
+    pub fn check(&self, text: &str, tokens: &Tokens) -> DocQuality {
+        let evidence = match &self.model {
+            Some(model) => Evidence::Model(model),
+            None => Evidence::None,
+        };
+        self.check_with(text, tokens, evidence)
+    }
+
+    /// Check one document with explicit statistical evidence.
+    pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
+        let analysis = Analysis::new(text, tokens, &self.classes);
+        let mut flags = Vec::new();
+        self.furniture.check(&analysis, &mut flags);
+        spin::check(&analysis, &self.phrases, &mut flags);
+        grammar::check(&analysis, &mut flags);
+        let reference = match evidence {
+            Evidence::None => None,
+            Evidence::Model(model) | Evidence::CorpusLeaveOneOut(model) => Some(model),
+        };
+        incoherence::check(&analysis, &self.config, reference, &mut flags);
+        heuristics::check(&analysis, &self.config.heuristics, &mut flags);
+        let (stats_evidence, surprises) = match evidence {
+            Evidence::None => (0.0, Vec::new()),
+            Evidence::Model(model) => stats::measure(&analysis, model, None, &self.config.stats),
+            Evidence::CorpusLeaveOneOut(model) => {
+                let own = stats::DocCounts::of(&analysis);
+                stats::measure(&analysis, model, Some(&own), &self.config.stats)
+            }
+        };
+        // Odd words are everywhere in real news; they are reported one by one
+        // only where the document as a whole already looks spun.
+        let evidence_before = spin_evidence(&flags, tokens.len(), stats_evidence);
+        let threshold = if evidence_before >= self.config.stats.spun_document_evidence
+            && surprises.len() >= self.config.stats.min_judged_words
+        {
+            self.config.stats.flag_surprise_in_spun
+        } else {
+            self.config.stats.flag_surprise
+        };
+        stats::flag_surprises(&analysis, &surprises, threshold, &mut flags);
+        flags.retain(|f| f.score >= self.config.min_flag_score);
+        let mut flags = resolve_overlaps(flags);
+        flags.sort_by(|a, b| {
+            (a.start, a.end, a.category, &a.rule).cmp(&(b.start, b.end, b.category, &b.rule))
+        });
+        let scores = score(&flags, tokens.len(), stats_evidence);
+        DocQuality { flags, scores }
+    }
+}
+
+/// A page-furniture span explains whatever else fires inside it (a byline has
+/// no verb, a caption dangles): keep the furniture flag only.
+fn resolve_overlaps(mut flags: Vec<Flag>) -> Vec<Flag> {
+    // Two furniture patterns on one span ("Updated 14:32 GMT" is a timestamp
+    // and a field label): keep the widest, first written.
+    let is_furniture = |f: &Flag| matches!(f.category, Category::Metadata | Category::Boilerplate);
+    let mut keep = vec![true; flags.len()];
+    for i in 0..flags.len() {
+        for j in 0..flags.len() {
+            if i == j || !keep[j] || !is_furniture(&flags[i]) || !is_furniture(&flags[j]) {
+                continue;
+            }
+            let (a, b) = (&flags[i], &flags[j]);
+            let inside = b.start <= a.start && a.end <= b.end;
+            let same = a.start == b.start && a.end == b.end;
+            if inside && (!same || j < i) {
+                keep[i] = false;
+                break;
+            }
+        }
+    }
+    let mut index = 0;
+    flags.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    let furniture: Vec<(usize, usize)> = flags
+        .iter()
+        .filter(|f| matches!(f.category, Category::Metadata | Category::Boilerplate))
+        .map(|f| (f.start, f.end))
+        .collect();
+    if furniture.is_empty() {
+        return flags;
+    }
+    flags
+        .into_iter()
+        .filter(|f| {
+            matches!(
+                f.category,
+                Category::Metadata | Category::Boilerplate | Category::Heuristic
+            ) || !furniture
+                .iter()
+                .any(|&(start, end)| f.start < end && start < f.end)
+        })
+        .collect()
+}
+
+/// Spin evidence of a document: lexicon and grammar flags per hundred words
+/// plus the statistical evidence. Per-word surprise flags are not counted
+/// (the statistical evidence already holds them).
+fn spin_evidence(flags: &[Flag], num_words: usize, stats_evidence: f64) -> f64 {
+    // Per-word densities: a long article with one odd word is not as suspect as
+    // a short one with the same word.
+    let per_hundred_words = 100.0 / (num_words.max(50) as f64);
+    let spin_mass: f64 = flags
+        .iter()
+        .filter(|f| matches!(f.category, Category::Spin | Category::Grammar))
+        .filter(|f| !stats::is_surprise_rule(&f.rule))
+        .map(|f| f.score)
+        .sum();
+    spin_mass * per_hundred_words + stats_evidence
+}
+
+/// Document scores from flags; see docs/quality.md for the formulas.
+fn score(flags: &[Flag], num_words: usize, stats_evidence: f64) -> Scores {
+    let mut incoherence_mass = 0.0;
+    let mut heuristic_mass = 0.0;
+    for flag in flags {
+        match flag.category {
+            Category::Spin | Category::Grammar => {}
+            Category::Incoherence
+            | Category::Metadata
+            | Category::Boilerplate
+            | Category::Repetition => incoherence_mass += flag.score,
+            Category::Heuristic => heuristic_mass += flag.score,
+        }
+    }
+    let spin_evidence = spin_evidence(flags, num_words, stats_evidence);
+    let spin = 1.0 - (-spin_evidence).exp();
+    // Incoherence does not dilute with length: one leaked byline is one problem.
+    let incoherence = 1.0 - (-incoherence_mass).exp();
+    let quality =
+        ((-(spin_evidence + incoherence_mass * 0.5 + heuristic_mass)).exp()).clamp(0.0, 1.0);
+    Scores {
+        quality,
+        spin: spin.clamp(0.0, 1.0),
+        incoherence: incoherence.clamp(0.0, 1.0),
+    }
+}
+
+/// Build a flag from a byte span of `text`.
+pub(crate) fn flag(
+    text: &str,
+    rule: &str,
+    category: Category,
+    span: (usize, usize),
+    message: String,
+    score: f64,
+) -> Flag {
+    let (start, end) = span;
+    let mut shown_end = end.min(start + 200).min(text.len());
+    while !text.is_char_boundary(shown_end) {
+        shown_end -= 1;
+    }
+    Flag {
+        rule: rule.to_owned(),
+        category,
+        start,
+        end,
+        text: text.get(start..shown_end).unwrap_or("").to_owned(),
+        message,
+        score,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn checker() -> Checker {
+        Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap()
+    }
+
+    fn rules(text: &str) -> Vec<String> {
+        checker()
+            .check(text, &tokenize(text))
+            .flags
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let checker = checker();
+        for text in [
+            "",
+            "   \n\n  ",
+            "...",
+            "a",
+            "The",
+            "Ｆｕｌｌ width «quotes» — and ünïcödé café.\n\nhe",
+            "She concerned",
+            "the the",
+            &"word ".repeat(5000),
+            "date 2019-03-02",
+        ] {
+            let result = checker.check(text, &tokenize(text));
+            for flag in &result.flags {
+                assert!(
+                    flag.start <= flag.end && flag.end <= text.len(),
+                    "{text:?}: {flag:?}"
+                );
+                assert!(text.is_char_boundary(flag.start) && text.is_char_boundary(flag.end));
+            }
+            for score in [
+                result.scores.quality,
+                result.scores.spin,
+                result.scores.incoherence,
+            ] {
+                assert!(
+                    (0.0..=1.0).contains(&score),
+                    "{text:?}: {:?}",
+                    result.scores
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn article_rule_knows_sound_exceptions() {
+        let clean = "The board named a European banker, a union leader and an hour-long review panel as part of a one-year plan.";
+        assert!(
+            !rules(clean).iter().any(|r| r == "article_mismatch"),
+            "{:?}",
+            rules(clean)
+        );
+        let spun = "The board named an banker to lead a independent review of the harbour accounts this spring.";
+        assert_eq!(
+            rules(spun)
+                .iter()
+                .filter(|r| *r == "article_mismatch")
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn pronoun_before_a_verb_use_is_not_flagged() {
+        let text = "They worried about the cost of the new ferry service for months before the vote took place.";
+        assert!(!rules(text).iter().any(|r| r == "pronoun_adjective"));
+        let text = "They unable to agree on the cost of the new ferry service, the chairman told reporters.";
+        assert!(rules(text).iter().any(|r| r == "pronoun_adjective"));
+    }
+
+    #[test]
+    fn datatrove_defaults_flag_a_short_document() {
+        let config = QualityConfig {
+            heuristics: HeuristicsConfig::datatrove(),
+            ..QualityConfig::default()
+        };
+        let checker = Checker::new(config, &Lexicon::builtin()).unwrap();
+        let text = "Harbour Mills Inc said it expects higher results.\nShr 10 cts vs 5 cts\nNet 1.2 mln vs 800,000\nRevs 20 mln vs 18 mln\nAvg shrs 4.1 mln vs 3.9 mln";
+        let result = checker.check(text, &tokenize(text));
+        let fired: Vec<&str> = result.flags.iter().map(|f| f.rule.as_str()).collect();
+        for rule in [
+            "gopher_short_doc",
+            "gopher_enough_stop_words",
+            "too_few_sentences",
+        ] {
+            assert!(fired.contains(&rule), "{rule} missing from {fired:?}");
+        }
+        assert!(result
+            .flags
+            .iter()
+            .all(|f| f.category == Category::Heuristic));
+        // The news defaults leave a results brief alone.
+        assert!(rules(text).is_empty(), "{:?}", rules(text));
+    }
+
+    #[test]
+    fn gopher_repetition_flags_repeated_lines() {
+        let text = "Buy cheap watches now.\n".repeat(20);
+        let rules = rules(&text);
+        assert!(rules.iter().any(|r| r == "dup_line_frac"), "{rules:?}");
+        assert!(rules.iter().any(|r| r == "top_2_gram"), "{rules:?}");
+    }
+
+    #[test]
+    fn model_round_trips_and_leave_one_out_removes_own_counts() {
+        let texts = [
+            "The company said profit rose in the quarter.",
+            "The company said sales fell in the quarter.",
+        ];
+        let mut model = NgramModel::new();
+        for text in texts {
+            model.add(text, &tokenize(text));
+        }
+        let mut bytes = Vec::new();
+        model.write_to(&mut bytes).unwrap();
+        let loaded = NgramModel::read_from(&bytes[..], std::path::Path::new("m.txt")).unwrap();
+        let said = xxhash_rust::xxh3::xxh3_64(b"said");
+        assert_eq!(loaded.word_count(said), 2);
+        assert_eq!(loaded.total_words(), model.total_words());
+        let err = NgramModel::read_from(
+            &b"copydesk-ngram-model 1\nw zz 3\n"[..],
+            std::path::Path::new("m.txt"),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "m.txt:2: bad hash");
+    }
+
+    #[test]
+    fn rare_words_in_a_spun_looking_document_are_flagged_against_a_model() {
+        // A reference where everyday words are common and "lucre" never appears.
+        let reference =
+            "The company said profit rose and sales rose in the quarter as demand grew. ";
+        let mut model = NgramModel::new();
+        for _ in 0..2000 {
+            model.add(reference, &tokenize(reference));
+        }
+        let mut config = QualityConfig::default();
+        config.stats.min_judged_words = 0;
+        let checker = Checker::new(config, &Lexicon::builtin())
+            .unwrap()
+            .with_model(model);
+        let clean = "The company said profit rose and sales rose in the quarter.";
+        let spun = "The troupe stated lucre ascended and gross revenue waxed in the twelvemonth.";
+        let clean_result = checker.check(clean, &tokenize(clean));
+        let spun_result = checker.check(spun, &tokenize(spun));
+        assert!(
+            spun_result.scores.spin > clean_result.scores.spin + 0.5,
+            "{:?} {:?}",
+            clean_result.scores,
+            spun_result.scores
+        );
+        assert!(spun_result
+            .flags
+            .iter()
+            .any(|f| f.rule == "rare_word" && f.text == "troupe"));
+        assert!(
+            !clean_result
+                .flags
+                .iter()
+                .any(|f| f.category == Category::Spin),
+            "{:?}",
+            clean_result.flags
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_text_gives_valid_spans_and_scores(
+            text in "(\\PC|\n| |\\.|,|\"){0,300}",
+            words in proptest::collection::vec("(the|a|an|of|he|she|said|date|By|Updated|Read more:|Russian Federation|[A-Za-z]{1,9}|[0-9]{1,4}|\n\n|\\.|,)", 0..120),
+        ) {
+            static SHARED: std::sync::OnceLock<(Checker, Checker, NgramModel)> = std::sync::OnceLock::new();
+            let (checker, with_model, model) = SHARED.get_or_init(|| {
+                let mut model = NgramModel::new();
+                let reference = "The company said profit rose in the quarter. ".repeat(2000);
+                model.add(&reference, &tokenize(&reference));
+                let with_model = checker().with_model(model.clone());
+                (checker(), with_model, model)
+            });
+            let joined = words.join(" ");
+            for text in [text.as_str(), joined.as_str()] {
+                let tokens = tokenize(text);
+                for result in [
+                    checker.check(text, &tokens),
+                    with_model.check(text, &tokens),
+                    checker.check_with(text, &tokens, Evidence::CorpusLeaveOneOut(model)),
+                ] {
+                    for flag in &result.flags {
+                        proptest::prop_assert!(flag.start <= flag.end && flag.end <= text.len());
+                        proptest::prop_assert!(text.is_char_boundary(flag.start) && text.is_char_boundary(flag.end));
+                    }
+                    for score in [result.scores.quality, result.scores.spin, result.scores.incoherence] {
+                        proptest::prop_assert!((0.0..=1.0).contains(&score));
+                    }
+                }
+            }
+        }
+    }
+}

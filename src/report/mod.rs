@@ -1,12 +1,15 @@
-//! Output writers: JSON Lines and JSON files a user can act on ([`jsonl`]).
+//! Output writers: JSON Lines and JSON files a user can act on ([`jsonl`] for
+//! dedup, [`check`] for the quality pass).
 //!
 //! Outputs are all-or-nothing: every file is first written to a hidden
 //! temporary file next to its destination ([`StagedOutputs`]) and renamed into
 //! place only once all of them are complete, so a failed run leaves no partial
 //! output behind.
 
+pub mod check;
 pub mod html;
 pub mod jsonl;
+pub mod scan;
 
 use crate::error::{Error, Result};
 use std::fs::File;

@@ -17,6 +17,15 @@ pub fn fixture(name: &str) -> String {
     format!("fixtures/{name}")
 }
 
+/// The text of a record of `fixtures/news.jsonl`.
+pub fn fixture_text(id: &str) -> String {
+    read_jsonl(&fixtures().join("news.jsonl"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .and_then(|r| r["text"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| panic!("no fixture {id}"))
+}
+
 /// The copydesk binary, run from the repository root.
 pub fn copydesk() -> Command {
     let mut cmd = Command::cargo_bin("copydesk").expect("copydesk binary is built");

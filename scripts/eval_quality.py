@@ -1,0 +1,432 @@
+#!/usr/bin/env python3
+"""Evaluate copydesk's quality pass on real news (issue 4 targets).
+
+Over ../shared/corpora/reuters21578.jsonl (path with --corpus):
+
+* Spin: test articles spun by scripts/spinner.py (the rewrite wing's seeded
+  WordNet spinner) at 15/30/50% are checked without their source. Reports the
+  document-level spin score AUC against the clean articles, per rate, and the
+  share of replaced spans (synonym and formal-name swaps; dropped words are
+  reported apart) covered by a `spin` or `grammar` flag. Three evidence modes:
+  `none` (lexicon and rules only), `model` (a reference fitted with `fit` on
+  the other half of the corpus, disjoint from the test articles) and `corpus`
+  (counts of the checked set itself, each document left out of its own
+  evidence).
+* Incoherence: each test article gets one injection written by this script's
+  generator: page furniture (datestamps and field labels, timestamps, bylines,
+  editor credits, photo captions, read-more and related links, navigation
+  trails, share prompts), a paragraph stitched in from another story, a
+  truncated ending, or a repeated sentence. Reports the share of injections
+  with a flag on them and the share of (span-level) flags that land on them.
+* Clean: flags per 1,000 words on the clean test articles and on the whole
+  test half of the corpus.
+
+Runs the checker through `copydesk check` when given --binary, or the example
+driver `target/release/examples/check` (`cargo build --release --example
+check`). Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_spinner():
+    candidates = [ROOT / "scripts", ROOT.parent / "wt-rewrite" / "scripts"]
+    for c in candidates:
+        if (c / "spinner.py").exists():
+            sys.path.insert(0, str(c))
+            from spinner import spin  # noqa: E402
+
+            return spin
+    sys.exit("scripts/spinner.py not found (it comes from the rewrite wing)")
+
+
+def auc(positives, negatives):
+    """Mann-Whitney AUC with ties counted half."""
+    ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
+    rank_sum = 0.0
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mean_rank = (i + j + 1) / 2
+        rank_sum += mean_rank * sum(1 for k in range(i, j) if ranked[k][1] == 1)
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def words(text):
+    return len(text.split())
+
+
+def write_jsonl(path, docs):
+    with open(path, "w") as f:
+        for d in docs:
+            f.write(json.dumps({"id": d["id"], "text": d["text"]}) + "\n")
+
+
+class Runner:
+    def __init__(self, binary, workdir: Path):
+        self.workdir = workdir
+        if binary:
+            self.binary = binary
+            self.cli = True
+        else:
+            example = ROOT / "target" / "release" / "examples" / "check"
+            if not example.exists():
+                subprocess.run(["cargo", "build", "--release", "--example", "check"], cwd=ROOT, check=True)
+            self.binary = str(example)
+            self.cli = False
+
+    def fit(self, docs, model_path: Path):
+        src = self.workdir / "fit.jsonl"
+        write_jsonl(src, docs)
+        if self.cli:
+            subprocess.run([self.binary, "fit", str(src), "-o", str(model_path), "--quiet"], check=True)
+        else:
+            subprocess.run([self.binary, "--fit", str(model_path)], stdin=open(src), check=True)
+
+    def check(self, docs, mode, model_path, extra=()):
+        src = self.workdir / "in.jsonl"
+        write_jsonl(src, docs)
+        args = list(extra)
+        if mode == "model":
+            args += ["--model", str(model_path)]
+        elif mode == "corpus" and not self.cli:
+            args += ["--corpus-stats"]  # the CLI uses corpus statistics by default
+        elif mode == "none" and self.cli:
+            args += ["--no-corpus-stats"]
+        if self.cli:
+            out_dir = self.workdir / "out"
+            subprocess.run([self.binary, "check", str(src), "--out", str(out_dir), "--quiet"] + args, check=True)
+            lines = (out_dir / "documents.jsonl").read_text().splitlines()
+        else:
+            proc = subprocess.run([self.binary] + args, stdin=open(src), capture_output=True, check=True)
+            lines = proc.stdout.decode().splitlines()
+        return {json.loads(line)["id"]: json.loads(line) for line in lines}
+
+
+def overlaps(flag, start, end):
+    if start == end:  # an empty span (a dropped word) is hit by a flag that covers its position
+        return flag["start"] <= start <= flag["end"]
+    return flag["start"] < end and start < flag["end"]
+
+
+# ---------------------------------------------------------------- injections
+
+FIRST = ["Jane", "Tomas", "Amina", "Rafael", "Ingrid", "Kenji", "Lucia", "Dmitri", "Priya", "Owen", "Marta", "Felix"]
+LAST = ["Okafor", "Lindqvist", "Moreau", "Haddad", "Castellano", "Brennan", "Novak", "Takeda", "Ferreira", "Osei"]
+ROLES = ["Staff Writer", "Senior Correspondent", "Markets Reporter", "Business Editor", "Chief Economics Correspondent"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+SECTIONS = ["Business", "Markets", "World", "Commodities", "Economy", "Companies", "Energy"]
+AGENCIES = ["Agency", "Staff photo", "Pool", "Wire Photo", "Archive"]
+
+
+def name(rng):
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def headline(title):
+    return title.title() if title.isupper() else title
+
+
+def furniture(rng, other_titles):
+    """One piece of page furniture: (kind, text, glued to a sentence?)."""
+    year = rng.randint(2009, 2023)
+    month = rng.randint(1, 12)
+    day = rng.randint(1, 28)
+    hh, mm = rng.randint(0, 23), rng.randint(0, 59)
+    kind = rng.choice(["field_label", "timestamp", "byline", "editor", "caption", "read_more", "related", "navigation", "share"])
+    if kind == "field_label":
+        label = rng.choice(["date", "Date:", "Published", "posted", "Last updated:"])
+        value = rng.choice([f"{year}-{month:02d}-{day:02d}", f"{day} {MONTHS[month - 1]} {year}", f"{MONTHS[month - 1]} {day}, {year}", f"{year}-{month:02d}-{day:02d}T{hh:02d}:{mm:02d}Z"])
+        return kind, f"{label} {value}", True
+    if kind == "timestamp":
+        zone = rng.choice(["GMT", "BST", "ET", "UTC"])
+        return kind, rng.choice([
+            f"Updated {hh:02d}:{mm:02d} {zone}, {day} {MONTHS[month - 1]}",
+            f"Published {hh:02d}:{mm:02d} {zone} {day} {MONTHS[month - 1]} {year}",
+            f"Last updated on {MONTHS[month - 1]} {day}, {year} {hh % 12 + 1}:{mm:02d} {rng.choice(['AM', 'PM'])}",
+        ]), rng.random() < 0.3
+    if kind == "byline":
+        return kind, rng.choice([f"By {name(rng)}, {rng.choice(ROLES)}", f"By {name(rng)}", f"BY {name(rng).upper()}", f"Reporting by {name(rng)}; Writing by {name(rng)}"]), False
+    if kind == "editor":
+        return kind, rng.choice([f"Editor: {name(rng)}", f"(Editing by {name(rng)})", f"Edited by {name(rng)}", f"Additional reporting by {name(rng)}"]), False
+    if kind == "caption":
+        who = rng.choice(["Traders work on the floor", "Workers load sacks onto a truck", "A tanker is moored at the terminal", "Officials arrive for talks", "Shoppers walk past a store"])
+        return kind, rng.choice([
+            f"Photo: {who} in this file picture. ({name(rng)}/{rng.choice(AGENCIES)})",
+            f"{who} on {MONTHS[month - 1]} {day}. (Photo: {name(rng)})",
+            f"Image: {who}. {name(rng)}/{rng.choice(AGENCIES)}",
+            f"FILE PHOTO: {who} in {year}.",
+        ]), False
+    title = headline(rng.choice(other_titles))
+    if kind == "read_more":
+        return kind, rng.choice([f"Read more: {title}", f"READ MORE: {title}", f"Also read: {title}", "Continue reading"]), False
+    if kind == "related":
+        t2 = headline(rng.choice(other_titles))
+        return kind, rng.choice([f"Related: {title}", f"Related stories\n{title}\n{t2}", f"See also: {title}", f"More from {rng.choice(SECTIONS)}: {title}", f"Most read\n{title}"]), False
+    if kind == "navigation":
+        return kind, rng.choice([f"Home > {rng.choice(SECTIONS)} > {rng.choice(SECTIONS)}", f"Home | {rng.choice(SECTIONS)} | {rng.choice(SECTIONS)}", f"News › {rng.choice(SECTIONS)}"]), False
+    return kind, rng.choice(["Share this article", "Share on Facebook", "Sign up for our daily newsletter", "Click here to subscribe", "Advertisement", "Follow us on Twitter"]), False
+
+
+def paragraphs_of(text):
+    """Paragraphs as (start, end) byte spans (split at blank lines)."""
+    spans = []
+    pos = 0
+    b = text.encode()
+    for m in re.finditer(rb"\n\s*\n", b):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(b):
+        spans.append((pos, len(b)))
+    return spans
+
+
+SENT_END = re.compile(rb"[.!?][\"')]?\s+(?=[A-Z\"])")
+
+
+def sentences_of(text):
+    b = text.encode()
+    spans = []
+    for ps, pe in paragraphs_of(text):
+        pos = ps
+        for m in SENT_END.finditer(b, ps, pe):
+            spans.append((pos, m.start() + 1))
+            pos = m.end()
+        if pos < pe:
+            spans.append((pos, pe))
+    return spans
+
+
+def inject(rng, doc, others, other_titles, kind):
+    """Return (new_text, injected byte spans, subkind), or None when the article does not fit."""
+    text = doc["text"]
+    b = text.encode()
+    paras = paragraphs_of(text)
+    if kind == "furniture":
+        sub, piece, glued = furniture(rng, other_titles)
+        pb = piece.encode()
+        if glued:
+            ps = rng.choice(paras[:2])[0]
+            new = b[:ps] + pb + b" " + b[ps:]
+            return new.decode(), [(ps, ps + len(pb))], sub
+        where = rng.random()
+        if sub in ("byline", "timestamp", "navigation") or where < 0.25:
+            return (pb + b"\n\n" + b).decode(), [(0, len(pb))], sub
+        if (sub == "editor" and where < 0.7) or where > 0.8:
+            start = len(b.rstrip()) + 2
+            return (b.rstrip() + b"\n\n" + pb).decode(), [(start, start + len(pb))], sub
+        at = rng.choice(paras[1:])[0]
+        return (b[:at] + pb + b"\n\n" + b[at:]).decode(), [(at, at + len(pb))], sub
+    if kind == "stitched":
+        other = rng.choice(others)
+        ob = other["text"].encode()
+        candidates = [(s, e) for s, e in paragraphs_of(other["text"]) if len(ob[s:e].split()) >= 20]
+        if not candidates:
+            return None
+        s, e = rng.choice(candidates)
+        piece = ob[s:e]
+        at = rng.choice(paras[1:])[0]
+        return (b[:at] + piece + b"\n\n" + b[at:]).decode(), [(at, at + len(piece))], "stitched"
+    if kind == "truncated":
+        sents = [s for s in sentences_of(text) if s[0] > len(b) * 0.5 and len(b[s[0]:s[1]].split()) >= 8]
+        if not sents:
+            return None
+        s, e = rng.choice(sents)
+        ws = [m.start() for m in re.finditer(rb"\s+", b[s:e])]
+        ws = [w for w in ws if 3 <= len(b[s:s + w].split()) <= len(b[s:e].split()) - 2]
+        if not ws:
+            return None
+        cut = s + rng.choice(ws)
+        return b[:cut].decode("utf-8", "ignore"), [(s, cut)], "truncated"
+    if kind == "repeated":
+        sents = [x for x in sentences_of(text) if len(b[x[0]:x[1]].split()) >= 8]
+        if not sents:
+            return None
+        s, e = rng.choice(sents)
+        piece = b[s:e]
+        later = [p for p in paras if p[0] >= e]
+        if later:
+            at = rng.choice(later)[1]
+            return (b[:at] + b" " + piece + b[at:]).decode(), [(at + 1, at + 1 + len(piece))], "repeated"
+        start = len(b.rstrip()) + 2
+        return (b.rstrip() + b"\n\n" + piece).decode(), [(start, start + len(piece))], "repeated"
+    raise ValueError(kind)
+
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"))
+    ap.add_argument("--binary", help="copydesk binary (uses `copydesk check` and `copydesk fit`); default: the example driver")
+    ap.add_argument("--docs", type=int, default=500, help="test articles per experiment")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--modes", default="none,model,corpus")
+    ap.add_argument("--json", help="write all figures here")
+    ap.add_argument("--examples", type=int, default=0, help="print this many missed injections / clean flags")
+    args = ap.parse_args()
+    if not Path(args.corpus).exists():
+        args.corpus = "/work/shared/corpora/reuters21578.jsonl"
+    spin = load_spinner()
+    rng = random.Random(args.seed)
+    docs = [json.loads(line) for line in open(args.corpus)]
+    # Split by id hash: the model is fitted on one half, articles are tested from the other.
+    train, test = [], []
+    for d in docs:
+        (train if zlib.crc32(d["id"].encode()) % 2 == 0 else test).append(d)
+    eligible = [d for d in test if words(d["text"]) >= 100 and len(paragraphs_of(d["text"])) >= 3]
+    rng.shuffle(eligible)
+    sample = eligible[: args.docs]
+    others = eligible[args.docs: args.docs * 3] or eligible
+    other_titles = [d.get("title") or "Markets close higher" for d in others]
+    figures = {"docs": len(sample)}
+    modes = args.modes.split(",")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        runner = Runner(args.binary, tmp)
+        model_path = tmp / "model.txt"
+        runner.fit(train, model_path)
+
+        # ---- clean
+        for mode in modes:
+            res = runner.check(sample, mode, model_path)
+            n_words = sum(words(d["text"]) for d in sample)
+            n_flags = sum(len(res[d["id"]]["flags"]) for d in sample)
+            by_rule = Counter(f["rule"] for d in sample for f in res[d["id"]]["flags"])
+            figures[f"clean_flags_per_1000_words[{mode}]"] = round(1000 * n_flags / n_words, 3)
+            figures[f"clean_rules[{mode}]"] = dict(by_rule.most_common(12))
+            print(f"clean [{mode}]: {n_flags} flags / {n_words} words = {1000 * n_flags / n_words:.3f} per 1000 words; {dict(by_rule.most_common(8))}")
+            shown = 0
+            for d in sample:
+                for f in res[d["id"]]["flags"]:
+                    if shown < args.examples and f["category"] != "heuristic":
+                        shown += 1
+                        b = d["text"].encode()
+                        print("   FLAG", f["rule"], repr(b[max(0, f["start"] - 40):f["end"] + 30].decode("utf-8", "ignore"))[:200])
+        whole_mode = "model" if "model" in modes else modes[0]
+        res = runner.check(test, whole_mode, model_path)
+        n_words = sum(words(d["text"]) for d in test)
+        n_flags = sum(len(r["flags"]) for r in res.values())
+        by_rule = Counter(f["rule"] for r in res.values() for f in r["flags"])
+        figures[f"clean_test_half_flags_per_1000_words[{whole_mode}]"] = round(1000 * n_flags / n_words, 3)
+        figures[f"clean_test_half_rules[{whole_mode}]"] = dict(by_rule.most_common(15))
+        print(f"clean, whole test half ({len(test)} docs, {n_words} words) [{whole_mode}]: {1000 * n_flags / n_words:.3f} flags per 1000 words; {dict(by_rule.most_common(10))}")
+
+        # ---- spin
+        spun_sets = {}
+        for rate in (0.15, 0.30, 0.50):
+            spun_docs, reps = [], {}
+            for i, d in enumerate(sample):
+                text, r = spin(d["text"], rate, args.seed + i)
+                sid = f"{d['id']}#spun{int(rate * 100)}"
+                spun_docs.append({"id": sid, "text": text})
+                reps[sid] = r
+            spun_sets[rate] = (spun_docs, reps)
+        for mode in modes:
+            clean_res = runner.check(sample, mode, model_path)
+            for rate, (spun_docs, reps) in spun_sets.items():
+                # In corpus mode the checked set is the clean and spun articles together.
+                batch = spun_docs + (sample if mode == "corpus" else [])
+                res = runner.check(batch, mode, model_path)
+                base = res if mode == "corpus" else clean_res
+                clean_scores = [base[d["id"]]["scores"]["spin"] for d in sample]
+                spun_scores = [res[d["id"]]["scores"]["spin"] for d in spun_docs]
+                a = auc(spun_scores, clean_scores)
+                hit = total = drop_hit = drop_total = landing = flags_n = 0
+                kinds = Counter()
+                for d in spun_docs:
+                    fl = [f for f in res[d["id"]]["flags"] if f["category"] in ("spin", "grammar")]
+                    for r in reps[d["id"]]:
+                        covered = any(overlaps(f, r.start, r.end) for f in fl)
+                        if r.kind == "drop":
+                            drop_total += 1
+                            drop_hit += covered
+                        else:
+                            total += 1
+                            hit += covered
+                            kinds[r.kind, covered] += 1
+                    for f in fl:
+                        flags_n += 1
+                        landing += any(overlaps(f, r.start, r.end) for r in reps[d["id"]])
+                figures[f"spin{int(rate * 100)}[{mode}]"] = {
+                    "auc": round(a, 4),
+                    "replaced_spans_flagged": round(hit / max(1, total), 4),
+                    "dropped_words_flagged": round(drop_hit / max(1, drop_total), 4),
+                    "flags_on_replacements": round(landing / max(1, flags_n), 4),
+                    "name_swaps_flagged": round(kinds["name", True] / max(1, kinds["name", True] + kinds["name", False]), 4),
+                }
+                print(f"spin {int(rate * 100)}% [{mode}]: AUC {a:.4f}, replaced spans flagged {hit}/{total} = {hit / max(1, total):.3f}, drops flagged {drop_hit}/{drop_total}, flags on replacements {landing}/{flags_n}")
+
+        # ---- incoherence
+        inj_docs, truth = [], {}
+        kinds = ["furniture", "furniture", "stitched", "truncated", "repeated"]
+        for i, d in enumerate(sample):
+            kind = kinds[i % len(kinds)]
+            out = inject(rng, d, [o for o in others if o["id"] != d["id"]], other_titles, kind)
+            if out is None:
+                continue
+            text, spans, sub = out
+            iid = f"{d['id']}#{sub}"
+            inj_docs.append({"id": iid, "text": text})
+            truth[iid] = (kind, sub, spans)
+        for mode in dict.fromkeys([modes[0], whole_mode]):
+            res = runner.check(inj_docs, mode, model_path)
+            per_kind = defaultdict(lambda: [0, 0])
+            landed = total_flags = 0
+            misses = []
+            for d in inj_docs:
+                kind, sub, spans = truth[d["id"]]
+                # Spin flags are not incoherence flags; document-level heuristics span everything.
+                fl = [f for f in res[d["id"]]["flags"] if f["category"] not in ("heuristic", "spin")]
+                hit = any(overlaps(f, s, e) for f in fl for s, e in spans)
+                per_kind[sub][0] += hit
+                per_kind[sub][1] += 1
+                total_flags += len(fl)
+                landed += sum(1 for f in fl if any(overlaps(f, s, e) for s, e in spans))
+                if not hit:
+                    misses.append((sub, d, spans))
+            flagged = sum(v[0] for v in per_kind.values())
+            count = sum(v[1] for v in per_kind.values())
+            figures[f"incoherence[{mode}]"] = {
+                "flagged": round(flagged / max(1, count), 4),
+                "flags_landing": round(landed / max(1, total_flags), 4),
+                "per_kind": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_kind.items())},
+            }
+            print(f"incoherence [{mode}]: injections flagged {flagged}/{count} = {flagged / max(1, count):.3f}; flags landing on them {landed}/{total_flags} = {landed / max(1, total_flags):.3f}")
+            print("   per kind:", {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_kind.items())})
+            shown = Counter()
+            for sub, d, spans in misses:
+                if shown[sub] >= args.examples:
+                    continue
+                shown[sub] += 1
+                b = d["text"].encode()
+                s, e = spans[0]
+                print("   MISS", d["id"], repr(b[max(0, s - 60):e + 40].decode("utf-8", "ignore"))[:400])
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+//! `copydesk check`: flag spun, broken and incoherent text, with spans.
+
+use super::{positive, seconds, Bars, UsageError};
+use anyhow::Context;
+use clap::Args;
+use copydesk::corpus::{Input, ReadOptions};
+use copydesk::pipeline::{self, CheckConfig, CheckRun};
+use copydesk::progress::{NoProgress, Progress};
+use copydesk::quality::{HeuristicsConfig, QualityConfig};
+use copydesk::report::check::{self as report, names};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Flag spun text, grammar breaks, page furniture and incoherent fragments.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without --out, prints each flagged document's flags with their spans \
+highlighted. Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
+)]
+pub struct CheckArgs {
+    /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
+    /// directories of them, or - for JSONL on standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+
+    /// Output directory for documents.jsonl, rejected.jsonl and summary.json (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// JSON field holding the document id (string or integer).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    id_field: String,
+
+    /// JSON field holding the document text.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    text_field: String,
+
+    #[command(flatten)]
+    quality: QualityArgs,
+
+    /// List invalid records in rejected.jsonl and go on, instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = positive, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Print nothing on standard error except errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// The quality-pass options shared by `check` and `scan`.
+#[derive(Debug, Args)]
+pub struct QualityArgs {
+    /// Extra lexicon file (formal names, tortured phrases, out-of-register words,
+    /// closed-class words, furniture patterns); repeatable.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Vec<PathBuf>,
+
+    /// Reference model written by `copydesk fit` (default: statistics of the
+    /// checked corpus itself, each document left out of its own evidence).
+    #[arg(long, value_name = "MODEL")]
+    model: Option<PathBuf>,
+
+    /// Without --model, use no statistics at all instead of the corpus's own counts.
+    #[arg(long, conflicts_with = "model")]
+    no_corpus_stats: bool,
+
+    /// substitutions.jsonl mined from spun copies (`from`, `to`, `count`); repeatable.
+    #[arg(long, value_name = "FILE")]
+    substitutions: Vec<PathBuf>,
+
+    /// Use a mined substitution only when seen at least this many times.
+    #[arg(long, value_parser = positive, default_value_t = 2, value_name = "N")]
+    min_substitution_count: usize,
+
+    /// Training-data heuristic thresholds: `news` (tuned on wire copy) or
+    /// `datatrove` (the published Gopher, C4 and FineWeb defaults).
+    #[arg(long, default_value = "news", value_parser = ["news", "datatrove"])]
+    heuristics: String,
+}
+
+impl QualityArgs {
+    /// The quality-pass configuration, reading records as `read` says.
+    pub fn config(&self, read: ReadOptions) -> CheckConfig {
+        let mut quality = QualityConfig::default();
+        if self.heuristics == "datatrove" {
+            quality.heuristics = HeuristicsConfig::datatrove();
+        }
+        CheckConfig {
+            read,
+            quality,
+            lexicon_files: self.lexicon.clone(),
+            substitution_files: self.substitutions.clone(),
+            min_substitution_count: self.min_substitution_count as u64,
+            model: self.model.clone(),
+            no_corpus_stats: self.no_corpus_stats,
+        }
+    }
+}
+
+impl CheckArgs {
+    fn config(&self) -> CheckConfig {
+        self.quality.config(ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            skip_invalid: self.skip_invalid,
+            ..ReadOptions::default()
+        })
+    }
+
+    /// Run the subcommand.
+    pub fn run(self) -> anyhow::Result<()> {
+        if self.skip_invalid && self.out.is_none() {
+            return Err(UsageError(
+                "--skip-invalid needs --out (rejected records go to rejected.jsonl)".into(),
+            )
+            .into());
+        }
+        if let Some(threads) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build_global()
+                .context("cannot start worker threads")?;
+        }
+        let config = self.config();
+        let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
+        let bars = Bars::for_stderr(self.quiet);
+        let progress: &dyn Progress = match &bars {
+            Some(bars) => bars,
+            None => &NoProgress,
+        };
+        let run = pipeline::run_check(&inputs, &config, progress)?;
+        match &self.out {
+            Some(out) => {
+                std::fs::create_dir_all(out)
+                    .with_context(|| format!("cannot create output directory {}", out.display()))?;
+                let timings = report::write_check(&run, out)?;
+                if !self.quiet {
+                    print_summary(&run);
+                    eprintln!(
+                        "copydesk: done in {}; results in {}",
+                        seconds(timings.total()),
+                        out.join(names::DOCUMENTS).display()
+                    );
+                }
+            }
+            None => {
+                print_flags(&run).context("cannot write to standard output")?;
+                if !self.quiet {
+                    print_summary(&run);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn print_summary(run: &CheckRun) {
+    let (by_category, _) = report::flag_counts(run);
+    let flagged = run.results.iter().filter(|r| !r.flags.is_empty()).count();
+    let categories: Vec<String> = by_category
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    eprintln!(
+        "copydesk: checked {} documents ({} rejected): {} flagged{}{}",
+        run.corpus.documents.len(),
+        run.corpus.rejected.len(),
+        flagged,
+        if categories.is_empty() { "" } else { "; " },
+        categories.join(", ")
+    );
+}
+
+/// Each flagged document: a header with its scores, then each flag with its
+/// line, the text around it and the span highlighted (bold red on a
+/// terminal, between »« otherwise).
+fn print_flags(run: &CheckRun) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (open, close) = if color {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("»", "«")
+    };
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (document, result) in run.corpus.documents.iter().zip(&run.results) {
+        if result.flags.is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "== {} ({}): quality {:.2}, spin {:.2}, incoherence {:.2}",
+            document.id,
+            document.location,
+            result.scores.quality,
+            result.scores.spin,
+            result.scores.incoherence
+        )?;
+        let text = &document.text;
+        for flag in &result.flags {
+            let line = text[..flag.start].matches('\n').count() + 1;
+            writeln!(
+                out,
+                "  line {line} [{}] {}: {}",
+                flag.category.as_str(),
+                flag.rule,
+                flag.message
+            )?;
+            if flag.start == 0 && flag.end == text.len() && text.len() > 120 {
+                continue; // A whole-document heuristic: the message says it all.
+            }
+            let before = context_start(text, flag.start);
+            let after = context_end(text, flag.end);
+            let span_end = flag.end.min(flag.start + 300);
+            let span_end = floor_boundary(text, span_end);
+            writeln!(
+                out,
+                "      {}{open}{}{close}{}",
+                one_line(&text[before..flag.start]),
+                one_line(&text[flag.start..span_end]),
+                one_line(&text[flag.end.max(span_end)..after])
+            )?;
+        }
+    }
+    out.flush()
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn context_start(text: &str, start: usize) -> usize {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    floor_boundary(text, start.saturating_sub(50).max(line_start)).max(line_start)
+}
+
+fn context_end(text: &str, end: usize) -> usize {
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    floor_boundary(text, (end + 50).min(line_end))
+}
+
+fn one_line(text: &str) -> String {
+    text.replace('\n', "⏎")
+}

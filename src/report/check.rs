@@ -1,0 +1,144 @@
+//! The `copydesk check` outputs: `documents.jsonl` (`id`, `flags`, `scores`
+//! per accepted document, input order), `rejected.jsonl` and `summary.json`.
+
+use super::StagedOutputs;
+use crate::error::Result;
+use crate::pipeline::{round, CheckRun, Timings};
+use crate::quality::{Flag, Scores};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Instant;
+
+/// File names inside the output directory.
+pub mod names {
+    /// One line per accepted document.
+    pub const DOCUMENTS: &str = "documents.jsonl";
+    /// Rejected records.
+    pub const REJECTED: &str = "rejected.jsonl";
+    /// Counts, parameters and timings.
+    pub const SUMMARY: &str = "summary.json";
+}
+
+#[derive(Serialize)]
+struct DocumentLine<'a> {
+    id: &'a str,
+    flags: &'a [Flag],
+    scores: RoundedScores,
+}
+
+#[derive(Serialize)]
+struct RoundedScores {
+    quality: f64,
+    spin: f64,
+    incoherence: f64,
+}
+
+impl From<&Scores> for RoundedScores {
+    fn from(s: &Scores) -> RoundedScores {
+        RoundedScores {
+            quality: round(s.quality, 4),
+            spin: round(s.spin, 4),
+            incoherence: round(s.incoherence, 4),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RejectedLine<'a> {
+    file: &'a str,
+    line: u64,
+    reason: &'static str,
+    message: String,
+}
+
+/// Write every check output into `out_dir` (which must exist), all or nothing.
+pub fn write_check(run: &CheckRun, out_dir: &Path) -> Result<Timings> {
+    let started = Instant::now();
+    let mut outputs = StagedOutputs::new();
+    outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
+    outputs.stage(&out_dir.join(names::REJECTED), |w| {
+        for rejected in &run.corpus.rejected {
+            serde_json::to_writer(
+                &mut *w,
+                &RejectedLine {
+                    file: &rejected.location.file,
+                    line: rejected.location.line,
+                    reason: rejected.reason.code(),
+                    message: rejected.reason.to_string(),
+                },
+            )?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    let mut timings = run.timings.clone();
+    timings.record("write", started.elapsed());
+    outputs.stage(&out_dir.join(names::SUMMARY), |w| {
+        serde_json::to_writer_pretty(&mut *w, &summary(run, &timings))?;
+        w.write_all(b"\n")
+    })?;
+    outputs.commit()?;
+    Ok(timings)
+}
+
+/// `documents.jsonl`: one line per accepted document, in input order.
+pub fn write_documents(w: &mut impl Write, run: &CheckRun) -> io::Result<()> {
+    for (document, result) in run.corpus.documents.iter().zip(&run.results) {
+        serde_json::to_writer(
+            &mut *w,
+            &DocumentLine {
+                id: &document.id,
+                flags: &result.flags,
+                scores: RoundedScores::from(&result.scores),
+            },
+        )?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Flag counts by category and by rule, in name order.
+pub fn flag_counts(run: &CheckRun) -> (BTreeMap<&'static str, u64>, BTreeMap<&str, u64>) {
+    let mut by_category = BTreeMap::new();
+    let mut by_rule = BTreeMap::new();
+    for flag in run.results.iter().flat_map(|r| &r.flags) {
+        *by_category.entry(flag.category.as_str()).or_default() += 1;
+        *by_rule.entry(flag.rule.as_str()).or_default() += 1;
+    }
+    (by_category, by_rule)
+}
+
+/// The content of `summary.json`.
+pub fn summary(run: &CheckRun, timings: &Timings) -> serde_json::Value {
+    let (by_category, by_rule) = flag_counts(run);
+    let flagged = run.results.iter().filter(|r| !r.flags.is_empty()).count();
+    let read = run.corpus.records_read;
+    serde_json::json!({
+        "copydesk_version": env!("CARGO_PKG_VERSION"),
+        "inputs": run.inputs,
+        "read": read,
+        "accepted": run.corpus.documents.len(),
+        "rejected": run.corpus.rejected.len(),
+        "flagged_documents": flagged,
+        "flags_by_category": by_category,
+        "flags_by_rule": by_rule,
+        "stats_source": run.stats_source,
+        "bytes_read": run.corpus.bytes_read,
+        "parameters": {
+            "id_field": run.config.read.id_field,
+            "text_field": run.config.read.text_field,
+            "skip_invalid": run.config.read.skip_invalid,
+            "lexicons": run.config.lexicon_files,
+            "substitutions": run.config.substitution_files,
+            "model": run.config.model,
+            "quality": run.config.quality,
+        },
+        "timings_seconds": timings
+            .stages()
+            .iter()
+            .map(|(stage, elapsed)| (stage.to_string(), round(elapsed.as_secs_f64(), 3)))
+            .collect::<BTreeMap<_, _>>(),
+    })
+}

@@ -1,0 +1,198 @@
+//! Integration tests of `copydesk check` and `copydesk fit` on fixtures
+//! written for this project (fixtures/quality/, fixtures/news.jsonl,
+//! fixtures/bad/).
+
+mod common;
+
+use common::*;
+
+fn check(args: &[&str]) -> std::process::Output {
+    copydesk()
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("copydesk runs")
+}
+
+#[test]
+fn out_writes_one_line_per_document_in_input_order() {
+    let out = tempfile::tempdir().unwrap();
+    let output = check(&[
+        &fixture("news.jsonl"),
+        &fixture("quality"),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines = read_jsonl(&out.path().join("documents.jsonl"));
+    let news: Vec<String> = std::fs::read_to_string(fixtures().join("news.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        &ids[..news.len()],
+        news.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+    );
+    assert_eq!(ids.len(), news.len() + 9, "{ids:?}");
+    for line in &lines {
+        let scores = &line["scores"];
+        for key in ["quality", "spin", "incoherence"] {
+            let v = scores[key].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&v), "{line}");
+        }
+        for flag in line["flags"].as_array().unwrap() {
+            assert!(flag["start"].as_u64().unwrap() <= flag["end"].as_u64().unwrap());
+        }
+    }
+    let furniture = lines
+        .iter()
+        .find(|l| l["id"] == "incoherence_furniture.txt")
+        .unwrap();
+    assert!(furniture["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "byline" && f["category"] == "metadata"));
+    let summary = summary(out.path());
+    assert_eq!(summary["accepted"].as_u64().unwrap() as usize, ids.len());
+}
+
+#[test]
+fn without_out_prints_flags_with_highlighted_spans() {
+    let output = check(&[&fixture("quality/grammar_breaks.txt")]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("[grammar] pronoun_adjective"), "{stdout}");
+    assert!(stdout.contains("»she concerned the«"), "{stdout}");
+}
+
+#[test]
+fn bad_input_stops_with_file_and_line_and_leaves_no_output() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("results");
+    let output = check(&[
+        &fixture("bad/malformed.jsonl"),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("fixtures/bad/malformed.jsonl:"), "{stderr}");
+    assert!(!dir.join("documents.jsonl").exists());
+    let output = check(&[
+        &fixture("bad/malformed.jsonl"),
+        "--out",
+        dir.to_str().unwrap(),
+        "--skip-invalid",
+        "--quiet",
+    ]);
+    assert!(output.status.success());
+    assert!(!read_jsonl(&dir.join("rejected.jsonl")).is_empty());
+}
+
+#[test]
+fn lexicon_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lexicon = dir.path().join("extra.tsv");
+    std::fs::write(
+        &lexicon,
+        "# mine\nformal_name\tKingdom of Fife\tFife\nnonsense line\n",
+    )
+    .unwrap();
+    let output = check(&[
+        &fixture("quality/clean_harbour.txt"),
+        "--lexicon",
+        lexicon.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("extra.tsv:3:"), "{stderr}");
+}
+
+#[test]
+fn user_lexicon_and_substitutions_add_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let lexicon = dir.path().join("extra.tsv");
+    std::fs::write(&lexicon, "out_of_register\tdredging\tdigging\n").unwrap();
+    let subs = dir.path().join("substitutions.jsonl");
+    std::fs::write(
+        &subs,
+        "{\"from\":\"harbour\",\"to\":\"seaport\",\"count\":3,\"examples\":[[\"a\",\"b\"]]}\n",
+    )
+    .unwrap();
+    let text = dir.path().join("story.txt");
+    std::fs::write(&text, "Dredging of the outer seaport will start in the spring, the port authority said on Tuesday after a long debate.\n").unwrap();
+    let output = check(&[
+        text.to_str().unwrap(),
+        "--lexicon",
+        lexicon.to_str().unwrap(),
+        "--substitutions",
+        subs.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("out_of_register"), "{stdout}");
+    assert!(stdout.contains("mined_substitution"), "{stdout}");
+}
+
+#[test]
+fn fit_writes_a_model_that_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("news.model");
+    let output = copydesk()
+        .args([
+            "fit",
+            &fixture("news.jsonl"),
+            "-o",
+            model.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&model).unwrap();
+    assert!(text.starts_with("copydesk-ngram-model 1 "));
+    let out = dir.path().join("out");
+    let output = check(&[
+        &fixture("quality"),
+        "--model",
+        model.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(summary(&out)["stats_source"], "model");
+    std::fs::write(&model, "not a model\n").unwrap();
+    let output = check(&[&fixture("quality"), "--model", model.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("news.model:1:"));
+}

@@ -1,0 +1,230 @@
+//! Fixture-driven tests of the quality pass: every fixture article under
+//! fixtures/quality/ (written for this project) gets exactly the flags listed
+//! here, with rule, category and span; clean fixtures get none.
+
+use copydesk::quality::{Category, Checker, DocQuality, Lexicon, QualityConfig};
+use copydesk::text::tokenize;
+use std::path::Path;
+
+fn check_fixture(name: &str) -> (String, DocQuality) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/quality")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("fixture exists");
+    let checker = Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap();
+    let result = checker.check(&text, &tokenize(&text));
+    (text, result)
+}
+
+/// (rule, category, the exact flagged text, which occurrence of it in the text)
+type Expected = (&'static str, Category, &'static str, usize);
+
+fn assert_flags(name: &str, expected: &[Expected]) {
+    let (text, result) = check_fixture(name);
+    let described: Vec<String> = result
+        .flags
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {:?} {}..{} {:?}",
+                f.rule,
+                f.category,
+                f.start,
+                f.end,
+                &text[f.start..f.end]
+            )
+        })
+        .collect();
+    assert_eq!(
+        result.flags.len(),
+        expected.len(),
+        "{name}: got flags {described:#?}"
+    );
+    for &(rule, category, needle, occurrence) in expected {
+        let start = text
+            .match_indices(needle)
+            .nth(occurrence)
+            .unwrap_or_else(|| panic!("{name}: {needle:?} not in fixture"))
+            .0;
+        let end = start + needle.len();
+        assert!(
+            result.flags.iter().any(|f| f.rule == rule
+                && f.category == category
+                && f.start == start
+                && f.end == end),
+            "{name}: expected {rule} {category:?} on {start}..{end} {needle:?}; got {described:#?}"
+        );
+    }
+    for flag in &result.flags {
+        assert_eq!(flag.text, text[flag.start..flag.end.min(flag.start + 200)]);
+        assert!(flag.score > 0.0 && flag.score <= 1.0);
+    }
+}
+
+#[test]
+fn clean_fixtures_stay_clean() {
+    for name in [
+        "clean_harbour.txt",
+        "clean_council.txt",
+        "clean_results.txt",
+    ] {
+        let (_, result) = check_fixture(name);
+        assert!(result.flags.is_empty(), "{name}: {:#?}", result.flags);
+        assert_eq!(result.scores.quality, 1.0);
+        assert_eq!(result.scores.spin, 0.0);
+        assert_eq!(result.scores.incoherence, 0.0);
+    }
+}
+
+#[test]
+fn formal_names_in_compounds_and_without_article() {
+    assert_flags(
+        "spin_formal_names.txt",
+        &[
+            (
+                "formal_name_compound",
+                Category::Spin,
+                "Russian Federation",
+                0,
+            ),
+            (
+                "formal_name_no_article",
+                Category::Spin,
+                "Russian Federation",
+                1,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn tortured_phrases_and_out_of_register_words() {
+    assert_flags(
+        "spin_tortured.txt",
+        &[
+            (
+                "tortured_phrase",
+                Category::Spin,
+                "counterfeit consciousness",
+                0,
+            ),
+            ("tortured_phrase", Category::Spin, "large information", 0),
+            ("out_of_register", Category::Spin, "apprehensive", 0),
+        ],
+    );
+    let (_, result) = check_fixture("spin_tortured.txt");
+    assert!(result.scores.spin > 0.5, "{:?}", result.scores);
+}
+
+#[test]
+fn grammar_breaks_from_dropped_and_swapped_words() {
+    assert_flags(
+        "grammar_breaks.txt",
+        &[
+            ("pronoun_adjective", Category::Grammar, "she concerned the", 0),
+            ("determiner_verb", Category::Grammar, "The was", 0),
+            ("doubled_function_word", Category::Grammar, "of of", 0),
+            ("article_mismatch", Category::Grammar, "a increase", 0),
+            (
+                "no_verb",
+                Category::Grammar,
+                "The new harbour office near the old fish market, beside a small park and a quiet café.",
+                0,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn page_furniture_is_metadata_or_boilerplate() {
+    assert_flags(
+        "incoherence_furniture.txt",
+        &[
+            (
+                "byline",
+                Category::Metadata,
+                "By Jane Okafor, Staff Writer",
+                0,
+            ),
+            (
+                "field_label",
+                Category::Metadata,
+                "Updated 14:32 GMT, 3 March",
+                0,
+            ),
+            ("field_label", Category::Metadata, "date 2019-03-02", 0),
+            (
+                "caption",
+                Category::Boilerplate,
+                "Photo: Workers inspect the rebuilt viaduct near Carrow. (Tomas Lindqvist/Agency)",
+                0,
+            ),
+            (
+                "read_more",
+                Category::Boilerplate,
+                "Read more: Rail passengers face delays as repairs overrun",
+                0,
+            ),
+            (
+                "related_links",
+                Category::Boilerplate,
+                "Related: Landslide closes northern line for a year",
+                0,
+            ),
+            (
+                "editor_credit",
+                Category::Metadata,
+                "Editor: Priya Haddad",
+                0,
+            ),
+        ],
+    );
+    let (_, result) = check_fixture("incoherence_furniture.txt");
+    assert!(result.scores.incoherence > 0.9);
+}
+
+#[test]
+fn dangling_stitched_repeated_and_truncated() {
+    assert_flags(
+        "incoherence_structure.txt",
+        &[
+            ("dangling_reference", Category::Incoherence, "The official, who", 0),
+            (
+                "stitched_paragraph",
+                Category::Incoherence,
+                "Hundreds of penguins gathered on the frozen beach of the southern island as scientists counted chicks for an annual census of the colony, which biologists describe as unusually healthy this season.",
+                0,
+            ),
+            (
+                "repeated_sentence",
+                Category::Repetition,
+                "The water company said households on low incomes could apply for a reduced tariff",
+                1,
+            ),
+            (
+                "truncated_ending",
+                Category::Incoherence,
+                "A spokeswoman for the company said the new plant would also reduce the",
+                0,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn story_opening_on_a_pronoun() {
+    assert_flags(
+        "dangling_pronoun.txt",
+        &[("dangling_pronoun", Category::Incoherence, "He", 0)],
+    );
+}
+
+#[test]
+fn output_is_deterministic_and_serializes_snake_case() {
+    let (_, a) = check_fixture("incoherence_structure.txt");
+    let (_, b) = check_fixture("incoherence_structure.txt");
+    assert_eq!(a, b);
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(json.contains("\"category\":\"incoherence\""), "{json}");
+    assert!(json.contains("\"scores\":{\"quality\":"), "{json}");
+}
