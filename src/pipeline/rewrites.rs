@@ -3,10 +3,10 @@
 //! Spot-signature candidates not already kept by the core are aligned and
 //! kept as `rewrite` pairs when the alignment passes; kept `partial` pairs
 //! whose alignment passes become `rewrite` too. Every kept pair is aligned
-//! once for its edits, and every rewrite pair gets a likely source. Pairs are
-//! aligned grouped by their first document, so each document is tokenized
-//! once per group rather than once per pair; tokens are not kept between
-//! stages.
+//! once for its edits, and every copy pair (not `partial`) gets a likely
+//! source. Pairs are aligned in chunks of consecutive first documents with a
+//! per-chunk token cache, so the copies of one story are tokenized once per
+//! chunk rather than once per pair; tokens are not kept between stages.
 
 use crate::corpus::Document;
 use crate::dedup::{self, Pair, Relation, Sketch};
@@ -96,7 +96,7 @@ pub struct RewriteStats {
     pub source_by_words: u64,
 }
 
-/// Band keys of every document's spot signature (empty for documents without spots).
+/// Band keys of one document's spot signature (empty for a document without spots).
 pub fn spot_keys(
     tokens: &Tokens,
     text: &str,
@@ -263,8 +263,8 @@ pub fn link_rewrites(
     merged.sort_unstable_by_key(|(p, _)| (p.a, p.b));
 
     // Direction of every copy relation (a near-exact pair may be a lightly
-    // spun copy too): dates first; word commonness for the rest, counting
-    // only the words those pairs replaced.
+    // spun copy too): dates first; word commonness (the corpus counts made
+    // while signing) for the rest.
     let mut sources: Vec<Option<u32>> = vec![None; merged.len()];
     let mut by_words = Vec::new();
     for (index, (pair, _)) in merged.iter().enumerate() {
@@ -283,16 +283,14 @@ pub fn link_rewrites(
             None => by_words.push(index),
         }
     }
-    {
-        for index in by_words {
-            let (pair, result) = &merged[index];
-            sources[index] = match result.replaced.more_common_side(frequencies) {
-                Some(Side::A) => Some(pair.a),
-                Some(Side::B) => Some(pair.b),
-                None => None,
-            };
-            stats.source_by_words += u64::from(sources[index].is_some());
-        }
+    for index in by_words {
+        let (pair, result) = &merged[index];
+        sources[index] = match result.replaced.more_common_side(frequencies) {
+            Some(Side::A) => Some(pair.a),
+            Some(Side::B) => Some(pair.b),
+            None => None,
+        };
+        stats.source_by_words += u64::from(sources[index].is_some());
     }
 
     let mut details = Vec::with_capacity(merged.len());
