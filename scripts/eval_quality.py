@@ -12,7 +12,9 @@ Over ../shared/corpora/reuters21578.jsonl (path with --corpus):
   the other half of the corpus, disjoint from the test articles) and `corpus`
   (counts of the checked set itself, each document left out of its own
   evidence; the checked set is the articles under test plus the whole test
-  half of the corpus as background, as when checking a real corpus).
+  half of the corpus as background, as when checking a real corpus), and
+  `subs` (the model plus a substitutions.jsonl mined, as the rewrite wing
+  would, from spun copies of 1,000 articles of the fitting half).
 * Incoherence: each test article gets one injection written by this script's
   generator: page furniture (datestamps and field labels, timestamps, bylines,
   editor credits, photo captions, read-more and related links, navigation
@@ -107,8 +109,10 @@ class Runner:
         src = self.workdir / "in.jsonl"
         write_jsonl(src, docs)
         args = list(extra)
-        if mode == "model":
+        if mode in ("model", "subs"):
             args += ["--model", str(model_path)]
+        if mode == "subs":
+            args += ["--substitutions", str(self.workdir / "substitutions.jsonl")]
         elif mode == "corpus" and not self.cli:
             args += ["--corpus-stats"]  # the CLI uses corpus statistics by default
         elif mode == "none" and self.cli:
@@ -309,6 +313,18 @@ def main():
         runner = Runner(args.binary, tmp)
         model_path = tmp / "model.txt"
         runner.fit(train, model_path)
+        if "subs" in modes:
+            # What the rewrite wing mines from linked spun copies: replaced word -> spinner's word.
+            mined = Counter()
+            for i, d in enumerate(train[:1000]):
+                for rate in (0.15, 0.30, 0.50):
+                    _, reps = spin(d["text"], rate, 1000 + i)
+                    for r in reps:
+                        if r.kind == "synonym":
+                            mined[r.old.lower(), r.new.lower()] += 1
+            with open(tmp / "substitutions.jsonl", "w") as f:
+                for (old, new), count in mined.most_common():
+                    f.write(json.dumps({"from": old, "to": new, "count": count, "examples": []}) + "\n")
 
         def with_background(batch, mode):
             """In corpus mode, check the batch inside the test half (a realistic corpus)."""

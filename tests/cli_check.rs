@@ -133,7 +133,7 @@ fn user_lexicon_and_substitutions_add_flags() {
     let subs = dir.path().join("substitutions.jsonl");
     std::fs::write(
         &subs,
-        "{\"from\":\"harbour\",\"to\":\"seaport\",\"count\":3,\"examples\":[[\"a\",\"b\"]]}\n",
+        "{\"from\":\"harbour\",\"to\":\"seaport\",\"count\":3,\"examples\":[[\"a\",\"b\"]]}\n{\"from\":\"said\",\"to\":\"stated\",\"count\":9,\"examples\":[]}\n",
     )
     .unwrap();
     let text = dir.path().join("story.txt");
