@@ -174,7 +174,9 @@ fn format_of(path: &Path) -> Format {
 }
 
 /// Wrap a reader in a decompressor chosen by its magic bytes (gzip, zstd or none).
-fn decompressing(mut reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+fn decompressing<'a>(
+    mut reader: Box<dyn Read + Send + 'a>,
+) -> io::Result<Box<dyn Read + Send + 'a>> {
     let mut magic = [0u8; 4];
     let mut filled = 0;
     while filled < magic.len() {
@@ -185,7 +187,7 @@ fn decompressing(mut reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + 
         filled += n;
     }
     let head = io::Cursor::new(magic[..filled].to_vec());
-    let whole: Box<dyn Read + Send> = Box::new(head.chain(reader));
+    let whole: Box<dyn Read + Send + 'a> = Box::new(head.chain(reader));
     if filled >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(whole)))
     } else if filled == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
@@ -195,7 +197,22 @@ fn decompressing(mut reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + 
     }
 }
 
-fn open(input: &Input) -> Result<Box<dyn Read + Send>> {
+/// Counts bytes as they come off the file, before decompression, so progress
+/// matches [`input_size`] whatever the compression.
+struct Counted<'a, R> {
+    inner: R,
+    progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+fn open<'a>(input: &Input, progress: &'a dyn Progress) -> Result<Box<dyn Read + Send + 'a>> {
     let path = PathBuf::from(input.display());
     let raw: Box<dyn Read + Send> = match input {
         Input::Stdin => Box::new(io::stdin()),
@@ -204,7 +221,11 @@ fn open(input: &Input) -> Result<Box<dyn Read + Send>> {
             source,
         })?),
     };
-    decompressing(raw).map_err(|source| Error::Read { path, source })
+    let counted = Box::new(Counted {
+        inner: raw,
+        progress,
+    });
+    decompressing(counted).map_err(|source| Error::Read { path, source })
 }
 
 /// Total size in bytes of the inputs that are regular files (for progress bars);
@@ -235,7 +256,7 @@ pub fn read_inputs(
         for (file, format) in expand(input)? {
             let name = file.display();
             let records = match format {
-                Format::Text => read_text_file(&file, &name, &mut corpus)?,
+                Format::Text => read_text_file(&file, &name, &mut corpus, progress)?,
                 Format::Jsonl => read_jsonl(&file, &name, options, &mut corpus, progress)?,
             };
             for record in records {
@@ -283,9 +304,14 @@ fn accept(
 
 type Record = std::result::Result<Document, Rejected>;
 
-fn read_text_file(input: &Input, name: &str, corpus: &mut Corpus) -> Result<Vec<Record>> {
+fn read_text_file(
+    input: &Input,
+    name: &str,
+    corpus: &mut Corpus,
+    progress: &dyn Progress,
+) -> Result<Vec<Record>> {
     let mut bytes = Vec::new();
-    open(input)?
+    open(input, progress)?
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read {
             path: PathBuf::from(name),
@@ -343,7 +369,7 @@ fn read_jsonl(
         path: PathBuf::from(name),
         source,
     };
-    let mut reader = BufReader::with_capacity(1 << 20, open(input)?);
+    let mut reader = BufReader::with_capacity(1 << 20, open(input, progress)?);
     let mut records = Vec::new();
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
     let mut next_line: u64 = 1;
@@ -352,7 +378,6 @@ fn read_jsonl(
     let mut wanted = BATCH_BYTES;
     while !eof {
         // Fill a batch, then cut it after its last newline; the tail starts the next batch.
-        let before = buf.len();
         let mut chunk = [0u8; 1 << 16];
         while buf.len() < wanted {
             let n = reader.read(&mut chunk).map_err(read_error)?;
@@ -362,7 +387,6 @@ fn read_jsonl(
             }
             buf.extend_from_slice(&chunk[..n]);
         }
-        progress.advance((buf.len() - before) as u64);
         let cut = if eof {
             buf.len()
         } else {
@@ -398,6 +422,8 @@ fn read_jsonl(
 /// Parse one JSONL line; `None` for a blank line.
 fn parse_line(bytes: &[u8], file: &str, line: u64, options: &ReadOptions) -> Option<Record> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    // Editors on Windows start files with a byte order mark; it is not part of the record.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
@@ -687,6 +713,13 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert_eq!(rejected.reason, RejectReason::InvalidUtf8 { byte: 24 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_record() {
+        let line = "\u{feff}{\"id\": \"a\", \"text\": \"x\"}\r";
+        let doc = parse(line).unwrap().unwrap();
+        assert_eq!(doc.id, "a");
     }
 
     #[test]

@@ -15,6 +15,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Scan(cli::scan::ScanArgs),
     Dedup(cli::dedup::DedupArgs),
     Check(cli::check::CheckArgs),
     Fit(cli::fit::FitArgs),
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     // Usage errors exit with code 2 from inside `parse`.
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Scan(args) => args.run(),
         Command::Dedup(args) => args.run(),
         Command::Check(args) => args.run(),
         Command::Fit(args) => args.run(),

@@ -5,6 +5,24 @@
 //! Later wings slot in here without changing the shape of the results: rewrite
 //! pairs (issue 3) are added to [`DedupRun::pairs`] before clustering, and
 //! per-document quality results (issue 4) become fields of [`DocumentResult`].
+//!
+//! ```
+//! use copydesk::corpus::Input;
+//! use copydesk::pipeline::{run_dedup, Config};
+//! use copydesk::progress::NoProgress;
+//!
+//! let config = Config::default();
+//! let run = run_dedup(&[Input::parse("fixtures/news.jsonl")], &config, &NoProgress)?;
+//! for (doc, result) in run.corpus.documents.iter().zip(&run.documents) {
+//!     if let Some(rep) = result.duplicate_of {
+//!         println!("{} copies {}", doc.id, run.corpus.documents[rep as usize].id);
+//!     }
+//! }
+//! let out = tempfile::tempdir().expect("a temporary directory");
+//! copydesk::report::jsonl::write_dedup(&run, out.path(), None)?;
+//! assert!(out.path().join("documents.jsonl").exists());
+//! # Ok::<(), copydesk::Error>(())
+//! ```
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, MinHasher, Relation, Sketch};
@@ -55,36 +73,7 @@ pub struct Config {
 impl Config {
     /// Check that parameters are in range and agree with each other.
     pub fn validate(&self) -> Result<()> {
-        let d = &self.dedup;
-        let fraction = |name: &str, value: f64| {
-            if value > 0.0 && value <= 1.0 {
-                Ok(())
-            } else {
-                Err(Error::Config(format!(
-                    "{name} must be in (0, 1], got {value}"
-                )))
-            }
-        };
-        fraction("the Jaccard threshold", d.jaccard_threshold)?;
-        fraction("the containment threshold", d.containment_threshold)?;
-        if d.ngram == 0 {
-            return Err(Error::Config(
-                "the shingle length must be at least 1".into(),
-            ));
-        }
-        if d.num_perm == 0 {
-            return Err(Error::Config(
-                "the number of permutations must be at least 1".into(),
-            ));
-        }
-        if let Some(num_bands) = d.num_bands {
-            if num_bands == 0 || num_bands > d.num_perm {
-                return Err(Error::Config(format!(
-                    "the number of bands must be between 1 and the number of permutations ({}), got {num_bands}",
-                    d.num_perm
-                )));
-            }
-        }
+        self.dedup.validate()?;
         let output_names = ["id", "cluster", "duplicate_of", "relation"];
         if let Some(field) = self
             .read
@@ -99,18 +88,9 @@ impl Config {
         Ok(())
     }
 
-    /// Bands × rows of the LSH index: the `num_bands` override when given
-    /// (rows = permutations / bands, leftover permutations unused), otherwise
-    /// the optimum for the Jaccard threshold.
+    /// Bands × rows of the LSH index (see [`DedupConfig::lsh_params`]).
     pub fn lsh_params(&self) -> LshParams {
-        let d = &self.dedup;
-        match d.num_bands {
-            Some(num_bands) => LshParams {
-                num_bands,
-                rows_per_band: (d.num_perm / num_bands.max(1)).max(1),
-            },
-            None => LshParams::optimal(d.jaccard_threshold, d.num_perm),
-        }
+        self.dedup.lsh_params()
     }
 }
 
@@ -305,14 +285,19 @@ pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) 
 pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> Result<DedupRun> {
     config.validate()?;
     let mut timings = Timings::default();
+    let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    dedup_corpus(corpus, inputs, config, timings, progress)
+}
 
-    let started = Instant::now();
-    progress.start("read", Some(corpus::input_size(inputs)).filter(|&n| n > 0));
-    let corpus = corpus::read_inputs(inputs, &config.read, progress);
-    progress.finish();
-    let corpus = corpus?;
-    timings.record("read", started.elapsed());
-
+/// Near-duplicate detection over a corpus already read; `timings` holds the
+/// stages run so far.
+fn dedup_corpus(
+    corpus: Corpus,
+    inputs: &[Input],
+    config: &Config,
+    mut timings: Timings,
+    progress: &dyn Progress,
+) -> Result<DedupRun> {
     let started = Instant::now();
     progress.start("sketch", Some(corpus.documents.len() as u64));
     let (sketches, num_words) = sign_all(&corpus.documents, &config.dedup, progress);
@@ -354,13 +339,7 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
 
     Ok(DedupRun {
         config: config.clone(),
-        inputs: inputs
-            .iter()
-            .map(|input| match input {
-                Input::Stdin => "-".to_owned(),
-                Input::Path(path) => path.display().to_string(),
-            })
-            .collect(),
+        inputs: input_names(inputs),
         corpus,
         documents,
         pairs,
@@ -484,7 +463,28 @@ pub fn run_check(
     let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    let (results, stats_source) =
+        check_corpus(&corpus, &checker, has_model, config, progress, &mut timings);
+    Ok(CheckRun {
+        config: config.clone(),
+        inputs: input_names(inputs),
+        corpus,
+        results,
+        stats_source,
+        timings,
+    })
+}
 
+/// The quality pass over a corpus already read: corpus statistics first
+/// (unless a model is given or they are turned off), then every document.
+fn check_corpus(
+    corpus: &Corpus,
+    checker: &Checker,
+    has_model: bool,
+    config: &CheckConfig,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> (Vec<crate::quality::DocQuality>, StatsSource) {
     let corpus_model = if has_model || config.no_corpus_stats {
         None
     } else {
@@ -529,15 +529,7 @@ pub fn run_check(
         .collect();
     progress.finish();
     timings.record("check", started.elapsed());
-
-    Ok(CheckRun {
-        config: config.clone(),
-        inputs: input_names(inputs),
-        corpus,
-        results,
-        stats_source,
-        timings,
-    })
+    (results, stats_source)
 }
 
 /// Learn word and word-pair counts from trusted text (`copydesk fit`).
@@ -566,6 +558,53 @@ fn input_names(inputs: &[Input]) -> Vec<String> {
             Input::Path(path) => path.display().to_string(),
         })
         .collect()
+}
+
+/// Parameters of `copydesk scan`: near-duplicates and rewrites as in
+/// [`run_dedup`], and the quality pass as in [`run_check`]. Records are read as
+/// `dedup.read` says; `check.read` is not used.
+#[derive(Debug, Clone, Default)]
+pub struct ScanConfig {
+    /// Reading and near-duplicate detection.
+    pub dedup: Config,
+    /// The quality pass.
+    pub check: CheckConfig,
+}
+
+/// Results of `copydesk scan`: the dedup results and the quality of each document.
+#[derive(Debug)]
+pub struct ScanRun {
+    /// Near-duplicates, rewrites, clusters (and the corpus, read once).
+    pub dedup: DedupRun,
+    /// Quality of each accepted document, parallel to `dedup.corpus.documents`.
+    pub quality: Vec<crate::quality::DocQuality>,
+    /// Where the collocation statistics came from.
+    pub stats_source: StatsSource,
+}
+
+/// The whole job (`copydesk scan`): one read of the inputs, then
+/// near-duplicates and rewrites, then the quality pass over the same corpus.
+///
+/// Progress stages: those of [`run_dedup`], then `count` and `check`.
+pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) -> Result<ScanRun> {
+    config.dedup.validate()?;
+    let (checker, has_model) = build_checker(&config.check)?;
+    let mut timings = Timings::default();
+    let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
+    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress)?;
+    let (quality, stats_source) = check_corpus(
+        &dedup.corpus,
+        &checker,
+        has_model,
+        &config.check,
+        progress,
+        &mut dedup.timings,
+    );
+    Ok(ScanRun {
+        dedup,
+        quality,
+        stats_source,
+    })
 }
 
 #[cfg(test)]

@@ -35,6 +35,25 @@ pub struct CheckArgs {
     #[arg(long, default_value = "text", value_name = "FIELD")]
     text_field: String,
 
+    #[command(flatten)]
+    quality: QualityArgs,
+
+    /// List invalid records in rejected.jsonl and go on, instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = positive, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Print nothing on standard error except errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// The quality-pass options shared by `check` and `scan`.
+#[derive(Debug, Args)]
+pub struct QualityArgs {
     /// Extra lexicon file (formal names, tortured phrases, out-of-register words,
     /// closed-class words, furniture patterns); repeatable.
     #[arg(long, value_name = "FILE")]
@@ -61,33 +80,17 @@ pub struct CheckArgs {
     /// `datatrove` (the published Gopher, C4 and FineWeb defaults).
     #[arg(long, default_value = "news", value_parser = ["news", "datatrove"])]
     heuristics: String,
-
-    /// List invalid records in rejected.jsonl and go on, instead of stopping.
-    #[arg(long)]
-    skip_invalid: bool,
-
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = positive, value_name = "N")]
-    threads: Option<usize>,
-
-    /// Print nothing on standard error except errors.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
-impl CheckArgs {
-    fn config(&self) -> CheckConfig {
+impl QualityArgs {
+    /// The quality-pass configuration, reading records as `read` says.
+    pub fn config(&self, read: ReadOptions) -> CheckConfig {
         let mut quality = QualityConfig::default();
         if self.heuristics == "datatrove" {
             quality.heuristics = HeuristicsConfig::datatrove();
         }
         CheckConfig {
-            read: ReadOptions {
-                id_field: self.id_field.clone(),
-                text_field: self.text_field.clone(),
-                skip_invalid: self.skip_invalid,
-                ..ReadOptions::default()
-            },
+            read,
             quality,
             lexicon_files: self.lexicon.clone(),
             substitution_files: self.substitutions.clone(),
@@ -95,6 +98,17 @@ impl CheckArgs {
             model: self.model.clone(),
             no_corpus_stats: self.no_corpus_stats,
         }
+    }
+}
+
+impl CheckArgs {
+    fn config(&self) -> CheckConfig {
+        self.quality.config(ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            skip_invalid: self.skip_invalid,
+            ..ReadOptions::default()
+        })
     }
 
     /// Run the subcommand.

@@ -18,11 +18,11 @@ pub struct DedupArgs {
     /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
     /// directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<String>,
+    pub(super) inputs: Vec<String>,
 
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub(super) out: PathBuf,
 
     /// JSON field holding the document id (string or integer).
     #[arg(long, default_value = "id", value_name = "FIELD")]
@@ -75,7 +75,7 @@ pub struct DedupArgs {
     /// Also write the deduplicated corpus (unique documents and representatives,
     /// original lines untouched) to this file.
     #[arg(long, value_name = "FILE")]
-    keep: Option<PathBuf>,
+    pub(super) keep: Option<PathBuf>,
 
     /// List invalid records in rejected.jsonl and go on, instead of stopping.
     #[arg(long)]
@@ -83,15 +83,15 @@ pub struct DedupArgs {
 
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = positive, value_name = "N")]
-    threads: Option<usize>,
+    pub(super) threads: Option<usize>,
 
     /// Print nothing on standard error except errors.
     #[arg(long, short, conflicts_with = "verbose")]
-    quiet: bool,
+    pub(super) quiet: bool,
 
     /// Print the LSH parameters and their detection probabilities.
     #[arg(long, short)]
-    verbose: bool,
+    pub(super) verbose: bool,
 
     /// Do not link spinner-style rewrites (rewrite linking is not part of dedup yet).
     #[arg(long)]
@@ -121,7 +121,8 @@ enum PreferArg {
 }
 
 impl DedupArgs {
-    fn config(&self) -> Config {
+    /// The pipeline configuration the flags describe.
+    pub fn config(&self) -> Config {
         Config {
             read: ReadOptions {
                 id_field: self.id_field.clone(),
@@ -173,6 +174,7 @@ impl DedupArgs {
         if self.verbose {
             print_lsh(&config);
         }
+        check_destinations(&self.out, self.keep.as_deref())?;
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
         let bars = Bars::for_stderr(self.quiet);
         let progress: &dyn Progress = match &bars {
@@ -190,7 +192,32 @@ impl DedupArgs {
     }
 }
 
-fn print_lsh(config: &Config) {
+/// Fail before the work, not after it, when the outputs cannot go where asked.
+/// The output directory itself is created only once the run has succeeded.
+pub(super) fn check_destinations(out: &Path, keep: Option<&Path>) -> anyhow::Result<()> {
+    if out.exists() && !out.is_dir() {
+        anyhow::bail!("output directory {} is not a directory", out.display());
+    }
+    if let Some(keep) = keep {
+        if keep.is_dir() {
+            anyhow::bail!("--keep {} is a directory, not a file", keep.display());
+        }
+        let parent = keep.parent().filter(|p| !p.as_os_str().is_empty());
+        // The kept corpus may go inside the output directory, which is created later.
+        if let Some(parent) = parent.filter(|&p| p != out) {
+            if !parent.is_dir() {
+                anyhow::bail!(
+                    "cannot write --keep {}: directory {} does not exist",
+                    keep.display(),
+                    parent.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn print_lsh(config: &Config) {
     let lsh = config.lsh_params();
     let threshold = config.dedup.jaccard_threshold;
     let below = (threshold - 0.1).max(0.0);
@@ -210,7 +237,7 @@ fn print_lsh(config: &Config) {
     );
 }
 
-fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep: Option<&Path>) {
+pub(super) fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep: Option<&Path>) {
     let counts = run.counts();
     let mut read = format!(
         "copydesk: read {} records: {} accepted, {} rejected",

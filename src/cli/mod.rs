@@ -4,6 +4,7 @@
 pub mod check;
 pub mod dedup;
 pub mod fit;
+pub mod scan;
 
 use copydesk::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -84,7 +84,9 @@ fn needs_story_check(pair: &Pair) -> bool {
 }
 
 /// Connected components over copy relations. `rank[i]` orders documents as
-/// representative candidates (lower is preferred, ties by index). Excerpt pairs
+/// representative candidates (lower is preferred, ties by index), after
+/// members with no partial link to another cluster: a composite or extended
+/// copy is not chosen while a plain copy of the story is there. Excerpt pairs
 /// whose shared text lies outside the containing document's story are
 /// downgraded to `Partial` in `pairs`.
 pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Clustering {
@@ -165,6 +167,17 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
         components.union(a, b);
     }
 
+    // A member carrying text of another story (a composite, an extended copy)
+    // is a poor representative: prefer members without such partial links.
+    let mut carries_foreign_text = vec![false; num_docs];
+    for pair in pairs.iter().filter(|p| p.relation == Relation::Partial) {
+        if components.find(pair.a) != components.find(pair.b) {
+            carries_foreign_text[pair.a as usize] = true;
+            carries_foreign_text[pair.b as usize] = true;
+        }
+    }
+    let preference = |doc: u32| (carries_foreign_text[doc as usize], rank[doc as usize], doc);
+
     // Number clusters by their first member in input order.
     let mut cluster_of = vec![None; num_docs];
     let mut clusters: Vec<Cluster> = Vec::new();
@@ -188,7 +201,7 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
         let cluster = &mut clusters[number as usize];
         cluster.members.push(doc);
         let current = cluster.representative;
-        if (rank[doc as usize], doc) < (rank[current as usize], current) {
+        if preference(doc) < preference(current) {
             cluster.representative = doc;
         }
         cluster_of[doc as usize] = Some(number);

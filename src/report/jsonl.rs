@@ -7,8 +7,9 @@
 
 use super::StagedOutputs;
 use crate::corpus::Document;
+use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
-use crate::pipeline::{round, DedupRun, DocumentResult, Timings};
+use crate::pipeline::{round, Counts, DedupRun, DocumentResult, Timings};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -203,49 +204,109 @@ pub fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     Ok(())
 }
 
-/// The content of `summary.json`.
-pub fn summary(run: &DedupRun, timings: &Timings) -> serde_json::Value {
+/// The content of `summary.json`: counts first, then parameters and timings.
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    /// Version of copydesk that wrote the outputs.
+    pub copydesk_version: &'static str,
+    /// Inputs as named by the user.
+    pub inputs: &'a [String],
+    /// Headline counts, flattened into the top level.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// Bytes of input read (after decompression).
+    pub bytes_read: u64,
+    /// Candidate and kept pair counts per channel.
+    pub link_stats: &'a LinkStats,
+    /// Every parameter of the run.
+    pub parameters: Parameters<'a>,
+    /// Seconds per stage and in total.
+    pub timings_seconds: &'a Timings,
+}
+
+/// Parameters of a run as reported in `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct Parameters<'a> {
+    /// Field holding ids.
+    pub id_field: &'a str,
+    /// Field holding texts.
+    pub text_field: &'a str,
+    /// Field holding dates.
+    pub date_field: &'a str,
+    /// Fields carried into documents.jsonl.
+    pub carry_fields: &'a [String],
+    /// Whether invalid records were skipped.
+    pub skip_invalid: bool,
+    /// Detection parameters as given (`num_bands` is the override, null when derived).
+    #[serde(flatten)]
+    pub dedup: &'a DedupConfig,
+    /// The LSH layout used.
+    pub lsh: Lsh,
+    /// Representative preference.
+    pub prefer: &'static str,
+    /// Whether rewrite linking was on.
+    pub rewrites: bool,
+}
+
+/// The LSH layout a run used.
+#[derive(Debug, Serialize)]
+pub struct Lsh {
+    /// Number of bands.
+    pub num_bands: usize,
+    /// Signature rows per band.
+    pub rows_per_band: usize,
+    /// `optimal` (derived from the Jaccard threshold) or `override` (`--bands`).
+    pub bands_from: &'static str,
+    /// Probability that a pair becomes an LSH candidate, at the threshold and 0.1 below it.
+    pub detection_probability: [Detection; 2],
+}
+
+/// LSH detection probability at one Jaccard similarity.
+#[derive(Debug, Serialize)]
+pub struct Detection {
+    /// Jaccard similarity of the pair.
+    pub jaccard: f64,
+    /// Probability it becomes a candidate.
+    pub probability: f64,
+}
+
+/// Build the summary of a run with the given timings.
+pub fn summary<'a>(run: &'a DedupRun, timings: &'a Timings) -> Summary<'a> {
     let config = &run.config;
     let dedup = &config.dedup;
-    let counts = run.counts();
-    let below = (dedup.jaccard_threshold - 0.1).max(0.0);
-    serde_json::json!({
-        "copydesk_version": env!("CARGO_PKG_VERSION"),
-        "inputs": run.inputs,
-        "read": counts.read,
-        "accepted": counts.accepted,
-        "rejected": counts.rejected,
-        "unique": counts.unique,
-        "duplicates": counts.duplicates,
-        "clusters": counts.clusters,
-        "pairs": counts.pairs,
-        "link_stats": run.link_stats,
-        "bytes_read": run.corpus.bytes_read,
-        "parameters": {
-            "id_field": config.read.id_field,
-            "text_field": config.read.text_field,
-            "date_field": config.read.date_field,
-            "carry_fields": config.read.carry_fields,
-            "skip_invalid": config.read.skip_invalid,
-            "shingle": dedup.shingle,
-            "ngram": dedup.ngram,
-            "num_perm": dedup.num_perm,
-            "seed": dedup.seed,
-            "jaccard_threshold": dedup.jaccard_threshold,
-            "containment_threshold": dedup.containment_threshold,
-            "num_bands": run.lsh.num_bands,
-            "rows_per_band": run.lsh.rows_per_band,
-            "bands_from": if dedup.num_bands.is_some() { "override" } else { "optimal" },
-            "detection_probability": {
-                "jaccard": [round(dedup.jaccard_threshold, 4), round(below, 4)],
-                "probability": [
-                    round(run.lsh.detection_probability(dedup.jaccard_threshold), 4),
-                    round(run.lsh.detection_probability(below), 4),
+    let detection = |jaccard: f64| Detection {
+        jaccard: round(jaccard, SIMILARITY_DIGITS),
+        probability: round(run.lsh.detection_probability(jaccard), SIMILARITY_DIGITS),
+    };
+    Summary {
+        copydesk_version: env!("CARGO_PKG_VERSION"),
+        inputs: &run.inputs,
+        counts: run.counts(),
+        bytes_read: run.corpus.bytes_read,
+        link_stats: &run.link_stats,
+        parameters: Parameters {
+            id_field: &config.read.id_field,
+            text_field: &config.read.text_field,
+            date_field: &config.read.date_field,
+            carry_fields: &config.read.carry_fields,
+            skip_invalid: config.read.skip_invalid,
+            dedup,
+            lsh: Lsh {
+                num_bands: run.lsh.num_bands,
+                rows_per_band: run.lsh.rows_per_band,
+                bands_from: if dedup.num_bands.is_some() {
+                    "override"
+                } else {
+                    "optimal"
+                },
+                detection_probability: [
+                    detection(dedup.jaccard_threshold),
+                    detection((dedup.jaccard_threshold - 0.1).max(0.0)),
                 ],
             },
-            "prefer": config.prefer.name(),
-            "rewrites": config.rewrites,
+            prefer: config.prefer.name(),
+            rewrites: config.rewrites,
         },
-        "timings_seconds": timings,
-    })
+        timings_seconds: timings,
+    }
 }

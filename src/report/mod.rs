@@ -9,6 +9,7 @@
 pub mod check;
 pub mod html;
 pub mod jsonl;
+pub mod scan;
 
 use crate::error::{Error, Result};
 use std::fs::File;

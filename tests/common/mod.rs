@@ -17,6 +17,15 @@ pub fn fixture(name: &str) -> String {
     format!("fixtures/{name}")
 }
 
+/// The text of a record of `fixtures/news.jsonl`.
+pub fn fixture_text(id: &str) -> String {
+    read_jsonl(&fixtures().join("news.jsonl"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .and_then(|r| r["text"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| panic!("no fixture {id}"))
+}
+
 /// The copydesk binary, run from the repository root.
 pub fn copydesk() -> Command {
     let mut cmd = Command::cargo_bin("copydesk").expect("copydesk binary is built");
@@ -24,16 +33,21 @@ pub fn copydesk() -> Command {
     cmd
 }
 
-/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting success.
-pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
-    let output = copydesk()
+/// Run `copydesk dedup INPUTS --out OUT EXTRA`.
+pub fn dedup(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+    copydesk()
         .arg("dedup")
         .args(inputs)
         .arg("--out")
         .arg(out)
         .args(extra)
         .output()
-        .expect("copydesk runs");
+        .expect("copydesk runs")
+}
+
+/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting success.
+pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+    let output = dedup(inputs, out, extra);
     assert!(
         output.status.success(),
         "copydesk dedup {inputs:?} {extra:?} failed with {:?}:\n{}",
@@ -41,6 +55,20 @@ pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Ou
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting exit code 1 and no panic;
+/// returns standard error.
+pub fn dedup_fails(inputs: &[&str], out: &Path, extra: &[&str]) -> String {
+    let output = dedup(inputs, out, extra);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "copydesk dedup {inputs:?} {extra:?}: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
 }
 
 /// Every line of a JSONL file, parsed.

@@ -1,0 +1,130 @@
+//! `copydesk scan`: the whole job in one run — near-duplicates, rewrites and
+//! the quality pass over one read of the corpus, with a report for people.
+
+use super::check::QualityArgs;
+use super::dedup::{check_destinations, print_lsh, print_summary, DedupArgs};
+use super::{seconds, Bars, UsageError};
+use anyhow::Context;
+use clap::Args;
+use copydesk::error::Error;
+use copydesk::pipeline::{self, ScanConfig};
+use copydesk::progress::{NoProgress, Progress};
+use copydesk::report::html::ReportLimits;
+use copydesk::report::scan::{self, names, ScanOutputs};
+use std::path::PathBuf;
+
+/// Find copies and rewrites, flag spun and broken text, and write a report.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes documents.jsonl (dedup and quality fields), pairs.jsonl, clusters.jsonl, \
+rejected.jsonl, summary.json and report.html into --out. With --keep, the clean corpus: unique \
+documents and representatives whose quality is at least --min-quality, original lines untouched. \
+Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
+)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    dedup: DedupArgs,
+
+    #[command(flatten)]
+    quality: QualityArgs,
+
+    /// Write what is left out of the clean corpus (duplicates, low quality) to
+    /// this file, one JSON line per document with the reasons.
+    #[arg(long, value_name = "FILE")]
+    drop: Option<PathBuf>,
+
+    /// Quality score (0 to 1, 1 = clean) below which a document is left out of the clean corpus.
+    #[arg(long, default_value_t = 0.5, value_parser = unit_interval)]
+    min_quality: f64,
+
+    /// Clusters shown in report.html (largest first; all are in clusters.jsonl).
+    #[arg(long, default_value_t = ReportLimits::default().max_clusters, value_name = "N")]
+    report_clusters: usize,
+
+    /// Flagged documents shown in report.html (lowest quality first; all are in documents.jsonl).
+    #[arg(long, default_value_t = ReportLimits::default().max_flagged, value_name = "N")]
+    report_flagged: usize,
+}
+
+fn unit_interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        Ok(value) => Err(format!("{value} is not in [0, 1]")),
+        Err(_) => Err(format!("{text:?} is not a number")),
+    }
+}
+
+impl ScanArgs {
+    /// Run the subcommand.
+    pub fn run(self) -> anyhow::Result<()> {
+        // DedupArgs already keeps raw lines when --keep is given.
+        let dedup = self.dedup.config();
+        if let Err(Error::Config(message)) = dedup.validate() {
+            return Err(UsageError(message).into());
+        }
+        let config = ScanConfig {
+            check: self.quality.config(dedup.read.clone()),
+            dedup,
+        };
+        if let Some(threads) = self.dedup.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build_global()
+                .context("cannot start worker threads")?;
+        }
+        if self.dedup.verbose {
+            print_lsh(&config.dedup);
+        }
+        let out = &self.dedup.out;
+        check_destinations(out, self.dedup.keep.as_deref())?;
+        check_destinations(out, self.drop.as_deref())?;
+        let inputs: Vec<_> = self
+            .dedup
+            .inputs
+            .iter()
+            .map(|arg| copydesk::corpus::Input::parse(arg))
+            .collect();
+        let bars = Bars::for_stderr(self.dedup.quiet);
+        let progress: &dyn Progress = match &bars {
+            Some(bars) => bars,
+            None => &NoProgress,
+        };
+        let run = pipeline::run_scan(&inputs, &config, progress)?;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("cannot create output directory {}", out.display()))?;
+        let outputs = ScanOutputs {
+            keep: self.dedup.keep.as_deref(),
+            drop: self.drop.as_deref(),
+            min_quality: self.min_quality,
+            limits: ReportLimits {
+                max_clusters: self.report_clusters,
+                max_flagged: self.report_flagged,
+                ..ReportLimits::default()
+            },
+        };
+        let timings = scan::write_scan(&run, out, &outputs)?;
+        if !self.dedup.quiet {
+            print_summary(&run.dedup, &timings, out, None);
+            let flagged = run.quality.iter().filter(|q| !q.flags.is_empty()).count();
+            eprintln!(
+                "copydesk: {flagged} of {} documents flagged; report in {} ({})",
+                run.quality.len(),
+                out.join(names::REPORT).display(),
+                seconds(timings.total())
+            );
+            if let Some(keep) = &self.dedup.keep {
+                let kept = run
+                    .dedup
+                    .documents
+                    .iter()
+                    .zip(&run.quality)
+                    .filter(|(d, q)| {
+                        d.duplicate_of.is_none() && q.scores.quality >= self.min_quality
+                    })
+                    .count();
+                eprintln!("copydesk: kept {kept} documents in {}", keep.display());
+            }
+        }
+        Ok(())
+    }
+}

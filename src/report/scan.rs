@@ -1,0 +1,402 @@
+//! The `copydesk scan` outputs: everything `dedup` writes, with each document's
+//! quality flags and scores in `documents.jsonl`, a self-contained
+//! `report.html`, and optionally the clean corpus (`--keep`) and what was left
+//! out of it with the reasons (`--drop`).
+
+use super::{html, jsonl, StagedOutputs};
+use crate::corpus::Document;
+use crate::error::Result;
+use crate::pipeline::{round, DocumentResult, ScanRun, Timings};
+use crate::quality::{DocQuality, Flag};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Instant;
+
+/// File names inside the output directory, besides those of [`jsonl::names`].
+pub mod names {
+    /// The report for people.
+    pub const REPORT: &str = "report.html";
+}
+
+/// What `scan` writes besides the output directory, and what goes where.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOutputs<'a> {
+    /// The clean corpus: unique documents and representatives whose quality
+    /// is at least `min_quality`, original lines untouched.
+    pub keep: Option<&'a Path>,
+    /// Everything not kept, one line per document with the reasons.
+    pub drop: Option<&'a Path>,
+    /// Quality score below which a document is dropped from the clean corpus.
+    pub min_quality: f64,
+    /// How much the report inlines.
+    pub limits: html::ReportLimits,
+}
+
+/// Write every scan output into `out_dir` (which must exist), all or nothing.
+/// Returns the timings with the `write` stage added.
+pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Result<Timings> {
+    let started = Instant::now();
+    let dedup = &run.dedup;
+    let mut staged = StagedOutputs::new();
+    staged.stage(&out_dir.join(jsonl::names::DOCUMENTS), |w| {
+        write_documents(w, run)
+    })?;
+    staged.stage(&out_dir.join(jsonl::names::PAIRS), |w| {
+        jsonl::write_pairs(w, dedup)
+    })?;
+    staged.stage(&out_dir.join(jsonl::names::CLUSTERS), |w| {
+        jsonl::write_clusters(w, dedup)
+    })?;
+    staged.stage(&out_dir.join(jsonl::names::REJECTED), |w| {
+        jsonl::write_rejected(w, dedup)
+    })?;
+    if let Some(keep) = outputs.keep {
+        staged.stage(keep, |w| write_keep(w, run, outputs.min_quality))?;
+    }
+    if let Some(drop) = outputs.drop {
+        staged.stage(drop, |w| write_drop(w, run, outputs.min_quality))?;
+    }
+    staged.stage(&out_dir.join(names::REPORT), |w| {
+        html::write_report(w, &report_input(run, out_dir, outputs.limits))
+    })?;
+    let mut timings = dedup.timings.clone();
+    timings.record("write", started.elapsed());
+    staged.stage(&out_dir.join(jsonl::names::SUMMARY), |w| {
+        serde_json::to_writer_pretty(&mut *w, &summary(run, &timings, outputs))?;
+        w.write_all(b"\n")
+    })?;
+    staged.commit()?;
+    Ok(timings)
+}
+
+#[derive(Serialize)]
+struct RoundedScores {
+    quality: f64,
+    spin: f64,
+    incoherence: f64,
+}
+
+fn rounded(quality: &DocQuality) -> RoundedScores {
+    let s = &quality.scores;
+    RoundedScores {
+        quality: round(s.quality, 4),
+        spin: round(s.spin, 4),
+        incoherence: round(s.incoherence, 4),
+    }
+}
+
+struct DocumentLine<'a> {
+    run: &'a ScanRun,
+    document: &'a Document,
+    result: &'a DocumentResult,
+    quality: &'a DocQuality,
+}
+
+impl Serialize for DocumentLine<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let carry = &self.document.carry;
+        let mut map = serializer.serialize_map(Some(6 + carry.len()))?;
+        map.serialize_entry("id", &self.document.id)?;
+        map.serialize_entry("cluster", &self.result.cluster)?;
+        map.serialize_entry(
+            "duplicate_of",
+            &self.result.duplicate_of.map(|rep| id_of(self.run, rep)),
+        )?;
+        map.serialize_entry("relation", &self.result.relation)?;
+        map.serialize_entry("flags", &self.quality.flags)?;
+        map.serialize_entry("scores", &rounded(self.quality))?;
+        for (i, (field, value)) in carry.iter().enumerate() {
+            if carry[..i].iter().all(|(earlier, _)| earlier != field) {
+                map.serialize_entry(field, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+fn id_of(run: &ScanRun, index: u32) -> &str {
+    &run.dedup.corpus.documents[index as usize].id
+}
+
+fn documents(
+    run: &ScanRun,
+) -> impl Iterator<Item = (&Document, &DocumentResult, &DocQuality)> + '_ {
+    run.dedup
+        .corpus
+        .documents
+        .iter()
+        .zip(&run.dedup.documents)
+        .zip(&run.quality)
+        .map(|((document, result), quality)| (document, result, quality))
+}
+
+/// `documents.jsonl`: every accepted document once, in input order, with its
+/// dedup fields and its quality flags and scores.
+pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
+    for (document, result, quality) in documents(run) {
+        let line = DocumentLine {
+            run,
+            document,
+            result,
+            quality,
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Why a document is left out of the clean corpus; empty when it is kept.
+fn drop_reasons(
+    result: &DocumentResult,
+    quality: &DocQuality,
+    min_quality: f64,
+) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if result.duplicate_of.is_some() {
+        reasons.push("duplicate");
+    }
+    if quality.scores.quality < min_quality {
+        reasons.push("low_quality");
+    }
+    reasons
+}
+
+#[derive(Serialize)]
+struct TextRecord<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+/// The clean corpus: unique documents and representatives whose quality is
+/// at least `min_quality`, in input order, original lines byte for byte.
+pub fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+    for (document, result, quality) in documents(run) {
+        if !drop_reasons(result, quality, min_quality).is_empty() {
+            continue;
+        }
+        match &document.raw {
+            Some(raw) => w.write_all(raw.as_bytes())?,
+            None => serde_json::to_writer(
+                &mut *w,
+                &TextRecord {
+                    id: &document.id,
+                    text: &document.text,
+                },
+            )?,
+        }
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct DropLine<'a> {
+    id: &'a str,
+    file: &'a str,
+    line: u64,
+    reasons: Vec<&'static str>,
+    duplicate_of: Option<&'a str>,
+    relation: Option<&'static str>,
+    quality: f64,
+    /// The rules that fired, most frequent first: enough to see why quality is low.
+    rules: Vec<(&'a str, usize)>,
+}
+
+/// Everything left out of the clean corpus, one line per document with the
+/// reasons (`duplicate`, `low_quality`), in input order.
+pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+    for (document, result, quality) in documents(run) {
+        let reasons = drop_reasons(result, quality, min_quality);
+        if reasons.is_empty() {
+            continue;
+        }
+        let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
+        for flag in &quality.flags {
+            *rules.entry(flag.rule.as_str()).or_default() += 1;
+        }
+        let mut rules: Vec<(&str, usize)> = rules.into_iter().collect();
+        rules.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+        let line = DropLine {
+            id: &document.id,
+            file: &document.location.file,
+            line: document.location.line,
+            reasons,
+            duplicate_of: result.duplicate_of.map(|rep| id_of(run, rep)),
+            relation: result.relation.map(|r| r.as_str()),
+            quality: round(quality.scores.quality, 4),
+            rules,
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn report_flag(flag: &Flag) -> html::ReportFlag<'_> {
+    html::ReportFlag {
+        rule: &flag.rule,
+        category: flag.category.as_str(),
+        start: flag.start,
+        end: flag.end,
+        message: &flag.message,
+        score: flag.score,
+    }
+}
+
+/// The report's view of a scan.
+pub fn report_input<'a>(
+    run: &'a ScanRun,
+    out_dir: &Path,
+    limits: html::ReportLimits,
+) -> html::ReportInput<'a> {
+    let dedup = &run.dedup;
+    let documents = documents(run)
+        .map(|(document, result, quality)| html::ReportDocument {
+            id: &document.id,
+            text: &document.text,
+            cluster: result.cluster.map(u64::from),
+            duplicate_of: result.duplicate_of.map(|rep| id_of(run, rep)),
+            relation: result.relation.map(|r| r.as_str()),
+            flags: quality.flags.iter().map(report_flag).collect(),
+            scores: Some(html::ReportScores {
+                quality: quality.scores.quality,
+                spin: quality.scores.spin,
+                incoherence: quality.scores.incoherence,
+            }),
+        })
+        .collect();
+    let pairs = dedup
+        .pairs
+        .iter()
+        .map(|pair| html::ReportPair {
+            a: id_of(run, pair.a),
+            b: id_of(run, pair.b),
+            jaccard: pair.overlap.jaccard,
+            containment: pair.overlap.containment,
+            relation: pair.relation.as_str(),
+            similarity: None,
+            edits: Vec::new(),
+            source: None,
+        })
+        .collect();
+    let clusters = dedup
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(number, cluster)| html::ReportCluster {
+            cluster: number as u64,
+            representative: id_of(run, cluster.representative),
+            members: cluster.members.iter().map(|&m| id_of(run, m)).collect(),
+        })
+        .collect();
+    let counts = dedup.counts();
+    let flagged = run.quality.iter().filter(|q| !q.flags.is_empty()).count() as u64;
+    let title = match dedup.inputs.as_slice() {
+        [one] => format!("copydesk report: {one}"),
+        inputs => format!("copydesk report: {} inputs", inputs.len()),
+    };
+    let config = &dedup.config.dedup;
+    html::ReportInput {
+        title,
+        documents,
+        pairs,
+        clusters,
+        substitutions: Vec::new(),
+        summary: html::ReportSummary {
+            inputs: dedup.inputs.clone(),
+            counts: [
+                ("documents", counts.accepted),
+                ("rejected", counts.rejected),
+                ("unique", counts.unique),
+                ("duplicates", counts.duplicates),
+                ("clusters", counts.clusters),
+                ("pairs", counts.pairs),
+                ("flagged", flagged),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
+            parameters: vec![
+                ("ngram".into(), config.ngram.to_string()),
+                ("num_perm".into(), config.num_perm.to_string()),
+                (
+                    "lsh".into(),
+                    format!(
+                        "{} bands x {} rows",
+                        dedup.lsh.num_bands, dedup.lsh.rows_per_band
+                    ),
+                ),
+                ("threshold".into(), config.jaccard_threshold.to_string()),
+                (
+                    "containment".into(),
+                    config.containment_threshold.to_string(),
+                ),
+                ("rewrites".into(), dedup.config.rewrites.to_string()),
+            ],
+            timings: dedup
+                .timings
+                .stages()
+                .iter()
+                .map(|(stage, elapsed)| ((*stage).to_owned(), elapsed.as_secs_f64()))
+                .collect(),
+        },
+        files: html::OutputFiles {
+            directory: out_dir.display().to_string(),
+            ..html::OutputFiles::default()
+        },
+        limits,
+    }
+}
+
+/// `summary.json` of a scan: the dedup summary plus the quality pass.
+#[derive(Serialize)]
+struct ScanSummary<'a> {
+    #[serde(flatten)]
+    dedup: jsonl::Summary<'a>,
+    quality: QualitySummary,
+}
+
+#[derive(Serialize)]
+struct QualitySummary {
+    flagged_documents: u64,
+    flags: u64,
+    flags_by_category: BTreeMap<&'static str, u64>,
+    stats_source: crate::pipeline::StatsSource,
+    min_quality: f64,
+    kept: u64,
+    dropped_duplicates: u64,
+    dropped_low_quality: u64,
+}
+
+fn summary<'a>(run: &'a ScanRun, timings: &'a Timings, outputs: &ScanOutputs) -> ScanSummary<'a> {
+    let mut flags_by_category = BTreeMap::new();
+    let mut flags = 0;
+    for flag in run.quality.iter().flat_map(|q| &q.flags) {
+        *flags_by_category.entry(flag.category.as_str()).or_insert(0) += 1;
+        flags += 1;
+    }
+    let (mut kept, mut dropped_duplicates, mut dropped_low_quality) = (0, 0, 0);
+    for (_, result, quality) in documents(run) {
+        let reasons = drop_reasons(result, quality, outputs.min_quality);
+        kept += u64::from(reasons.is_empty());
+        dropped_duplicates += u64::from(reasons.contains(&"duplicate"));
+        dropped_low_quality += u64::from(reasons.contains(&"low_quality"));
+    }
+    ScanSummary {
+        dedup: jsonl::summary(&run.dedup, timings),
+        quality: QualitySummary {
+            flagged_documents: run.quality.iter().filter(|q| !q.flags.is_empty()).count() as u64,
+            flags,
+            flags_by_category,
+            stats_source: run.stats_source,
+            min_quality: outputs.min_quality,
+            kept,
+            dropped_duplicates,
+            dropped_low_quality,
+        },
+    }
+}
