@@ -53,6 +53,11 @@ pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Resul
     staged.stage(&out_dir.join(jsonl::names::REJECTED), |w| {
         jsonl::write_rejected(w, dedup)
     })?;
+    if dedup.config.rewrites {
+        staged.stage(&out_dir.join(jsonl::names::SUBSTITUTIONS), |w| {
+            jsonl::write_substitutions(w, dedup)
+        })?;
+    }
     if let Some(keep) = outputs.keep {
         staged.stage(keep, |w| write_keep(w, run, outputs.min_quality))?;
     }
@@ -236,6 +241,14 @@ pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Re
     Ok(())
 }
 
+fn edit_op_name(op: crate::rewrite::EditOp) -> &'static str {
+    match op {
+        crate::rewrite::EditOp::Replace => "replace",
+        crate::rewrite::EditOp::Insert => "insert",
+        crate::rewrite::EditOp::Delete => "delete",
+    }
+}
+
 fn report_flag(flag: &Flag) -> html::ReportFlag<'_> {
     html::ReportFlag {
         rule: &flag.rule,
@@ -272,15 +285,44 @@ pub fn report_input<'a>(
     let pairs = dedup
         .pairs
         .iter()
-        .map(|pair| html::ReportPair {
-            a: id_of(run, pair.a),
-            b: id_of(run, pair.b),
-            jaccard: pair.overlap.jaccard,
-            containment: pair.overlap.containment,
-            relation: pair.relation.as_str(),
-            similarity: None,
-            edits: Vec::new(),
-            source: None,
+        .enumerate()
+        .map(|(index, pair)| {
+            let detail = dedup.pair_details.get(index);
+            html::ReportPair {
+                a: id_of(run, pair.a),
+                b: id_of(run, pair.b),
+                jaccard: pair.overlap.jaccard,
+                containment: pair.overlap.containment,
+                relation: pair.relation.as_str(),
+                similarity: detail.map(|d| d.similarity),
+                edits: detail
+                    .map(|d| {
+                        d.edits
+                            .iter()
+                            .map(|edit| html::ReportEdit {
+                                op: edit_op_name(edit.op),
+                                a: edit.a.map(|x| x as usize),
+                                b: edit.b.map(|x| x as usize),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                source: detail.and_then(|d| d.source).map(|doc| id_of(run, doc)),
+            }
+        })
+        .collect();
+    let substitutions = dedup
+        .substitutions
+        .iter()
+        .map(|s| html::ReportSubstitution {
+            from: &s.from,
+            to: &s.to,
+            count: s.count,
+            examples: s
+                .examples
+                .iter()
+                .map(|[source, rewrite]| format!("{source} → {rewrite}"))
+                .collect(),
         })
         .collect();
     let clusters = dedup
@@ -305,7 +347,7 @@ pub fn report_input<'a>(
         documents,
         pairs,
         clusters,
-        substitutions: Vec::new(),
+        substitutions,
         summary: html::ReportSummary {
             inputs: dedup.inputs.clone(),
             counts: [
