@@ -1015,3 +1015,29 @@ fn scan_checks_a_single_text_file() {
     assert_eq!(docs[0]["id"], "ferry-strike-blog.txt");
     assert!(out.join("report.html").exists());
 }
+
+#[test]
+fn spun_copies_link_to_their_source_which_represents_the_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    scan_ok(&[&fixture("rewrite/corpus.jsonl")], &out, &[]);
+    let docs = read_jsonl(&out.join("documents.jsonl"));
+    let rep_of = |id: &str| {
+        let doc = docs.iter().find(|d| d["id"] == id).unwrap();
+        doc["duplicate_of"].as_str().unwrap_or(id).to_owned()
+    };
+    for (spun, source) in [
+        ("harbour-spun30", "harbour"),
+        ("harbour-spun50", "harbour"),
+        ("orchard-spun50", "orchard"),
+        ("library-spun15", "library"),
+    ] {
+        assert_eq!(rep_of(spun), source, "{spun}");
+    }
+    // The rival story on the same topic (same names and numbers) stays apart.
+    let rival = docs.iter().find(|d| d["id"] == "harbour-rival").unwrap();
+    assert!(
+        rival["cluster"].is_null()
+            || rival["cluster"] != docs.iter().find(|d| d["id"] == "harbour").unwrap()["cluster"]
+    );
+}
