@@ -11,7 +11,10 @@ Over ../shared/corpora/reuters21578.jsonl (path with --corpus):
   `none` (lexicon and rules only), `model` (a reference fitted with `fit` on
   the other half of the corpus, disjoint from the test articles) and `corpus`
   (counts of the checked set itself, each document left out of its own
-  evidence).
+  evidence; the checked set is the articles under test plus the whole test
+  half of the corpus as background, as when checking a real corpus), and
+  `subs` (the model plus a substitutions.jsonl mined, as the rewrite wing
+  would, from spun copies of 1,000 articles of the fitting half).
 * Incoherence: each test article gets one injection written by this script's
   generator: page furniture (datestamps and field labels, timestamps, bylines,
   editor credits, photo captions, read-more and related links, navigation
@@ -106,8 +109,10 @@ class Runner:
         src = self.workdir / "in.jsonl"
         write_jsonl(src, docs)
         args = list(extra)
-        if mode == "model":
+        if mode in ("model", "subs"):
             args += ["--model", str(model_path)]
+        if mode == "subs":
+            args += ["--substitutions", str(self.workdir / "substitutions.jsonl")]
         elif mode == "corpus" and not self.cli:
             args += ["--corpus-stats"]  # the CLI uses corpus statistics by default
         elif mode == "none" and self.cli:
@@ -308,10 +313,29 @@ def main():
         runner = Runner(args.binary, tmp)
         model_path = tmp / "model.txt"
         runner.fit(train, model_path)
+        if "subs" in modes:
+            # What the rewrite wing mines from linked spun copies: replaced word -> spinner's word.
+            mined = Counter()
+            for i, d in enumerate(train[:1000]):
+                for rate in (0.15, 0.30, 0.50):
+                    _, reps = spin(d["text"], rate, 1000 + i)
+                    for r in reps:
+                        if r.kind == "synonym":
+                            mined[r.old.lower(), r.new.lower()] += 1
+            with open(tmp / "substitutions.jsonl", "w") as f:
+                for (old, new), count in mined.most_common():
+                    f.write(json.dumps({"from": old, "to": new, "count": count, "examples": []}) + "\n")
+
+        def with_background(batch, mode):
+            """In corpus mode, check the batch inside the test half (a realistic corpus)."""
+            if mode != "corpus":
+                return batch
+            ids = {d["id"] for d in batch}
+            return batch + [d for d in test if d["id"] not in ids]
 
         # ---- clean
         for mode in modes:
-            res = runner.check(sample, mode, model_path)
+            res = runner.check(with_background(sample, mode), mode, model_path)
             n_words = sum(words(d["text"]) for d in sample)
             n_flags = sum(len(res[d["id"]]["flags"]) for d in sample)
             by_rule = Counter(f["rule"] for d in sample for f in res[d["id"]]["flags"])
@@ -347,8 +371,8 @@ def main():
         for mode in modes:
             clean_res = runner.check(sample, mode, model_path)
             for rate, (spun_docs, reps) in spun_sets.items():
-                # In corpus mode the checked set is the clean and spun articles together.
-                batch = spun_docs + (sample if mode == "corpus" else [])
+                # In corpus mode the checked set is the spun articles inside the test half.
+                batch = with_background(spun_docs, mode)
                 res = runner.check(batch, mode, model_path)
                 base = res if mode == "corpus" else clean_res
                 clean_scores = [base[d["id"]]["scores"]["spin"] for d in sample]

@@ -133,11 +133,26 @@ fn user_lexicon_and_substitutions_add_flags() {
     let subs = dir.path().join("substitutions.jsonl");
     std::fs::write(
         &subs,
-        "{\"from\":\"harbour\",\"to\":\"seaport\",\"count\":3,\"examples\":[[\"a\",\"b\"]]}\n",
+        "{\"from\":\"harbour\",\"to\":\"seaport\",\"count\":3,\"examples\":[[\"a\",\"b\"]]}\n\
+         {\"from\":\"said\",\"to\":\"stated\",\"count\":9,\"examples\":[]}\n\
+         {\"from\":\"company\",\"to\":\"troupe\",\"count\":4,\"examples\":[]}\n\
+         {\"from\":\"spring\",\"to\":\"springtime\",\"count\":5,\"examples\":[]}\n",
     )
     .unwrap();
     let text = dir.path().join("story.txt");
-    std::fs::write(&text, "Dredging of the outer seaport will start in the spring, the port authority said on Tuesday after a long debate.\n").unwrap();
+    std::fs::write(
+        &text,
+        "Dredging of the outer seaport will start in the springtime, the port troupe stated on Tuesday after a long debate.\n",
+    )
+    .unwrap();
+    let without = check(&[
+        text.to_str().unwrap(),
+        "--lexicon",
+        lexicon.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8(without.stdout).unwrap();
+    assert!(stdout.contains("out_of_register"), "{stdout}");
+    assert!(!stdout.contains("mined_substitution"), "{stdout}");
     let output = check(&[
         text.to_str().unwrap(),
         "--lexicon",
@@ -151,8 +166,7 @@ fn user_lexicon_and_substitutions_add_flags() {
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.contains("out_of_register"), "{stdout}");
-    assert!(stdout.contains("mined_substitution"), "{stdout}");
+    assert_eq!(stdout.matches("mined_substitution").count(), 4, "{stdout}");
 }
 
 #[test]

@@ -207,12 +207,12 @@ impl Checker {
         let analysis = Analysis::new(text, tokens, &self.classes);
         let mut flags = Vec::new();
         self.furniture.check(&analysis, &mut flags);
-        spin::check(&analysis, &self.phrases, &mut flags);
-        grammar::check(&analysis, &mut flags);
         let reference = match evidence {
             Evidence::None => None,
             Evidence::Model(model) | Evidence::CorpusLeaveOneOut(model) => Some(model),
         };
+        spin::check(&analysis, &self.phrases, reference, &mut flags);
+        grammar::check(&analysis, &mut flags);
         incoherence::check(&analysis, &self.config, reference, &mut flags);
         heuristics::check(&analysis, &self.config.heuristics, &mut flags);
         let (stats_evidence, surprises) = match evidence {
@@ -225,15 +225,47 @@ impl Checker {
         };
         // Odd words are everywhere in real news; they are reported one by one
         // only where the document as a whole already looks spun.
-        let evidence_before = spin_evidence(&flags, tokens.len(), stats_evidence);
-        let threshold = if evidence_before >= self.config.stats.spun_document_evidence
-            && surprises.len() >= self.config.stats.min_judged_words
-        {
+        // The gate leaves mined substitutions out: a long mined list matches
+        // ordinary words in every story.
+        let evidence_before = spin_evidence(
+            flags.iter().filter(|f| f.rule != spin::MINED_SUBSTITUTION),
+            tokens.len(),
+            stats_evidence,
+        );
+        let has_stats = !matches!(evidence, Evidence::None);
+        let per_hundred_words = 100.0 / (tokens.len().max(50) as f64);
+        let substitution_evidence: f64 = flags
+            .iter()
+            .filter(|f| f.rule == spin::MINED_SUBSTITUTION)
+            .map(|f| f.score * per_hundred_words)
+            .sum();
+        // With mined substitutions the whole evidence separates better, on
+        // its own (higher) scale.
+        let looks_spun = (evidence_before >= self.config.stats.spun_document_evidence
+            || (substitution_evidence > 0.0
+                && evidence_before + substitution_evidence
+                    >= self.config.stats.spun_document_evidence_with_substitutions))
+            && (!has_stats || surprises.len() >= self.config.stats.min_judged_words);
+        let threshold = if looks_spun {
             self.config.stats.flag_surprise_in_spun
         } else {
             self.config.stats.flag_surprise
         };
         stats::flag_surprises(&analysis, &surprises, threshold, &mut flags);
+        // Mined substitutions are mostly ordinary words ("stated", "costs"):
+        // they count toward the document's spin score always, but are
+        // reported one by one only where the document looks spun.
+        let mut hidden_evidence = 0.0;
+        if !looks_spun {
+            flags.retain(|f| {
+                let hide = f.rule == spin::MINED_SUBSTITUTION;
+                if hide {
+                    hidden_evidence += f.score * per_hundred_words;
+                }
+                !hide
+            });
+        }
+        let stats_evidence = stats_evidence + hidden_evidence;
         flags.retain(|f| f.score >= self.config.min_flag_score);
         let mut flags = resolve_overlaps(flags);
         flags.sort_by(|a, b| {
@@ -294,12 +326,16 @@ fn resolve_overlaps(mut flags: Vec<Flag>) -> Vec<Flag> {
 /// Spin evidence of a document: lexicon and grammar flags per hundred words
 /// plus the statistical evidence. Per-word surprise flags are not counted
 /// (the statistical evidence already holds them).
-fn spin_evidence(flags: &[Flag], num_words: usize, stats_evidence: f64) -> f64 {
+fn spin_evidence<'f>(
+    flags: impl IntoIterator<Item = &'f Flag>,
+    num_words: usize,
+    stats_evidence: f64,
+) -> f64 {
     // Per-word densities: a long article with one odd word is not as suspect as
     // a short one with the same word.
     let per_hundred_words = 100.0 / (num_words.max(50) as f64);
     let spin_mass: f64 = flags
-        .iter()
+        .into_iter()
         .filter(|f| matches!(f.category, Category::Spin | Category::Grammar))
         .filter(|f| !stats::is_surprise_rule(&f.rule))
         .map(|f| f.score)

@@ -6,9 +6,16 @@
 
 use super::doc::{Analysis, CLOSED};
 use super::lexicon::{PhraseEntry, PhraseKind};
-use super::{flag, Category, Flag};
+use super::{flag, Category, Flag, NgramModel};
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+/// A mined substitution is reported (with reference counts) only when the
+/// replaced word is at least this many times more frequent than the spinner's.
+const SUBSTITUTION_RARITY_RATIO: f64 = 8.0;
+
+/// Rule name of flags from a mined substitution lexicon.
+pub const MINED_SUBSTITUTION: &str = "mined_substitution";
 
 /// Every lexicon phrase in one automaton.
 pub struct PhraseMatcher {
@@ -92,7 +99,16 @@ fn token_at(analysis: &Analysis<'_>, byte: usize) -> usize {
 }
 
 /// Run the lexicon and the article rule over `analysis`.
-pub fn check(analysis: &Analysis<'_>, matcher: &PhraseMatcher, flags: &mut Vec<Flag>) {
+///
+/// With `reference` counts, a mined substitution is only reported when the
+/// spinner's word is much rarer than the word it replaced: a swap between two
+/// everyday words ("cost" for "price") says nothing on its own.
+pub fn check(
+    analysis: &Analysis<'_>,
+    matcher: &PhraseMatcher,
+    reference: Option<&NgramModel>,
+    flags: &mut Vec<Flag>,
+) {
     let text = analysis.text;
     if let Some(automaton) = &matcher.automaton {
         for found in automaton.find_iter(text) {
@@ -163,10 +179,25 @@ pub fn check(analysis: &Analysis<'_>, matcher: &PhraseMatcher, flags: &mut Vec<F
                     0.5,
                 )),
                 PhraseKind::Substitution => {
+                    if let Some(model) = reference {
+                        let count_of = |phrase: &str| {
+                            crate::text::tokenize(phrase)
+                                .tokens
+                                .iter()
+                                .map(|t| model.word_count(t.hash))
+                                .min()
+                                .unwrap_or(0)
+                        };
+                        let spun = f64::from(count_of(&entry.phrase));
+                        let plain = f64::from(count_of(&entry.plain));
+                        if spun * SUBSTITUTION_RARITY_RATIO >= plain {
+                            continue;
+                        }
+                    }
                     let score = (0.4 + 0.1 * (entry.count as f64).ln()).min(0.8);
                     flags.push(flag(
                         text,
-                        "mined_substitution",
+                        MINED_SUBSTITUTION,
                         Category::Spin,
                         (start, end),
                         format!(

@@ -40,6 +40,9 @@ pub struct StatsConfig {
     /// Document spin evidence (before the exponential squashing) from which a
     /// document counts as spun for [`StatsConfig::flag_surprise_in_spun`].
     pub spun_document_evidence: f64,
+    /// The same threshold on the evidence including mined substitutions
+    /// (used when a substitution lexicon matched the document).
+    pub spun_document_evidence_with_substitutions: f64,
     /// Weight of the mean per-word surprise in the document spin score.
     pub spin_weight: f64,
     /// Pseudo-count of unsurprising words added to every document's mean surprise.
@@ -60,6 +63,7 @@ impl Default for StatsConfig {
             flag_surprise: 5.0,
             flag_surprise_in_spun: 0.3,
             spun_document_evidence: 1.9,
+            spun_document_evidence_with_substitutions: 4.2,
             spin_weight: 4.0,
             min_reference_words: 10_000,
             repeated_word_discount: 0.25,
