@@ -127,7 +127,7 @@ struct Aligned {
 }
 
 /// Buckets (as a power of two) of the corpus word-frequency table.
-pub const FREQUENCY_TABLE_BITS: u32 = 22;
+pub const FREQUENCY_TABLE_BITS: u32 = 20;
 
 /// Pairs aligned per unit of parallel work (a group of jobs sharing `a` is never split).
 const ALIGN_CHUNK: usize = 256;
@@ -206,7 +206,7 @@ pub fn link_rewrites(
                     }
                     let (a_tokens, b_tokens) = (&cache[&job.a], &cache[&job.b]);
                     let alignment =
-                        rewrite::align(&a_doc.text, a_tokens, &b_doc.text, b_tokens, config);
+                        rewrite::align_spans(&a_doc.text, a_tokens, &b_doc.text, b_tokens, config);
                     let accepted = config.accepts(&alignment);
                     let keep_edits = job.kept.is_some() || accepted;
                     Aligned {

@@ -71,6 +71,30 @@ pub fn align(
     b_tokens: &Tokens,
     config: &RewriteConfig,
 ) -> Alignment {
+    align_with(a_text, a_tokens, b_text, b_tokens, config, true)
+}
+
+/// [`align`] without copying the edits' texts: `a_text` and `b_text` of each
+/// edit are left empty, for callers that keep only the byte ranges and slice
+/// the documents later (a corpus of near-copies yields millions of edits).
+pub fn align_spans(
+    a_text: &str,
+    a_tokens: &Tokens,
+    b_text: &str,
+    b_tokens: &Tokens,
+    config: &RewriteConfig,
+) -> Alignment {
+    align_with(a_text, a_tokens, b_text, b_tokens, config, false)
+}
+
+fn align_with(
+    a_text: &str,
+    a_tokens: &Tokens,
+    b_text: &str,
+    b_tokens: &Tokens,
+    config: &RewriteConfig,
+    with_texts: bool,
+) -> Alignment {
     let a: Vec<u64> = a_tokens.tokens.iter().map(|t| t.hash).collect();
     let b: Vec<u64> = b_tokens.tokens.iter().map(|t| t.hash).collect();
     let ops = edit_script(&a, &b, config.max_gap_cells.max(1));
@@ -104,7 +128,7 @@ pub fn align(
         function_words: &config.function_words,
     };
     Alignment {
-        edits: edits_from_script(&ops, &a_side, &b_side),
+        edits: edits_from_script(&ops, &a_side, &b_side, with_texts),
         a_words: a.len() as u32,
         b_words: b.len() as u32,
         matched_words: matched,
@@ -424,13 +448,8 @@ fn byte_range(tokens: &Tokens, text_len: usize, words: [u32; 2]) -> [usize; 2] {
     }
 }
 
-fn make_edit(
-    pending: Pending,
-    a_text: &str,
-    a_tokens: &Tokens,
-    b_text: &str,
-    b_tokens: &Tokens,
-) -> Edit {
+fn make_edit(pending: Pending, a: &Side, b: &Side, with_texts: bool) -> Edit {
+    let (a_text, a_tokens, b_text, b_tokens) = (a.text, a.tokens, b.text, b.tokens);
     let a = byte_range(a_tokens, a_text.len(), pending.a);
     let b = byte_range(b_tokens, b_text.len(), pending.b);
     let op = match (pending.a_len(), pending.b_len()) {
@@ -442,8 +461,16 @@ fn make_edit(
         op,
         a,
         b,
-        a_text: a_text.get(a[0]..a[1]).unwrap_or("").to_owned(),
-        b_text: b_text.get(b[0]..b[1]).unwrap_or("").to_owned(),
+        a_text: if with_texts {
+            a_text.get(a[0]..a[1]).unwrap_or("").to_owned()
+        } else {
+            String::new()
+        },
+        b_text: if with_texts {
+            b_text.get(b[0]..b[1]).unwrap_or("").to_owned()
+        } else {
+            String::new()
+        },
         a_words: pending.a,
         b_words: pending.b,
     }
@@ -461,15 +488,14 @@ impl Side<'_> {
     }
 }
 
-fn edits_from_script(ops: &[Op], a: &Side, b: &Side) -> Vec<Edit> {
-    let (a_text, a_tokens, b_text, b_tokens) = (a.text, a.tokens, b.text, b.tokens);
+fn edits_from_script(ops: &[Op], a: &Side, b: &Side, with_texts: bool) -> Vec<Edit> {
     let mut edits = Vec::new();
     let (mut ia, mut ib) = (0u32, 0u32);
     let mut pending: Option<Pending> = None;
     for &op in ops {
         if op == Op::Match {
             if let Some(done) = pending.take() {
-                edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
+                edits.push(make_edit(done, a, b, with_texts));
             }
             ia += 1;
             ib += 1;
@@ -486,7 +512,7 @@ fn edits_from_script(ops: &[Op], a: &Side, b: &Side) -> Vec<Edit> {
             Some(current) if current.accepts(op, continues_name) => current,
             other => {
                 if let Some(done) = other {
-                    edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
+                    edits.push(make_edit(done, a, b, with_texts));
                 }
                 Pending {
                     a: [ia, ia],
@@ -517,7 +543,7 @@ fn edits_from_script(ops: &[Op], a: &Side, b: &Side) -> Vec<Edit> {
         pending = Some(next);
     }
     if let Some(done) = pending {
-        edits.push(make_edit(done, a_text, a_tokens, b_text, b_tokens));
+        edits.push(make_edit(done, a, b, with_texts));
     }
     edits
 }

@@ -45,7 +45,8 @@ impl WordFrequencies {
     /// from many threads at once with [`add_occurrences`](Self::add_occurrences):
     /// one atomic increment per word, no map, so a pipeline can count a whole
     /// corpus while it tokenizes it anyway. Words sharing a bucket add up,
-    /// which at 2^22 buckets leaves the common/rare ranking of words intact.
+    /// which at 2^20 buckets (a news vocabulary is some 10^5 words) leaves the
+    /// common/rare ranking of words intact while the table stays in cache.
     /// Counts are occurrences, not documents.
     pub fn table(bits: u32) -> WordFrequencies {
         WordFrequencies {

@@ -26,7 +26,7 @@ mod immutables;
 mod mine;
 mod signature;
 
-pub use align::{align, Alignment};
+pub use align::{align, align_spans, Alignment};
 pub use direction::{source, ReplacedWords, Side, WordFrequencies};
 pub use immutables::{
     classify, classify_one, in_name_phrase, name_phrase_words, FunctionWords, WordClass,
