@@ -28,8 +28,9 @@ struct DocumentLine<'a> {
     scores: RoundedScores,
 }
 
+/// Document scores rounded for the outputs.
 #[derive(Serialize)]
-struct RoundedScores {
+pub(crate) struct RoundedScores {
     quality: f64,
     spin: f64,
     incoherence: f64,
@@ -45,33 +46,13 @@ impl From<&Scores> for RoundedScores {
     }
 }
 
-#[derive(Serialize)]
-struct RejectedLine<'a> {
-    file: &'a str,
-    line: u64,
-    reason: &'static str,
-    message: String,
-}
-
 /// Write every check output into `out_dir` (which must exist), all or nothing.
 pub fn write_check(run: &CheckRun, out_dir: &Path) -> Result<Timings> {
     let started = Instant::now();
     let mut outputs = StagedOutputs::new();
     outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
     outputs.stage(&out_dir.join(names::REJECTED), |w| {
-        for rejected in &run.corpus.rejected {
-            serde_json::to_writer(
-                &mut *w,
-                &RejectedLine {
-                    file: &rejected.location.file,
-                    line: rejected.location.line,
-                    reason: rejected.reason.code(),
-                    message: rejected.reason.to_string(),
-                },
-            )?;
-            w.write_all(b"\n")?;
-        }
-        Ok(())
+        super::jsonl::write_rejected(w, &run.corpus.rejected)
     })?;
     let mut timings = run.timings.clone();
     timings.record("write", started.elapsed());

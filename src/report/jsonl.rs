@@ -6,7 +6,7 @@
 //! for the one-off summary.
 
 use super::StagedOutputs;
-use crate::corpus::Document;
+use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
 use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
@@ -47,7 +47,9 @@ pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Resul
     outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
     outputs.stage(&out_dir.join(names::PAIRS), |w| write_pairs(w, run))?;
     outputs.stage(&out_dir.join(names::CLUSTERS), |w| write_clusters(w, run))?;
-    outputs.stage(&out_dir.join(names::REJECTED), |w| write_rejected(w, run))?;
+    outputs.stage(&out_dir.join(names::REJECTED), |w| {
+        write_rejected(w, &run.corpus.rejected)
+    })?;
     if run.config.rewrites {
         outputs.stage(&out_dir.join(names::SUBSTITUTIONS), |w| {
             write_substitutions(w, run)
@@ -87,14 +89,23 @@ impl Serialize for DocumentLine<'_> {
             &self.result.duplicate_of.map(|rep| id_of(self.run, rep)),
         )?;
         map.serialize_entry("relation", &self.result.relation)?;
-        for (i, (field, value)) in carry.iter().enumerate() {
-            // A record repeating a key carries its first value only.
-            if carry[..i].iter().all(|(earlier, _)| earlier != field) {
-                map.serialize_entry(field, value)?;
-            }
-        }
+        serialize_carry(&mut map, carry)?;
         map.end()
     }
+}
+
+/// Add a record's carried fields to a documents.jsonl line.
+pub fn serialize_carry<M: SerializeMap>(
+    map: &mut M,
+    carry: &[(String, serde_json::Value)],
+) -> std::result::Result<(), M::Error> {
+    for (i, (field, value)) in carry.iter().enumerate() {
+        // A record repeating a key carries its first value only.
+        if carry[..i].iter().all(|(earlier, _)| earlier != field) {
+            map.serialize_entry(field, value)?;
+        }
+    }
+    Ok(())
 }
 
 /// `documents.jsonl`: every accepted document once, in input order.
@@ -228,8 +239,8 @@ struct RejectedLine<'a> {
 }
 
 /// `rejected.jsonl`: each rejected record's file, line, reason code and message.
-pub fn write_rejected(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
-    for rejected in &run.corpus.rejected {
+pub fn write_rejected(w: &mut impl Write, rejected: &[Rejected]) -> io::Result<()> {
+    for rejected in rejected {
         let line = RejectedLine {
             file: &rejected.location.file,
             line: rejected.location.line,
@@ -248,25 +259,29 @@ struct TextRecord<'a> {
     text: &'a str,
 }
 
-/// The kept corpus: unique documents and representatives in input order. A
-/// JSONL record is written as its original line, byte for byte; a document
-/// without one (a text file) as `{"id", "text"}`.
+/// Write a document as it came in: a JSONL record as its original line, byte
+/// for byte; a document without one (a text file) as `{"id", "text"}`.
+pub fn write_original(w: &mut impl Write, document: &Document) -> io::Result<()> {
+    match &document.raw {
+        Some(raw) => w.write_all(raw.as_bytes())?,
+        None => serde_json::to_writer(
+            &mut *w,
+            &TextRecord {
+                id: &document.id,
+                text: &document.text,
+            },
+        )?,
+    }
+    w.write_all(b"\n")
+}
+
+/// The kept corpus: unique documents and representatives in input order,
+/// as they came in ([`write_original`]).
 pub fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     for (document, result) in run.corpus.documents.iter().zip(&run.documents) {
-        if result.duplicate_of.is_some() {
-            continue;
+        if result.duplicate_of.is_none() {
+            write_original(w, document)?;
         }
-        match &document.raw {
-            Some(raw) => w.write_all(raw.as_bytes())?,
-            None => serde_json::to_writer(
-                &mut *w,
-                &TextRecord {
-                    id: &document.id,
-                    text: &document.text,
-                },
-            )?,
-        }
-        w.write_all(b"\n")?;
     }
     Ok(())
 }

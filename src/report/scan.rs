@@ -3,6 +3,7 @@
 //! `report.html`, and optionally the clean corpus (`--keep`) and what was left
 //! out of it with the reasons (`--drop`).
 
+use super::check::RoundedScores;
 use super::{html, jsonl, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
@@ -51,7 +52,7 @@ pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Resul
         jsonl::write_clusters(w, dedup)
     })?;
     staged.stage(&out_dir.join(jsonl::names::REJECTED), |w| {
-        jsonl::write_rejected(w, dedup)
+        jsonl::write_rejected(w, &dedup.corpus.rejected)
     })?;
     if dedup.config.rewrites {
         staged.stage(&out_dir.join(jsonl::names::SUBSTITUTIONS), |w| {
@@ -77,22 +78,6 @@ pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Resul
     Ok(timings)
 }
 
-#[derive(Serialize)]
-struct RoundedScores {
-    quality: f64,
-    spin: f64,
-    incoherence: f64,
-}
-
-fn rounded(quality: &DocQuality) -> RoundedScores {
-    let s = &quality.scores;
-    RoundedScores {
-        quality: round(s.quality, 4),
-        spin: round(s.spin, 4),
-        incoherence: round(s.incoherence, 4),
-    }
-}
-
 struct DocumentLine<'a> {
     run: &'a ScanRun,
     document: &'a Document,
@@ -112,12 +97,8 @@ impl Serialize for DocumentLine<'_> {
         )?;
         map.serialize_entry("relation", &self.result.relation)?;
         map.serialize_entry("flags", &self.quality.flags)?;
-        map.serialize_entry("scores", &rounded(self.quality))?;
-        for (i, (field, value)) in carry.iter().enumerate() {
-            if carry[..i].iter().all(|(earlier, _)| earlier != field) {
-                map.serialize_entry(field, value)?;
-            }
-        }
+        map.serialize_entry("scores", &RoundedScores::from(&self.quality.scores))?;
+        jsonl::serialize_carry(&mut map, carry)?;
         map.end()
     }
 }
@@ -170,30 +151,13 @@ fn drop_reasons(
     reasons
 }
 
-#[derive(Serialize)]
-struct TextRecord<'a> {
-    id: &'a str,
-    text: &'a str,
-}
-
 /// The clean corpus: unique documents and representatives whose quality is
-/// at least `min_quality`, in input order, original lines byte for byte.
+/// at least `min_quality`, in input order, as they came in.
 pub fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
     for (document, result, quality) in documents(run) {
-        if !drop_reasons(result, quality, min_quality).is_empty() {
-            continue;
+        if drop_reasons(result, quality, min_quality).is_empty() {
+            jsonl::write_original(w, document)?;
         }
-        match &document.raw {
-            Some(raw) => w.write_all(raw.as_bytes())?,
-            None => serde_json::to_writer(
-                &mut *w,
-                &TextRecord {
-                    id: &document.id,
-                    text: &document.text,
-                },
-            )?,
-        }
-        w.write_all(b"\n")?;
     }
     Ok(())
 }
