@@ -5,11 +5,13 @@
 //! from borrowed data into a buffered writer: no intermediate JSON trees except
 //! for the one-off summary.
 
+use super::check::RoundedScores;
 use super::StagedOutputs;
 use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
 use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
+use crate::quality::DocQuality;
 use crate::rewrite::RewriteConfig;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -72,16 +74,19 @@ fn id_of(run: &DedupRun, index: u32) -> &str {
     &run.corpus.documents[index as usize].id
 }
 
-struct DocumentLine<'a> {
-    run: &'a DedupRun,
-    document: &'a Document,
-    result: &'a DocumentResult,
+/// One line of `documents.jsonl`: the dedup fields, the quality fields when
+/// the quality pass ran (`scan`), then the carried fields.
+pub(crate) struct DocumentLine<'a> {
+    pub(crate) run: &'a DedupRun,
+    pub(crate) document: &'a Document,
+    pub(crate) result: &'a DocumentResult,
+    pub(crate) quality: Option<&'a DocQuality>,
 }
 
 impl Serialize for DocumentLine<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let carry = &self.document.carry;
-        let mut map = serializer.serialize_map(Some(4 + carry.len()))?;
+        let mut map = serializer.serialize_map(Some(6 + carry.len()))?;
         map.serialize_entry("id", &self.document.id)?;
         map.serialize_entry("cluster", &self.result.cluster)?;
         map.serialize_entry(
@@ -89,6 +94,10 @@ impl Serialize for DocumentLine<'_> {
             &self.result.duplicate_of.map(|rep| id_of(self.run, rep)),
         )?;
         map.serialize_entry("relation", &self.result.relation)?;
+        if let Some(quality) = self.quality {
+            map.serialize_entry("flags", &quality.flags)?;
+            map.serialize_entry("scores", &RoundedScores::from(&quality.scores))?;
+        }
         serialize_carry(&mut map, carry)?;
         map.end()
     }
@@ -115,6 +124,7 @@ pub fn write_documents(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
             run,
             document,
             result,
+            quality: None,
         };
         serde_json::to_writer(&mut *w, &line)?;
         w.write_all(b"\n")?;

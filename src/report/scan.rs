@@ -3,13 +3,11 @@
 //! `report.html`, and optionally the clean corpus (`--keep`) and what was left
 //! out of it with the reasons (`--drop`).
 
-use super::check::RoundedScores;
 use super::{html, jsonl, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
 use crate::pipeline::{round, DocumentResult, ScanRun, Timings};
 use crate::quality::{DocQuality, Flag};
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -78,31 +76,6 @@ pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Resul
     Ok(timings)
 }
 
-struct DocumentLine<'a> {
-    run: &'a ScanRun,
-    document: &'a Document,
-    result: &'a DocumentResult,
-    quality: &'a DocQuality,
-}
-
-impl Serialize for DocumentLine<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let carry = &self.document.carry;
-        let mut map = serializer.serialize_map(Some(6 + carry.len()))?;
-        map.serialize_entry("id", &self.document.id)?;
-        map.serialize_entry("cluster", &self.result.cluster)?;
-        map.serialize_entry(
-            "duplicate_of",
-            &self.result.duplicate_of.map(|rep| id_of(self.run, rep)),
-        )?;
-        map.serialize_entry("relation", &self.result.relation)?;
-        map.serialize_entry("flags", &self.quality.flags)?;
-        map.serialize_entry("scores", &RoundedScores::from(&self.quality.scores))?;
-        jsonl::serialize_carry(&mut map, carry)?;
-        map.end()
-    }
-}
-
 fn id_of(run: &ScanRun, index: u32) -> &str {
     &run.dedup.corpus.documents[index as usize].id
 }
@@ -123,11 +96,11 @@ fn documents(
 /// dedup fields and its quality flags and scores.
 pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
     for (document, result, quality) in documents(run) {
-        let line = DocumentLine {
-            run,
+        let line = jsonl::DocumentLine {
+            run: &run.dedup,
             document,
             result,
-            quality,
+            quality: Some(quality),
         };
         serde_json::to_writer(&mut *w, &line)?;
         w.write_all(b"\n")?;
