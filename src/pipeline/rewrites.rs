@@ -305,11 +305,30 @@ pub fn link_rewrites(
     (details, stats)
 }
 
-/// The spin lexicon of a run: the replace edits of its copy pairs. Rewrite
-/// pairs are not the only spun copies: a copy spun lightly still shares
-/// enough shingles to be a near-exact or excerpt pair, and its swaps are the
-/// same spinner's habits. `partial` pairs (overlap that is not a copy) are
-/// left out.
+/// Whether a copy pair that is not a `rewrite` still shows a spinner's hand:
+/// several word swaps, and more swaps than words dropped or added. Copies
+/// that only lost words (trimmed, edited, OCR-damaged) show pseudo-swaps where
+/// both sides dropped a different word at one place; they are not mined.
+fn looks_spun(pair: &Pair, detail: &PairDetail) -> bool {
+    if pair.relation == Relation::Partial {
+        return false;
+    }
+    let swaps = detail
+        .edits
+        .iter()
+        .filter(|e| e.op == EditOp::Replace)
+        .count();
+    swaps >= MIN_MINED_SWAPS && 2 * swaps >= detail.edits.len()
+}
+
+/// Word swaps a non-rewrite copy pair needs before its swaps are mined.
+const MIN_MINED_SWAPS: usize = 3;
+
+/// The spin lexicon of a run: the replace edits of its rewrite pairs, and of
+/// the copy pairs that look spun ([`looks_spun`]): a copy spun lightly still
+/// shares enough shingles to be a near-exact or excerpt pair, and its swaps
+/// are the same spinner's habits. `partial` pairs (overlap that is not a copy)
+/// are left out.
 pub fn substitutions(
     documents: &[Document],
     pairs: &[Pair],
@@ -319,7 +338,7 @@ pub fn substitutions(
     let mined = pairs
         .iter()
         .zip(details)
-        .filter(|(pair, _)| pair.relation != Relation::Partial)
+        .filter(|(pair, detail)| pair.relation == Relation::Rewrite || looks_spun(pair, detail))
         .map(|(pair, detail)| {
             let (a, b) = (&documents[pair.a as usize], &documents[pair.b as usize]);
             rewrite::PairEdits {

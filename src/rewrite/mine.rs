@@ -51,7 +51,8 @@ pub struct Substitution {
     pub examples: Vec<[String; 2]>,
 }
 
-/// The normalized words of an edit side, `None` when empty or holding a number.
+/// The normalized words of an edit side, `None` when empty or holding a
+/// number or a value word.
 fn words(text: &str) -> Option<String> {
     let tokens = tokenize(text);
     if tokens.is_empty() {
@@ -59,8 +60,9 @@ fn words(text: &str) -> Option<String> {
     }
     let mut out = String::new();
     for word in tokens.words() {
-        // Numbers are facts, not style: a changed number is no spinner habit.
-        if word.starts_with(|c: char| c.is_numeric()) {
+        // Numbers, months and magnitudes are facts, not style: a changed
+        // value is no spinner habit (it is two stories on one template).
+        if word.starts_with(|c: char| c.is_numeric()) || super::align::is_value_word(word) {
             return None;
         }
         if !out.is_empty() {
