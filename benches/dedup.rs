@@ -5,8 +5,8 @@
 //! copy of each with 3% of its words deleted, the shape of the perf corpus.
 
 use copydesk::dedup::{
-    anchor_candidates, band_keys, candidate_pairs, shingles, sign, DedupConfig, LshParams,
-    MinHasher, Sketch,
+    anchor_candidates, band_keys, candidate_pairs, shingles, sign, AnchorIndex, DedupConfig,
+    LshParams, MinHasher, Sketch,
 };
 use copydesk::text::{tokenize, tokenize_into, Tokens};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -129,7 +129,10 @@ fn stages(c: &mut Criterion) {
         b.iter(|| candidate_pairs(&keys, params.num_bands))
     });
     group.bench_function("anchor_candidates", |b| {
-        b.iter(|| anchor_candidates(&sketches, config.containment_threshold))
+        b.iter(|| {
+            let index = AnchorIndex::build(&sketches);
+            anchor_candidates(&index, &sketches, config.containment_threshold)
+        })
     });
     group.bench_function("optimal_params_128", |b| {
         b.iter(|| LshParams::optimal(0.5, 128))

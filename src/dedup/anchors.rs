@@ -26,15 +26,89 @@ fn anchors(sketch: &Sketch) -> &[u64] {
     &sketch.shingles[..end]
 }
 
+/// Every anchor of a corpus with the documents it occurs in.
+///
+/// Invariants: `postings` is sorted by `(anchor, document)`; `common` holds
+/// exactly the anchors of more than [`MAX_ANCHOR_POSTING`] documents.
+#[derive(Debug, Default)]
+pub struct AnchorIndex {
+    postings: Vec<(u64, u32)>,
+    common: std::collections::HashSet<u64>,
+}
+
+impl AnchorIndex {
+    /// Index the anchors of every document.
+    pub fn build(sketches: &[Sketch]) -> AnchorIndex {
+        let mut postings: Vec<(u64, u32)> = sketches
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(doc, sketch)| anchors(sketch).iter().map(move |&h| (h, doc as u32)))
+            .collect();
+        postings.par_sort_unstable();
+        // Few anchors are common, so a set of them answers "is it rare" in
+        // one lookup on the verification path.
+        let common = postings
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|list| list.len() > MAX_ANCHOR_POSTING)
+            .map(|list| list[0].0)
+            .collect();
+        AnchorIndex { postings, common }
+    }
+
+    /// Number of documents holding `anchor`.
+    pub fn document_frequency(&self, anchor: u64) -> usize {
+        let start = self.postings.partition_point(|&(h, _)| h < anchor);
+        self.postings[start..].partition_point(|&(h, _)| h <= anchor)
+    }
+
+    fn is_rare(&self, anchor: u64) -> bool {
+        !self.common.contains(&anchor)
+    }
+}
+
+/// Rare anchors of the smaller document needed before its overlap can be
+/// judged on rare text alone.
+const MIN_RARE_ANCHORS: usize = 4;
+
+/// Whether the text two documents share is template boilerplate: phrases that
+/// many documents hold ("the selling concession is ... while management and
+/// underwriting combined pays"), while the smaller document's own words (its
+/// rare anchors, held by at most [`MAX_ANCHOR_POSTING`] documents) are mostly
+/// not in the other. Two wire items filled into one template share their
+/// boilerplate and nothing else; a real excerpt shares its rare text too.
+pub fn is_template_overlap(
+    index: &AnchorIndex,
+    a: &Sketch,
+    b: &Sketch,
+    containment_threshold: f64,
+) -> bool {
+    let (small, large) = if a.shingles.len() <= b.shingles.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if index.common.is_empty() {
+        return false;
+    }
+    let large_anchors = anchors(large);
+    let (mut rare, mut shared_rare) = (0usize, 0usize);
+    for h in anchors(small).iter().filter(|&&h| index.is_rare(h)) {
+        rare += 1;
+        shared_rare += usize::from(large_anchors.binary_search(h).is_ok());
+    }
+    // Half the rare anchors a real excerpt at the threshold would share, as
+    // for candidate generation.
+    rare >= MIN_RARE_ANCHORS && (shared_rare as f64) < 0.5 * containment_threshold * rare as f64
+}
+
 /// Candidate pairs `(a, b)`, `a < b`, sorted, whose shared anchors suggest that
 /// the smaller document may be contained in the other at `containment_threshold`.
-pub fn anchor_candidates(sketches: &[Sketch], containment_threshold: f64) -> Vec<(u32, u32)> {
-    let mut postings: Vec<(u64, u32)> = sketches
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(doc, sketch)| anchors(sketch).iter().map(move |&h| (h, doc as u32)))
-        .collect();
-    postings.par_sort_unstable();
+pub fn anchor_candidates(
+    index: &AnchorIndex,
+    sketches: &[Sketch],
+    containment_threshold: f64,
+) -> Vec<(u32, u32)> {
+    let postings = &index.postings;
     // Posting lists worth following: shared by 2 to MAX_ANCHOR_POSTING documents.
     let lists: Vec<&[(u64, u32)]> = postings
         .chunk_by(|x, y| x.0 == y.0)
@@ -104,9 +178,36 @@ mod tests {
     }
 
     #[test]
+    fn shared_boilerplate_is_a_template_overlap_and_shared_story_text_is_not() {
+        // Sixty items filled into one template: boilerplate 0..60, each its own 40 words.
+        let mut sketches: Vec<Sketch> = (0..60u64)
+            .map(|i| {
+                let mut s = sketch(0..60);
+                s.shingles
+                    .extend(sketch(10_000 + 100 * i..10_040 + 100 * i).shingles);
+                s.shingles.sort_unstable();
+                s
+            })
+            .collect();
+        // An excerpt of item 0: its own text and a little boilerplate.
+        let mut excerpt = sketch(10_000..10_030);
+        excerpt.shingles.extend(sketch(0..10).shingles);
+        excerpt.shingles.sort_unstable();
+        sketches.push(excerpt);
+        let index = AnchorIndex::build(&sketches);
+        assert!(is_template_overlap(&index, &sketches[0], &sketches[1], 0.3));
+        assert!(!is_template_overlap(
+            &index,
+            &sketches[0],
+            &sketches[60],
+            0.3
+        ));
+    }
+
+    #[test]
     fn an_excerpt_is_a_candidate_and_a_stranger_is_not() {
         let sketches = vec![sketch(0..1000), sketch(200..400), sketch(5000..5300)];
-        let pairs = anchor_candidates(&sketches, 0.5);
+        let pairs = anchor_candidates(&AnchorIndex::build(&sketches), &sketches, 0.5);
         assert_eq!(pairs, vec![(0, 1)]);
     }
 }

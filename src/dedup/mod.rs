@@ -133,7 +133,9 @@ mod minhash;
 mod shingle;
 mod verify;
 
-pub use anchors::{anchor_candidates, ANCHOR_RATE, MAX_ANCHOR_POSTING};
+pub use anchors::{
+    anchor_candidates, is_template_overlap, AnchorIndex, ANCHOR_RATE, MAX_ANCHOR_POSTING,
+};
 pub use cluster::{cluster, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD, STORY_SHARE};
 pub use lsh::{band_keys, candidate_pairs, LinkStats, MAX_BUCKET_PAIRS_SIZE};
 pub use minhash::{estimate_jaccard, MinHasher};
@@ -218,7 +220,8 @@ pub fn find_pairs(
         .collect();
     let (lsh, giant_buckets) = candidate_pairs(&keys, params.num_bands);
     drop(keys);
-    let anchored = anchor_candidates(sketches, config.containment_threshold);
+    let anchor_index = AnchorIndex::build(sketches);
+    let anchored = anchor_candidates(&anchor_index, sketches, config.containment_threshold);
     let mut stats = LinkStats {
         lsh_candidates: lsh.len() as u64,
         giant_buckets,
@@ -237,11 +240,21 @@ pub fn find_pairs(
             chunk.iter().filter_map(|&(a, b)| {
                 let (sa, sb) = (&sketches[a as usize], &sketches[b as usize]);
                 let overlap = verify(sa, sb);
-                classify(sa, sb, &overlap, config).map(|relation| Pair {
-                    a,
-                    b,
-                    overlap,
-                    relation,
+                classify(sa, sb, &overlap, config).map(|relation| {
+                    // Shared template boilerplate is an overlap, not a copy.
+                    let relation = if relation == Relation::Excerpt
+                        && is_template_overlap(&anchor_index, sa, sb, config.containment_threshold)
+                    {
+                        Relation::Partial
+                    } else {
+                        relation
+                    };
+                    Pair {
+                        a,
+                        b,
+                        overlap,
+                        relation,
+                    }
                 })
             })
         })
