@@ -143,27 +143,34 @@ fn align_with(
     // 6" against "40 mln dlr ... April 27") differ exactly there.
     let is_number = |tokens: &Tokens, i: usize| tokens.word(i).starts_with(char::is_numeric);
     let is_value = |tokens: &Tokens, i: usize| is_value_word(tokens.word(i));
-    let count = |tokens: &Tokens, len: usize, test: &dyn Fn(&Tokens, usize) -> bool| {
-        (0..len).filter(|&i| test(tokens, i)).count() as u32
-    };
-    let values = count(a_tokens, a.len(), &is_value) + count(b_tokens, b.len(), &is_value);
-    let (mut ia, mut matched, mut matched_numbers, mut matched_values) = (0usize, 0u32, 0u32, 0u32);
+    let numbers = ((0..a.len()).filter(|&i| is_number(a_tokens, i)).count()
+        + (0..b.len()).filter(|&j| is_number(b_tokens, j)).count()) as u32;
+    // Value words are looked at only where the texts differ: edits are few.
+    let (mut ia, mut ib, mut matched, mut matched_numbers, mut unmatched_values) =
+        (0usize, 0usize, 0u32, 0u32, 0u32);
     for op in &ops {
-        if *op == Op::Match {
-            matched += 1;
-            if is_number(a_tokens, ia) {
-                matched_numbers += 2;
-            } else if is_value(a_tokens, ia) {
-                matched_values += 2;
+        match op {
+            Op::Match => {
+                matched += 1;
+                if is_number(a_tokens, ia) {
+                    matched_numbers += 2;
+                }
             }
+            Op::Substitute => {
+                unmatched_values +=
+                    u32::from(is_value(a_tokens, ia)) + u32::from(is_value(b_tokens, ib));
+            }
+            Op::Delete => unmatched_values += u32::from(is_value(a_tokens, ia)),
+            Op::Insert => unmatched_values += u32::from(is_value(b_tokens, ib)),
         }
         if *op != Op::Insert {
             ia += 1;
         }
+        if *op != Op::Delete {
+            ib += 1;
+        }
     }
-    let numbers = count(a_tokens, a.len(), &is_number)
-        + count(b_tokens, b.len(), &is_number)
-        + (values - matched_values);
+    let numbers = numbers + unmatched_values;
     let total = a.len() + b.len();
     let a_side = Side {
         text: a_text,
