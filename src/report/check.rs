@@ -54,14 +54,14 @@ pub fn write_check(run: &CheckRun, out_dir: &Path) -> Result<Timings> {
     outputs.stage(&out_dir.join(names::REJECTED), |w| {
         super::jsonl::write_rejected(w, &run.corpus.rejected)
     })?;
-    let mut timings = run.timings.clone();
-    timings.record("write", started.elapsed());
-    outputs.stage(&out_dir.join(names::SUMMARY), |w| {
-        serde_json::to_writer_pretty(&mut *w, &summary(run, &timings))?;
-        w.write_all(b"\n")
-    })?;
-    outputs.commit()?;
-    Ok(timings)
+    outputs.commit_with_summary(
+        &out_dir.join(names::SUMMARY),
+        &run.timings,
+        started,
+        |w, timings| {
+            serde_json::to_writer_pretty(&mut *w, &summary(run, timings)).map_err(Into::into)
+        },
+    )
 }
 
 /// `documents.jsonl`: one line per accepted document, in input order.

@@ -60,14 +60,14 @@ pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Resul
     if let Some(keep) = keep {
         outputs.stage(keep, |w| write_keep(w, run))?;
     }
-    let mut timings = run.timings.clone();
-    timings.record("write", started.elapsed());
-    outputs.stage(&out_dir.join(names::SUMMARY), |w| {
-        serde_json::to_writer_pretty(&mut *w, &summary(run, &timings))?;
-        w.write_all(b"\n")
-    })?;
-    outputs.commit()?;
-    Ok(timings)
+    outputs.commit_with_summary(
+        &out_dir.join(names::SUMMARY),
+        &run.timings,
+        started,
+        |w, timings| {
+            serde_json::to_writer_pretty(&mut *w, &summary(run, timings)).map_err(Into::into)
+        },
+    )
 }
 
 fn id_of(run: &DedupRun, index: u32) -> &str {

@@ -12,9 +12,11 @@ pub mod jsonl;
 pub mod scan;
 
 use crate::error::{Error, Result};
+use crate::pipeline::Timings;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 use tempfile::NamedTempFile;
 
 /// Output files written to temporary files and moved into place together.
@@ -65,6 +67,29 @@ impl StagedOutputs {
         }
         self.staged.push((temp, path.to_path_buf()));
         Ok(())
+    }
+
+    /// Stage the summary last, with the `write` stage (from `started` until
+    /// now) added to `timings`, then move every file into place; returns the
+    /// timings the summary reports.
+    pub fn commit_with_summary<F>(
+        mut self,
+        path: &Path,
+        timings: &Timings,
+        started: Instant,
+        write_summary: F,
+    ) -> Result<Timings>
+    where
+        F: FnOnce(&mut BufWriter<&File>, &Timings) -> std::io::Result<()>,
+    {
+        let mut timings = timings.clone();
+        timings.record("write", started.elapsed());
+        self.stage(path, |w| {
+            write_summary(w, &timings)?;
+            w.write_all(b"\n")
+        })?;
+        self.commit()?;
+        Ok(timings)
     }
 
     /// Move every staged file to its destination, replacing what was there.

@@ -66,14 +66,15 @@ pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Resul
     staged.stage(&out_dir.join(names::REPORT), |w| {
         html::write_report(w, &report_input(run, out_dir, outputs.limits))
     })?;
-    let mut timings = dedup.timings.clone();
-    timings.record("write", started.elapsed());
-    staged.stage(&out_dir.join(jsonl::names::SUMMARY), |w| {
-        serde_json::to_writer_pretty(&mut *w, &summary(run, &timings, outputs))?;
-        w.write_all(b"\n")
-    })?;
-    staged.commit()?;
-    Ok(timings)
+    staged.commit_with_summary(
+        &out_dir.join(jsonl::names::SUMMARY),
+        &dedup.timings,
+        started,
+        |w, timings| {
+            serde_json::to_writer_pretty(&mut *w, &summary(run, timings, outputs))
+                .map_err(Into::into)
+        },
+    )
 }
 
 fn id_of(run: &ScanRun, index: u32) -> &str {
