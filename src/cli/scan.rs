@@ -118,9 +118,7 @@ impl ScanArgs {
                     .documents
                     .iter()
                     .zip(&run.quality)
-                    .filter(|(d, q)| {
-                        d.duplicate_of.is_none() && q.scores.quality >= self.min_quality
-                    })
+                    .filter(|(result, quality)| scan::is_kept(result, quality, self.min_quality))
                     .count();
                 eprintln!("copydesk: kept {kept} documents in {}", keep.display());
             }

@@ -55,12 +55,6 @@ impl AnchorIndex {
         AnchorIndex { postings, common }
     }
 
-    /// Number of documents holding `anchor`.
-    pub fn document_frequency(&self, anchor: u64) -> usize {
-        let start = self.postings.partition_point(|&(h, _)| h < anchor);
-        self.postings[start..].partition_point(|&(h, _)| h <= anchor)
-    }
-
     fn is_rare(&self, anchor: u64) -> bool {
         !self.common.contains(&anchor)
     }

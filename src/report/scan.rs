@@ -110,6 +110,12 @@ pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
 }
 
 /// Why a document is left out of the clean corpus; empty when it is kept.
+/// Whether a document goes into the clean corpus: a unique document or a
+/// representative whose quality is at least `min_quality`.
+pub fn is_kept(result: &DocumentResult, quality: &DocQuality, min_quality: f64) -> bool {
+    drop_reasons(result, quality, min_quality).is_empty()
+}
+
 fn drop_reasons(
     result: &DocumentResult,
     quality: &DocQuality,
@@ -129,7 +135,7 @@ fn drop_reasons(
 /// at least `min_quality`, in input order, as they came in.
 pub fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
     for (document, result, quality) in documents(run) {
-        if drop_reasons(result, quality, min_quality).is_empty() {
+        if is_kept(result, quality, min_quality) {
             jsonl::write_original(w, document)?;
         }
     }
