@@ -12,9 +12,10 @@ use crate::corpus::Document;
 use crate::dedup::{self, Pair, Relation, Sketch};
 use crate::progress::Progress;
 use crate::rewrite::{
-    self, Edit, EditOp, ReplacedWords, RewriteConfig, Side, Substitution, WordFrequencies,
+    self, AlignInput, Aligner, Edit, EditOp, PreparedWords, RewriteConfig, Side, Substitution,
+    WordEdit, WordFrequencies,
 };
-use crate::text::{self, Tokens};
+use crate::text::Tokens;
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -45,12 +46,13 @@ pub struct EditSpans {
 }
 
 impl EditSpans {
-    fn of(edit: &Edit) -> EditSpans {
+    fn of(edit: &WordEdit, a: &AlignInput, b: &AlignInput) -> EditSpans {
         let narrow = |r: [usize; 2]| r.map(|x| u32::try_from(x).unwrap_or(u32::MAX));
+        let (a_range, b_range) = edit.byte_ranges(a, b);
         EditSpans {
             op: edit.op,
-            a: narrow(edit.a),
-            b: narrow(edit.b),
+            a: narrow(a_range),
+            b: narrow(b_range),
         }
     }
 
@@ -123,7 +125,72 @@ struct Aligned {
     accepted: bool,
     similarity: f64,
     edits: Vec<EditSpans>,
-    replaced: ReplacedWords,
+    /// The side whose replaced words are the more common (the direction
+    /// when dates do not tell).
+    more_common: Option<Side>,
+}
+
+/// What one worker keeps from chunk to chunk: prepared documents (their
+/// buffers reused) and the aligner's buffers, so a pair allocates only its
+/// edit list.
+#[derive(Default)]
+struct ChunkAligner {
+    prepared: Vec<PreparedWords>,
+    /// Document index → slot in `prepared`, for the current chunk.
+    slots: HashMap<u32, usize>,
+    aligner: Aligner,
+}
+
+impl ChunkAligner {
+    /// The slot of document `index`, prepared on first use in this chunk:
+    /// copies of one story meet in several pairs of a chunk, and each is
+    /// tokenized once per chunk.
+    fn slot(&mut self, index: u32, documents: &[Document]) -> usize {
+        let next = self.slots.len();
+        let slot = *self.slots.entry(index).or_insert(next);
+        if slot == next {
+            if self.prepared.len() == slot {
+                self.prepared.push(PreparedWords::default());
+            }
+            self.prepared[slot].prepare(&documents[index as usize].text);
+        }
+        slot
+    }
+
+    fn align_chunk(
+        &mut self,
+        chunk: &[Job],
+        documents: &[Document],
+        frequencies: &WordFrequencies,
+        config: &RewriteConfig,
+    ) -> Vec<Aligned> {
+        self.slots.clear();
+        let mut out = Vec::with_capacity(chunk.len());
+        for job in chunk {
+            let (a_slot, b_slot) = (self.slot(job.a, documents), self.slot(job.b, documents));
+            let a = self.prepared[a_slot].input(&documents[job.a as usize].text);
+            let b = self.prepared[b_slot].input(&documents[job.b as usize].text);
+            let alignment = self.aligner.align(a, b, config);
+            let accepted = config.accepts(&alignment);
+            let keep_edits = job.kept.is_some() || accepted;
+            let edits = self.aligner.word_edits();
+            out.push(Aligned {
+                accepted,
+                similarity: alignment.similarity,
+                more_common: if keep_edits {
+                    rewrite::more_common_side(edits, a.tokens(), b.tokens(), frequencies)
+                } else {
+                    None
+                },
+                edits: if keep_edits {
+                    edits.iter().map(|edit| EditSpans::of(edit, &a, &b)).collect()
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        out
+    }
 }
 
 /// Buckets (as a power of two) of the corpus word-frequency table.
@@ -191,43 +258,14 @@ pub fn link_rewrites(
     progress.start("rewrite", Some(jobs.len() as u64));
     let aligned: Vec<Aligned> = chunks
         .par_iter()
-        .flat_map_iter(|chunk| {
-            // Copies of one story meet in several pairs of a chunk: tokenize
-            // each document once per chunk.
-            let mut cache: HashMap<u32, Tokens> = HashMap::new();
-            let out: Vec<Aligned> = chunk
-                .iter()
-                .map(|job| {
-                    let (a_doc, b_doc) = (&documents[job.a as usize], &documents[job.b as usize]);
-                    for (index, doc) in [(job.a, a_doc), (job.b, b_doc)] {
-                        cache
-                            .entry(index)
-                            .or_insert_with(|| text::tokenize(&doc.text));
-                    }
-                    let (a_tokens, b_tokens) = (&cache[&job.a], &cache[&job.b]);
-                    let alignment =
-                        rewrite::align_spans(&a_doc.text, a_tokens, &b_doc.text, b_tokens, config);
-                    let accepted = config.accepts(&alignment);
-                    let keep_edits = job.kept.is_some() || accepted;
-                    Aligned {
-                        accepted,
-                        similarity: alignment.similarity,
-                        replaced: if keep_edits {
-                            ReplacedWords::new(&alignment, a_tokens, b_tokens)
-                        } else {
-                            ReplacedWords::default()
-                        },
-                        edits: if keep_edits {
-                            alignment.edits.iter().map(EditSpans::of).collect()
-                        } else {
-                            Vec::new()
-                        },
-                    }
-                })
-                .collect();
+        .map_init(ChunkAligner::default, |work, chunk| {
+            let out = work.align_chunk(chunk, documents, frequencies, config);
             progress.advance(chunk.len() as u64);
             out
         })
+        .collect::<Vec<Vec<Aligned>>>()
+        .into_iter()
+        .flatten()
         .collect();
     progress.finish();
 
@@ -285,7 +323,7 @@ pub fn link_rewrites(
     }
     for index in by_words {
         let (pair, result) = &merged[index];
-        sources[index] = match result.replaced.more_common_side(frequencies) {
+        sources[index] = match result.more_common {
             Some(Side::A) => Some(pair.a),
             Some(Side::B) => Some(pair.b),
             None => None,

@@ -1,19 +1,26 @@
 //! Word alignment of two documents.
 //!
-//! Common prefix and suffix are matched first (near-identical copies cost a
-//! linear scan). The middle is split at anchors: words that occur exactly once
-//! in each side's range, kept in increasing order on both sides (the longest
-//! increasing subsequence, as in patience diff). Ranges between anchors are
-//! split again the same way until they are small enough for a word-level edit
-//! distance, so the cost stays near linear in the documents' length. The edit
-//! script is then cut into edits: replacements of one to three words by one to
-//! three words, insertions and deletions.
+//! Near-copies take a linear greedy pass that resynchronizes after each
+//! mismatch. Otherwise common prefix and suffix are matched first, and the
+//! middle is split at anchors: words that occur exactly once in each side's
+//! range, kept in increasing order on both sides (the longest increasing
+//! subsequence, as in patience diff). Ranges between anchors are split again
+//! the same way until they are small enough for a word-level edit distance, so
+//! the cost stays near linear in the documents' length. The edit script is
+//! then cut into edits: replacements of one to three words by one to three
+//! words, insertions and deletions.
+//!
+//! A pipeline aligning many pairs prepares each document once
+//! ([`PreparedWords`]) and aligns with one reused [`Aligner`], which keeps its
+//! buffers between pairs and yields edits as word ranges ([`WordEdit`]).
 
 use super::immutables::{in_name_phrase, FunctionWords, WordHashing};
 use super::{Edit, EditOp, RewriteConfig};
-use crate::text::Tokens;
+use crate::text::{self, Tokens};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// The alignment of two documents `a` and `b`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -48,6 +55,114 @@ impl Alignment {
     }
 }
 
+/// One edit of an alignment as word ranges (token indices): what an
+/// [`Aligner`] yields, so that a caller keeping only byte ranges allocates
+/// nothing per edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordEdit {
+    /// What changed.
+    pub op: EditOp,
+    /// Word range in `a`.
+    pub a_words: [u32; 2],
+    /// Word range in `b`.
+    pub b_words: [u32; 2],
+}
+
+impl WordEdit {
+    /// The edit's byte ranges in the texts of `a` and `b` (an empty range
+    /// sits where the next word starts, or at the end of the text).
+    pub fn byte_ranges(&self, a: &AlignInput, b: &AlignInput) -> ([usize; 2], [usize; 2]) {
+        (
+            byte_range(a.tokens, a.text.len(), self.a_words),
+            byte_range(b.tokens, b.text.len(), self.b_words),
+        )
+    }
+
+    fn to_edit(self, a: &AlignInput, b: &AlignInput, with_texts: bool) -> Edit {
+        let (a_range, b_range) = self.byte_ranges(a, b);
+        let slice = |text: &str, range: [usize; 2]| {
+            if with_texts {
+                text.get(range[0]..range[1]).unwrap_or("").to_owned()
+            } else {
+                String::new()
+            }
+        };
+        Edit {
+            op: self.op,
+            a: a_range,
+            b: b_range,
+            a_text: slice(a.text, a_range),
+            b_text: slice(b.text, b_range),
+            a_words: self.a_words,
+            b_words: self.b_words,
+        }
+    }
+}
+
+/// A document as the alignment reads it: its text, its tokens, their hashes
+/// in one array and its count of numbers. Made by [`PreparedWords::input`].
+#[derive(Debug, Clone, Copy)]
+pub struct AlignInput<'t> {
+    text: &'t str,
+    tokens: &'t Tokens,
+    hashes: &'t [u64],
+    numbers: u32,
+}
+
+impl<'t> AlignInput<'t> {
+    /// The document's tokens.
+    pub fn tokens(&self) -> &'t Tokens {
+        self.tokens
+    }
+}
+
+/// A document's words prepared once for every pair it is in: its tokens, the
+/// word hashes the alignment compares (in one array, not strided through the
+/// tokens) and its count of numbers. Reusable: [`prepare`](Self::prepare)
+/// keeps the allocations.
+#[derive(Debug, Clone, Default)]
+pub struct PreparedWords {
+    tokens: Tokens,
+    hashes: Vec<u64>,
+    numbers: u32,
+}
+
+impl PreparedWords {
+    /// Tokenize `text` into this buffer.
+    pub fn prepare(&mut self, text: &str) {
+        text::tokenize_into(text, &mut self.tokens);
+        self.hashes.clear();
+        self.hashes
+            .extend(self.tokens.tokens.iter().map(|token| token.hash));
+        self.numbers = count_numbers(&self.tokens);
+    }
+
+    /// The tokens.
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+
+    /// The alignment's view of the document; `text` must be the text this
+    /// buffer was prepared from.
+    pub fn input<'t>(&'t self, text: &'t str) -> AlignInput<'t> {
+        AlignInput {
+            text,
+            tokens: &self.tokens,
+            hashes: &self.hashes,
+            numbers: self.numbers,
+        }
+    }
+}
+
+/// A number is told by the first character of its normalized form.
+fn is_number(tokens: &Tokens, index: usize) -> bool {
+    tokens.word(index).starts_with(char::is_numeric)
+}
+
+fn count_numbers(tokens: &Tokens) -> u32 {
+    (0..tokens.len()).filter(|&i| is_number(tokens, i)).count() as u32
+}
+
 type WordMap<V> = HashMap<u64, V, WordHashing>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,9 +173,76 @@ enum Op {
     Delete,
 }
 
+#[derive(Debug)]
 enum Task {
     Range(Range<usize>, Range<usize>),
     Match,
+}
+
+/// Aligns pairs one after another, keeping its buffers (edit script, edit
+/// distance table, work stack, edits) from one pair to the next.
+#[derive(Debug, Default)]
+pub struct Aligner {
+    ops: Vec<Op>,
+    table: Vec<u32>,
+    stack: Vec<Task>,
+    edits: Vec<WordEdit>,
+}
+
+impl Aligner {
+    /// An aligner with empty buffers.
+    pub fn new() -> Aligner {
+        Aligner::default()
+    }
+
+    /// Align `a` with `b`. The returned alignment's `edits` is left empty: the
+    /// edits are in [`word_edits`](Self::word_edits) until the next call.
+    /// Never panics, whatever the texts.
+    pub fn align(&mut self, a: AlignInput, b: AlignInput, config: &RewriteConfig) -> Alignment {
+        edit_script(
+            a.hashes,
+            b.hashes,
+            config.max_gap_cells.max(1),
+            &mut self.ops,
+            &mut self.table,
+            &mut self.stack,
+        );
+        let a_side = Side {
+            input: a,
+            function_words: &config.function_words,
+        };
+        let b_side = Side {
+            input: b,
+            function_words: &config.function_words,
+        };
+        let counts = edits_from_script(&self.ops, &a_side, &b_side, &mut self.edits);
+        // Only numbers are counted over whole documents (once per document,
+        // when it is prepared); a match aligns equal words, so the numbers of
+        // `a` not consumed by an edit are the matched ones. Words that state a
+        // value (months, weekdays, magnitudes) count against agreement when
+        // they are not aligned to the same word: a spinner leaves them alone,
+        // while two wire items filled into one template ("40 billion yen ...
+        // May 6" against "40 mln dlr ... April 27") differ exactly there.
+        let total = a.hashes.len() + b.hashes.len();
+        Alignment {
+            edits: Vec::new(),
+            a_words: a.hashes.len() as u32,
+            b_words: b.hashes.len() as u32,
+            matched_words: counts.matched,
+            numbers: a.numbers + b.numbers + counts.unmatched_values,
+            matched_numbers: 2 * (a.numbers - counts.unmatched_a_numbers),
+            similarity: if total == 0 {
+                1.0
+            } else {
+                2.0 * counts.matched as f64 / total as f64
+            },
+        }
+    }
+
+    /// The edits of the last alignment, in text order.
+    pub fn word_edits(&self) -> &[WordEdit] {
+        &self.edits
+    }
 }
 
 /// Align two documents. `a_tokens` and `b_tokens` must be the tokens of
@@ -89,9 +271,9 @@ pub fn align_spans(
 }
 
 /// Words other than digits that state a value in news copy (months,
-/// weekdays, magnitudes); sorted for binary search. Number words are left out:
-/// spinners swap them ("two" for "deuce"), as they do words that are also
-/// common verbs or nouns ("may", "sat", "sun", "wed").
+/// weekdays, magnitudes). Number words are left out: spinners swap them
+/// ("two" for "deuce"), as they do words that are also common verbs or nouns
+/// ("may", "sat", "sun", "wed").
 const VALUE_WORDS: &[&str] = &[
     "april",
     "august",
@@ -118,9 +300,28 @@ const VALUE_WORDS: &[&str] = &[
     "wednesday",
 ];
 
+/// Hashes of [`VALUE_WORDS`], sorted: words are told by hash everywhere in
+/// the alignment, which saves comparing strings at every edit.
+fn value_word_hashes() -> &'static [u64] {
+    static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
+    HASHES.get_or_init(|| {
+        let mut hashes: Vec<u64> = VALUE_WORDS
+            .iter()
+            .map(|word| xxh3_64(word.as_bytes()))
+            .collect();
+        hashes.sort_unstable();
+        hashes
+    })
+}
+
 /// A word that states a value: a month, a weekday or a magnitude.
 pub(crate) fn is_value_word(word: &str) -> bool {
-    VALUE_WORDS.binary_search(&word).is_ok()
+    is_value_hash(xxh3_64(word.as_bytes()))
+}
+
+/// [`is_value_word`] for the word with this hash.
+fn is_value_hash(hash: u64) -> bool {
+    value_word_hashes().binary_search(&hash).is_ok()
 }
 
 fn align_with(
@@ -131,70 +332,28 @@ fn align_with(
     config: &RewriteConfig,
     with_texts: bool,
 ) -> Alignment {
-    let a: Vec<u64> = a_tokens.tokens.iter().map(|t| t.hash).collect();
-    let b: Vec<u64> = b_tokens.tokens.iter().map(|t| t.hash).collect();
-    let ops = edit_script(&a, &b, config.max_gap_cells.max(1));
-
-    // Only numbers are counted over whole documents, and a number is told by
-    // its first character; names are looked up only next to edits. Words that
-    // state a value (months, weekdays, magnitudes) count against agreement
-    // when they are not aligned to the same word: a spinner leaves them alone,
-    // while two wire items filled into one template ("40 billion yen ... May
-    // 6" against "40 mln dlr ... April 27") differ exactly there.
-    let is_number = |tokens: &Tokens, i: usize| tokens.word(i).starts_with(char::is_numeric);
-    let is_value = |tokens: &Tokens, i: usize| is_value_word(tokens.word(i));
-    let numbers = ((0..a.len()).filter(|&i| is_number(a_tokens, i)).count()
-        + (0..b.len()).filter(|&j| is_number(b_tokens, j)).count()) as u32;
-    // Value words are looked at only where the texts differ: edits are few.
-    let (mut ia, mut ib, mut matched, mut matched_numbers, mut unmatched_values) =
-        (0usize, 0usize, 0u32, 0u32, 0u32);
-    for op in &ops {
-        match op {
-            Op::Match => {
-                matched += 1;
-                if is_number(a_tokens, ia) {
-                    matched_numbers += 2;
-                }
-            }
-            Op::Substitute => {
-                unmatched_values +=
-                    u32::from(is_value(a_tokens, ia)) + u32::from(is_value(b_tokens, ib));
-            }
-            Op::Delete => unmatched_values += u32::from(is_value(a_tokens, ia)),
-            Op::Insert => unmatched_values += u32::from(is_value(b_tokens, ib)),
-        }
-        if *op != Op::Insert {
-            ia += 1;
-        }
-        if *op != Op::Delete {
-            ib += 1;
-        }
-    }
-    let numbers = numbers + unmatched_values;
-    let total = a.len() + b.len();
-    let a_side = Side {
+    let hashes = |tokens: &Tokens| -> Vec<u64> { tokens.tokens.iter().map(|t| t.hash).collect() };
+    let (a_hashes, b_hashes) = (hashes(a_tokens), hashes(b_tokens));
+    let a = AlignInput {
         text: a_text,
         tokens: a_tokens,
-        function_words: &config.function_words,
+        hashes: &a_hashes,
+        numbers: count_numbers(a_tokens),
     };
-    let b_side = Side {
+    let b = AlignInput {
         text: b_text,
         tokens: b_tokens,
-        function_words: &config.function_words,
+        hashes: &b_hashes,
+        numbers: count_numbers(b_tokens),
     };
-    Alignment {
-        edits: edits_from_script(&ops, &a_side, &b_side, with_texts),
-        a_words: a.len() as u32,
-        b_words: b.len() as u32,
-        matched_words: matched,
-        numbers,
-        matched_numbers,
-        similarity: if total == 0 {
-            1.0
-        } else {
-            2.0 * matched as f64 / total as f64
-        },
-    }
+    let mut aligner = Aligner::new();
+    let mut alignment = aligner.align(a, b, config);
+    alignment.edits = aligner
+        .edits
+        .iter()
+        .map(|edit| edit.to_edit(&a, &b, with_texts))
+        .collect();
+    alignment
 }
 
 /// Gaps up to this many cells (words × words) are aligned by edit distance
@@ -206,21 +365,27 @@ const GREEDY_REACH: usize = 4;
 
 /// A linear pass for near-copies: walk both documents together and, at each
 /// mismatch, skip the fewest words (up to [`GREEDY_REACH`] a side) after
-/// which two words match again. `None` when it loses its way; the script is
-/// valid but not always minimal, so it is only kept for documents it finds
-/// nearly identical (see [`edit_script`]).
-fn greedy_script(a: &[u64], b: &[u64]) -> Option<Vec<Op>> {
-    let mut ops = Vec::with_capacity(a.len().max(b.len()) + 8);
+/// which two words match again. Appends the script to `ops` and returns how
+/// many of its operations are not matches; `None` when it loses its way. The
+/// script is valid but not always minimal, so it is only kept for documents
+/// it finds nearly identical (see [`edit_script`]).
+fn greedy_script(a: &[u64], b: &[u64], ops: &mut Vec<Op>) -> Option<usize> {
     let (mut i, mut j) = (0, 0);
+    let mut changed = 0;
     let synced = |i: usize, j: usize| {
         a.get(i) == b.get(j)
             && (a.get(i + 1) == b.get(j + 1) || i + 1 >= a.len() || j + 1 >= b.len())
     };
     while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            ops.push(Op::Match);
-            i += 1;
-            j += 1;
+        let run = a[i..]
+            .iter()
+            .zip(&b[j..])
+            .take_while(|(x, y)| x == y)
+            .count();
+        if run > 0 {
+            ops.extend(std::iter::repeat(Op::Match).take(run));
+            i += run;
+            j += run;
             continue;
         }
         // Cheapest skip first: substitutions and indels cost as in edit_distance.
@@ -246,31 +411,41 @@ fn greedy_script(a: &[u64], b: &[u64]) -> Option<Vec<Op>> {
         ops.extend(std::iter::repeat(Op::Substitute).take(substituted));
         ops.extend(std::iter::repeat(Op::Delete).take(skip_a - substituted));
         ops.extend(std::iter::repeat(Op::Insert).take(skip_b - substituted));
+        changed += skip_a.max(skip_b);
         i += skip_a;
         j += skip_b;
     }
     ops.extend(std::iter::repeat(Op::Delete).take(a.len() - i));
     ops.extend(std::iter::repeat(Op::Insert).take(b.len() - j));
-    Some(ops)
+    Some(changed + (a.len() - i) + (b.len() - j))
 }
 
-/// The edit script turning `a` into `b`.
-fn edit_script(a: &[u64], b: &[u64], max_gap_cells: usize) -> Vec<Op> {
+/// The edit script turning `a` into `b`, into `ops` (cleared first);
+/// `table` and `stack` are work buffers.
+fn edit_script(
+    a: &[u64],
+    b: &[u64],
+    max_gap_cells: usize,
+    ops: &mut Vec<Op>,
+    table: &mut Vec<u32>,
+    stack: &mut Vec<Task>,
+) {
     // Near-copies (the bulk of the pairs a corpus of syndicated copies yields)
     // take the linear greedy pass when it leaves nearly everything matched:
     // at one edit in twenty words its skips are the edits a full alignment
     // would find.
-    if let Some(ops) = greedy_script(a, b) {
-        let changed = ops.iter().filter(|&&op| op != Op::Match).count();
+    ops.clear();
+    ops.reserve(a.len().max(b.len()) + 8);
+    if let Some(changed) = greedy_script(a, b, ops) {
         if changed * 20 <= a.len() + b.len() {
-            return ops;
+            return;
         }
     }
-    let mut ops = Vec::with_capacity(a.len().max(b.len()) + 8);
+    ops.clear();
     // An explicit stack instead of recursion: a 40 MB document must not
     // overflow the call stack however its anchors fall.
-    let mut stack = vec![Task::Range(0..a.len(), 0..b.len())];
-    let mut table = Vec::new();
+    stack.clear();
+    stack.push(Task::Range(0..a.len(), 0..b.len()));
     while let Some(task) = stack.pop() {
         let (ra, rb) = match task {
             Task::Match => {
@@ -307,12 +482,12 @@ fn edit_script(a: &[u64], b: &[u64], max_gap_cells: usize) -> Vec<Op> {
         // at anchors first even when the table would fit, since near-copies
         // have a few scattered edits and anchors cut them into tiny gaps.
         if cells <= SMALL_GAP_CELLS.min(max_gap_cells) {
-            edit_distance(&a[ra], &b[rb], &mut table, &mut ops);
+            edit_distance(&a[ra], &b[rb], table, ops);
             continue;
         }
         let anchors = unique_anchors(a, b, ra.clone(), rb.clone());
         if anchors.is_empty() && cells <= max_gap_cells {
-            edit_distance(&a[ra], &b[rb], &mut table, &mut ops);
+            edit_distance(&a[ra], &b[rb], table, ops);
             continue;
         }
         if anchors.is_empty() {
@@ -333,9 +508,7 @@ fn edit_script(a: &[u64], b: &[u64], max_gap_cells: usize) -> Vec<Op> {
         }
         stack.push(Task::Range(ra.start..next.0, rb.start..next.1));
     }
-    ops
 }
-
 /// Positions of words that occur once in `a[ra]` and once in `b[rb]`, the
 /// longest chain increasing on both sides.
 fn unique_anchors(a: &[u64], b: &[u64], ra: Range<usize>, rb: Range<usize>) -> Vec<(usize, usize)> {
@@ -503,58 +676,84 @@ fn byte_range(tokens: &Tokens, text_len: usize, words: [u32; 2]) -> [usize; 2] {
     }
 }
 
-fn make_edit(pending: Pending, a: &Side, b: &Side, with_texts: bool) -> Edit {
-    let (a_text, a_tokens, b_text, b_tokens) = (a.text, a.tokens, b.text, b.tokens);
-    let a = byte_range(a_tokens, a_text.len(), pending.a);
-    let b = byte_range(b_tokens, b_text.len(), pending.b);
-    let op = match (pending.a_len(), pending.b_len()) {
-        (0, _) => EditOp::Insert,
-        (_, 0) => EditOp::Delete,
-        _ => EditOp::Replace,
-    };
-    Edit {
-        op,
-        a,
-        b,
-        a_text: if with_texts {
-            a_text.get(a[0]..a[1]).unwrap_or("").to_owned()
-        } else {
-            String::new()
-        },
-        b_text: if with_texts {
-            b_text.get(b[0]..b[1]).unwrap_or("").to_owned()
-        } else {
-            String::new()
-        },
-        a_words: pending.a,
-        b_words: pending.b,
+impl Pending {
+    fn finish(self) -> WordEdit {
+        WordEdit {
+            op: match (self.a_len(), self.b_len()) {
+                (0, _) => EditOp::Insert,
+                (_, 0) => EditOp::Delete,
+                _ => EditOp::Replace,
+            },
+            a_words: self.a,
+            b_words: self.b,
+        }
     }
 }
 
 struct Side<'t> {
-    text: &'t str,
-    tokens: &'t Tokens,
+    input: AlignInput<'t>,
     function_words: &'t FunctionWords,
 }
 
 impl Side<'_> {
     fn in_name(&self, index: u32) -> bool {
-        in_name_phrase(self.tokens, self.text, self.function_words, index as usize)
+        in_name_phrase(
+            self.input.tokens,
+            self.input.text,
+            self.function_words,
+            index as usize,
+        )
+    }
+
+    fn is_number(&self, index: u32) -> bool {
+        is_number(self.input.tokens, index as usize)
+    }
+
+    fn is_value(&self, index: u32) -> u32 {
+        u32::from(is_value_hash(self.input.hashes[index as usize]))
     }
 }
 
-fn edits_from_script(ops: &[Op], a: &Side, b: &Side, with_texts: bool) -> Vec<Edit> {
-    let mut edits = Vec::new();
+/// What the alignment counts while cutting the script into edits.
+#[derive(Debug, Clone, Copy, Default)]
+struct ScriptCounts {
+    /// Matched words.
+    matched: u32,
+    /// Numbers of `a` substituted or deleted.
+    unmatched_a_numbers: u32,
+    /// Value words, on both sides, substituted, deleted or inserted.
+    unmatched_values: u32,
+}
+
+/// Cut the script into edits (into `edits`, cleared first) and count what
+/// the similarity and the number agreement need, in one pass: value words
+/// and numbers are looked at only where the texts differ, edits are few.
+fn edits_from_script(ops: &[Op], a: &Side, b: &Side, edits: &mut Vec<WordEdit>) -> ScriptCounts {
+    edits.clear();
+    let mut counts = ScriptCounts::default();
     let (mut ia, mut ib) = (0u32, 0u32);
     let mut pending: Option<Pending> = None;
     for &op in ops {
         if op == Op::Match {
             if let Some(done) = pending.take() {
-                edits.push(make_edit(done, a, b, with_texts));
+                edits.push(done.finish());
             }
+            counts.matched += 1;
             ia += 1;
             ib += 1;
             continue;
+        }
+        match op {
+            Op::Substitute => {
+                counts.unmatched_values += a.is_value(ia) + b.is_value(ib);
+                counts.unmatched_a_numbers += u32::from(a.is_number(ia));
+            }
+            Op::Delete => {
+                counts.unmatched_values += a.is_value(ia);
+                counts.unmatched_a_numbers += u32::from(a.is_number(ia));
+            }
+            Op::Insert => counts.unmatched_values += b.is_value(ib),
+            Op::Match => {}
         }
         // The op continues a name phrase when, on a side it consumes a word
         // of, that word and the edit's last word there are both in names.
@@ -567,7 +766,7 @@ fn edits_from_script(ops: &[Op], a: &Side, b: &Side, with_texts: bool) -> Vec<Ed
             Some(current) if current.accepts(op, continues_name) => current,
             other => {
                 if let Some(done) = other {
-                    edits.push(make_edit(done, a, b, with_texts));
+                    edits.push(done.finish());
                 }
                 Pending {
                     a: [ia, ia],
@@ -598,9 +797,9 @@ fn edits_from_script(ops: &[Op], a: &Side, b: &Side, with_texts: bool) -> Vec<Ed
         pending = Some(next);
     }
     if let Some(done) = pending {
-        edits.push(make_edit(done, a, b, with_texts));
+        edits.push(done.finish());
     }
-    edits
+    counts
 }
 
 #[cfg(test)]

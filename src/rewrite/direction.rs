@@ -5,7 +5,7 @@
 //! tell, the side whose replaced words are the more common in the corpus is
 //! taken as the source.
 
-use super::{Alignment, EditOp};
+use super::{Alignment, EditOp, WordEdit};
 use crate::text::Tokens;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -135,15 +135,50 @@ impl WordFrequencies {
 }
 
 /// Mean log document frequency of some words.
-fn commonness(hashes: &[u64], frequencies: &WordFrequencies) -> f64 {
-    if hashes.is_empty() {
+fn commonness(hashes: impl ExactSizeIterator<Item = u64>, frequencies: &WordFrequencies) -> f64 {
+    let len = hashes.len();
+    if len == 0 {
         return 0.0;
     }
     let total: f64 = hashes
-        .iter()
-        .map(|&hash| (1.0 + frequencies.count(hash) as f64).ln())
+        .map(|hash| (1.0 + frequencies.count(hash) as f64).ln())
         .sum();
-    total / hashes.len() as f64
+    total / len as f64
+}
+
+/// The side a commonness balance (`a` minus `b`) points to, `None` on a tie.
+fn side_of(balance: f64) -> Option<Side> {
+    if balance > 1e-9 {
+        Some(Side::A)
+    } else if balance < -1e-9 {
+        Some(Side::B)
+    } else {
+        None
+    }
+}
+
+/// The side whose replaced words are the more common, straight from the word
+/// edits of an [`Aligner`](super::Aligner) (what
+/// [`ReplacedWords::more_common_side`] says, without keeping the words): a
+/// pipeline that has its corpus counts before it aligns decides while the
+/// tokens are at hand.
+pub fn more_common_side(
+    edits: &[WordEdit],
+    a_tokens: &Tokens,
+    b_tokens: &Tokens,
+    frequencies: &WordFrequencies,
+) -> Option<Side> {
+    fn hashes(tokens: &Tokens, range: [u32; 2]) -> Option<impl ExactSizeIterator<Item = u64> + '_> {
+        let words = tokens.tokens.get(range[0] as usize..range[1] as usize)?;
+        Some(words.iter().map(|t| t.hash))
+    }
+    let balance: f64 = edits
+        .iter()
+        .filter(|e| e.op == EditOp::Replace)
+        .filter_map(|e| Some((hashes(a_tokens, e.a_words)?, hashes(b_tokens, e.b_words)?)))
+        .map(|(a, b)| commonness(a, frequencies) - commonness(b, frequencies))
+        .sum();
+    side_of(balance)
 }
 
 /// The words of each replace edit of an alignment, by hash: what direction by
@@ -182,15 +217,12 @@ impl ReplacedWords {
         let balance: f64 = self
             .edits
             .iter()
-            .map(|(a, b)| commonness(a, frequencies) - commonness(b, frequencies))
+            .map(|(a, b)| {
+                commonness(a.iter().copied(), frequencies)
+                    - commonness(b.iter().copied(), frequencies)
+            })
             .sum();
-        if balance > 1e-9 {
-            Some(Side::A)
-        } else if balance < -1e-9 {
-            Some(Side::B)
-        } else {
-            None
-        }
+        side_of(balance)
     }
 }
 

@@ -26,8 +26,8 @@ mod immutables;
 mod mine;
 mod signature;
 
-pub use align::{align, align_spans, Alignment};
-pub use direction::{source, ReplacedWords, Side, WordFrequencies};
+pub use align::{align, align_spans, AlignInput, Aligner, Alignment, PreparedWords, WordEdit};
+pub use direction::{more_common_side, source, ReplacedWords, Side, WordFrequencies};
 pub use immutables::{
     classify, classify_one, in_name_phrase, name_phrase_words, FunctionWords, WordClass,
     DEFAULT_FUNCTION_WORDS,
