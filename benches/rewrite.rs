@@ -1,7 +1,7 @@
 //! Hot paths of the rewrite wing: spot signatures per document and word
 //! alignment per pair (near-identical copies, spun copies, long documents).
 use copydesk::dedup::MinHasher;
-use copydesk::rewrite::{self, RewriteConfig};
+use copydesk::rewrite::{self, Aligner, PreparedWords, RewriteConfig, SpotSigner};
 use copydesk::text::tokenize;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
@@ -34,6 +34,25 @@ fn bench_spots(c: &mut Criterion) {
             hasher.signature(&spots, &mut signature);
         })
     });
+    // The pipeline's path: one signer reused, spots fed straight to the bins.
+    let mut signer = SpotSigner::new(&config);
+    group.bench_function("signer", |b| {
+        b.iter(|| {
+            signer.sign(
+                black_box(&tokens),
+                SOURCE,
+                &config.function_words,
+                &config,
+                &mut signature,
+            )
+        })
+    });
+    group.bench_function("spots_and_spot_signature", |b| {
+        b.iter(|| {
+            let spots = rewrite::spots(black_box(&tokens), SOURCE, &config.function_words, &config);
+            rewrite::signature(&spots, config.num_perm, config.seed, &mut signature);
+        })
+    });
     group.finish();
 }
 
@@ -52,6 +71,32 @@ fn bench_align(c: &mut Criterion) {
             b.iter(|| rewrite::align(SOURCE, black_box(&ta), &other, black_box(&tb), &config))
         });
     }
+    // The pipeline's path: documents prepared once, one aligner reused, edits
+    // kept as word ranges.
+    let mut aligner = Aligner::new();
+    let mut source = PreparedWords::default();
+    source.prepare(SOURCE);
+    for (name, other) in [
+        ("prepared_identical", SOURCE.to_owned()),
+        ("prepared_edited", lightly_edited(SOURCE)),
+        ("prepared_spun50", SPUN.to_owned()),
+    ] {
+        let mut prepared = PreparedWords::default();
+        prepared.prepare(&other);
+        group.throughput(Throughput::Bytes((SOURCE.len() + other.len()) as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let alignment = aligner.align(
+                    black_box(source.input(SOURCE)),
+                    black_box(prepared.input(&other)),
+                    &config,
+                );
+                (alignment.similarity, aligner.word_edits().len())
+            })
+        });
+    }
+    group.throughput(Throughput::Bytes(SOURCE.len() as u64));
+    group.bench_function("prepare", |b| b.iter(|| source.prepare(black_box(SOURCE))));
     // Cost against length: the spun pair repeated 1, 4 and 16 times.
     for copies in [1usize, 4, 16] {
         let (a, b) = (SOURCE.repeat(copies), SPUN.repeat(copies));

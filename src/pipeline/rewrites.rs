@@ -12,11 +12,12 @@ use crate::corpus::Document;
 use crate::dedup::{self, Pair, Relation, Sketch};
 use crate::progress::Progress;
 use crate::rewrite::{
-    self, AlignInput, Aligner, Edit, EditOp, PreparedWords, RewriteConfig, Side, Substitution,
-    WordEdit, WordFrequencies,
+    self, AlignInput, Aligner, Edit, EditOp, PreparedWords, RewriteConfig, Side, SpotSigner,
+    Substitution, WordEdit, WordFrequencies,
 };
 use crate::text::Tokens;
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -106,7 +107,19 @@ pub fn spot_keys(
     signature: &mut Vec<u32>,
 ) -> Vec<u64> {
     let params = dedup::LshParams::with_bands(config.num_bands, config.num_perm);
-    rewrite::sign(tokens, text, &config.function_words, config, signature);
+    // One signer per thread, kept across documents: its donor table is
+    // computed once and its buffers are reused.
+    thread_local! {
+        static SIGNER: RefCell<Option<SpotSigner>> = const { RefCell::new(None) };
+    }
+    SIGNER.with(|signer| {
+        let mut signer = signer.borrow_mut();
+        let signer = match signer.as_mut() {
+            Some(signer) if signer.fits(config) => signer,
+            _ => signer.insert(SpotSigner::new(config)),
+        };
+        signer.sign(tokens, text, &config.function_words, config, signature);
+    });
     let mut keys = Vec::new();
     if signature.first().is_some_and(|&v| v != u32::MAX) {
         dedup::band_keys(signature, &params, &mut keys);
@@ -183,7 +196,10 @@ impl ChunkAligner {
                     None
                 },
                 edits: if keep_edits {
-                    edits.iter().map(|edit| EditSpans::of(edit, &a, &b)).collect()
+                    edits
+                        .iter()
+                        .map(|edit| EditSpans::of(edit, &a, &b))
+                        .collect()
                 } else {
                     Vec::new()
                 },

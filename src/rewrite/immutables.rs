@@ -164,6 +164,19 @@ pub fn classify_one(
     index: usize,
 ) -> WordClass {
     let token = &tokens.tokens[index];
+    // Most words start with a lower-case ASCII letter: neither a number nor
+    // capitalized, so only the function-word list can tell.
+    if text
+        .as_bytes()
+        .get(token.start as usize)
+        .is_some_and(u8::is_ascii_lowercase)
+    {
+        return if function_words.contains_hash(token.hash) {
+            WordClass::Function
+        } else {
+            WordClass::Content
+        };
+    }
     let original = text.get(token.span()).unwrap_or("");
     let first = original.chars().next().unwrap_or(' ');
     if first.is_numeric() {
@@ -212,16 +225,22 @@ pub fn in_name_phrase(
 /// word between two names ("Bank of England", "United States of America").
 pub fn name_phrase_words(classes: &[WordClass]) -> Vec<bool> {
     (0..classes.len())
-        .map(|i| match classes[i] {
-            WordClass::Name => true,
-            WordClass::Function => {
-                i > 0
-                    && classes[i - 1] == WordClass::Name
-                    && classes.get(i + 1) == Some(&WordClass::Name)
-            }
-            _ => false,
-        })
+        .map(|i| in_name_phrase_of(classes, i))
         .collect()
+}
+
+/// True when word `index` of a document whose words have these classes
+/// belongs to a name phrase (see [`name_phrase_words`]).
+pub(crate) fn in_name_phrase_of(classes: &[WordClass], index: usize) -> bool {
+    match classes[index] {
+        WordClass::Name => true,
+        WordClass::Function => {
+            index > 0
+                && classes[index - 1] == WordClass::Name
+                && classes.get(index + 1) == Some(&WordClass::Name)
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub use immutables::{
     DEFAULT_FUNCTION_WORDS,
 };
 pub use mine::{mine, PairEdits, Substitution};
-pub use signature::{sign, signature, spots, symbols};
+pub use signature::{sign, signature, spots, symbols, SpotSigner};
 
 /// Parameters of rewrite linking.
 #[derive(Debug, Clone, Serialize)]

@@ -7,7 +7,7 @@
 //! MinHash is what the rewrite channel bands, in the manner of DSpin's
 //! immutables and SpotSigs' stopword-anchored spots.
 
-use super::immutables::{classify, name_phrase_words, FunctionWords, WordClass};
+use super::immutables::{classify, classify_one, in_name_phrase_of, FunctionWords, WordClass};
 use super::RewriteConfig;
 use crate::text::Tokens;
 
@@ -25,14 +25,26 @@ pub fn symbols(
     config: &RewriteConfig,
 ) -> Vec<u64> {
     let classes = classify(tokens, text, function_words);
-    let in_name = name_phrase_words(&classes);
     let mut out = Vec::with_capacity(tokens.len());
+    symbols_into(tokens, &classes, config, &mut out);
+    out
+}
+
+/// The symbol sequence of a document whose words have these classes, into
+/// `out` (cleared first).
+fn symbols_into(
+    tokens: &Tokens,
+    classes: &[WordClass],
+    config: &RewriteConfig,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
     let mut previous = None;
-    for ((token, &class), &in_name) in tokens.tokens.iter().zip(&classes).zip(&in_name) {
+    for (index, (token, &class)) in tokens.tokens.iter().zip(classes).enumerate() {
         let symbol = match class {
             WordClass::Content => CONTENT_RUN,
             // "U.S." and "United States of America" are one name phrase each.
-            _ if in_name && config.collapse_names => NAME_RUN,
+            _ if config.collapse_names && in_name_phrase_of(classes, index) => NAME_RUN,
             _ => token.hash,
         };
         let is_run = symbol == CONTENT_RUN || symbol == NAME_RUN;
@@ -42,7 +54,6 @@ pub fn symbols(
         out.push(symbol);
         previous = Some(symbol);
     }
-    out
 }
 
 /// Mix a symbol into a running spot hash (order-sensitive; a 64-bit
@@ -90,12 +101,7 @@ fn spot_hashes(
         .filter(|window| {
             // A spot of placeholders and function words only is common to
             // most of the corpus: it would make candidates of everything.
-            config.min_spot_anchors == 0
-                || window
-                    .iter()
-                    .filter(|&&s| s != CONTENT_RUN && s != NAME_RUN)
-                    .count()
-                    >= config.min_spot_anchors
+            config.min_spot_anchors == 0 || anchors(window) >= config.min_spot_anchors
         })
         .map(|window| window.iter().fold(length as u64, |state, &s| mix(state, s)))
         .collect()
@@ -126,7 +132,7 @@ pub fn signature(spots: &[u64], num_perm: usize, seed: u64, out: &mut Vec<u32>) 
     }
     let mut filled = vec![false; num_perm];
     let seed = spread(seed ^ 0x5851_f42d_4c95_7f2d);
-    let bin_of = |hash: u64| (((hash >> 32) * num_perm as u64) >> 32) as usize;
+    let bin_of = |hash: u64| bin_of(hash, num_perm);
     for &spot in spots {
         let hash = spread(spot ^ seed);
         let bin = bin_of(hash);
@@ -160,8 +166,149 @@ pub fn sign(
     config: &RewriteConfig,
     out: &mut Vec<u32>,
 ) {
-    let spots = spot_hashes(tokens, text, function_words, config);
-    signature(&spots, config.num_perm, config.seed, out);
+    SpotSigner::new(config).sign(tokens, text, function_words, config, out);
+}
+
+/// Donors precomputed per empty bin; a bin that finds none of them filled
+/// (a document with very few spots) goes on hashing attempts.
+const PRECOMPUTED_DONORS: usize = 16;
+
+/// Signs the spots of one document after another: what [`sign`] computes,
+/// with its buffers kept between documents, the spots fed to the bins as they
+/// are cut (no spot list), and the densification's donor bins looked up in a
+/// table (they depend on the bin and the attempt only, not on the document).
+#[derive(Debug, Clone)]
+pub struct SpotSigner {
+    num_perm: usize,
+    /// The seed as the signature mixes it.
+    seed: u64,
+    /// `donors[bin * PRECOMPUTED_DONORS + attempt - 1]`: the bin that `bin`
+    /// borrows from at `attempt` when that bin is filled.
+    donors: Vec<u32>,
+    classes: Vec<WordClass>,
+    symbols: Vec<u64>,
+    filled: Vec<bool>,
+}
+
+impl SpotSigner {
+    /// A signer for `config`'s signature size and seed.
+    pub fn new(config: &RewriteConfig) -> SpotSigner {
+        let num_perm = config.num_perm;
+        let seed = spread(config.seed ^ 0x5851_f42d_4c95_7f2d);
+        let donors = (0..num_perm)
+            .flat_map(|bin| {
+                (1..=PRECOMPUTED_DONORS as u64).map(move |attempt| {
+                    bin_of(spread(seed ^ ((bin as u64) << 32) ^ attempt), num_perm) as u32
+                })
+            })
+            .collect();
+        SpotSigner {
+            num_perm,
+            seed,
+            donors,
+            classes: Vec::new(),
+            symbols: Vec::new(),
+            filled: Vec::new(),
+        }
+    }
+
+    /// True when this signer was made for `config`'s signature size and seed.
+    pub fn fits(&self, config: &RewriteConfig) -> bool {
+        self.num_perm == config.num_perm && self.seed == spread(config.seed ^ 0x5851_f42d_4c95_7f2d)
+    }
+
+    /// The spot signature of a document into `out`, equal to what [`sign`]
+    /// gives; `config` must be the one the signer was made for ([`fits`](Self::fits)).
+    pub fn sign(
+        &mut self,
+        tokens: &Tokens,
+        text: &str,
+        function_words: &FunctionWords,
+        config: &RewriteConfig,
+        out: &mut Vec<u32>,
+    ) {
+        let num_perm = self.num_perm;
+        out.clear();
+        out.resize(num_perm, u32::MAX);
+        self.filled.clear();
+        self.filled.resize(num_perm, false);
+        if num_perm == 0 {
+            return;
+        }
+        self.classes.clear();
+        self.classes.extend(
+            (0..tokens.len()).map(|index| classify_one(tokens, text, function_words, index)),
+        );
+        symbols_into(tokens, &self.classes, config, &mut self.symbols);
+
+        let (seed, filled, out_bins) = (self.seed, &mut self.filled, &mut out[..]);
+        let mut add = |spot: u64| {
+            let hash = spread(spot ^ seed);
+            let bin = bin_of(hash, num_perm);
+            let value = hash as u32;
+            if value <= out_bins[bin] {
+                out_bins[bin] = value;
+                filled[bin] = true;
+            }
+        };
+        let length = config.spot_length.max(1);
+        let symbols = &self.symbols;
+        if symbols.len() < length {
+            if symbols.is_empty() {
+                return;
+            }
+            add(symbols
+                .iter()
+                .fold(length as u64, |state, &s| mix(state, s)));
+        } else {
+            let mut spots = 0usize;
+            for window in symbols.windows(length) {
+                if config.min_spot_anchors == 0 || anchors(window) >= config.min_spot_anchors {
+                    add(window.iter().fold(length as u64, |state, &s| mix(state, s)));
+                    spots += 1;
+                }
+            }
+            if spots == 0 {
+                return;
+            }
+        }
+        self.densify(out);
+    }
+
+    /// Fill each empty bin from a filled one, as [`signature`] does.
+    fn densify(&self, out: &mut [u32]) {
+        let num_perm = self.num_perm;
+        for bin in 0..num_perm {
+            if self.filled[bin] {
+                continue;
+            }
+            let table = &self.donors[bin * PRECOMPUTED_DONORS..(bin + 1) * PRECOMPUTED_DONORS];
+            if let Some(&donor) = table.iter().find(|&&donor| self.filled[donor as usize]) {
+                out[bin] = out[donor as usize];
+                continue;
+            }
+            for attempt in PRECOMPUTED_DONORS as u64 + 1..=64 * num_perm as u64 {
+                let donor = bin_of(spread(self.seed ^ ((bin as u64) << 32) ^ attempt), num_perm);
+                if self.filled[donor] {
+                    out[bin] = out[donor];
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Immutable symbols (function words, numbers, names) in a window of symbols.
+fn anchors(window: &[u64]) -> usize {
+    window
+        .iter()
+        .filter(|&&s| s != CONTENT_RUN && s != NAME_RUN)
+        .count()
+}
+
+/// The bin of a spot hash among `num_perm` bins.
+fn bin_of(hash: u64, num_perm: usize) -> usize {
+    (((hash >> 32) * num_perm as u64) >> 32) as usize
 }
 
 #[cfg(test)]
@@ -213,6 +360,44 @@ mod tests {
         );
         signature(&[], 8, 9, &mut sa);
         assert_eq!(sa, vec![u32::MAX; 8]);
+    }
+
+    #[test]
+    fn reused_signer_gives_the_signature_of_the_spots() {
+        let function_words = FunctionWords::default();
+        let texts = [
+            "",
+            "Hello",
+            "Hello there",
+            "-- !!",
+            "The minister said on Monday that the price of bread in Lyon would rise.",
+            include_str!("../../fixtures/rewrite/harbour.txt"),
+            include_str!("../../fixtures/rewrite/harbour-spun50.txt"),
+            "A short one, of the kind that fills few bins: it is in the U.S. now.",
+        ];
+        for (num_perm, min_spot_anchors) in [(128, 2), (8, 2), (256, 0), (3, 5)] {
+            let config = RewriteConfig {
+                num_perm,
+                min_spot_anchors,
+                ..RewriteConfig::default()
+            };
+            let mut signer = SpotSigner::new(&config);
+            assert!(signer.fits(&config));
+            for text in texts {
+                let tokens = tokenize(text);
+                let spots = spots(&tokens, text, &function_words, &config);
+                let mut expected = Vec::new();
+                signature(&spots, config.num_perm, config.seed, &mut expected);
+                let mut got = vec![7; 3];
+                signer.sign(&tokens, text, &function_words, &config, &mut got);
+                assert_eq!(got, expected, "{num_perm} bins: {text:?}");
+            }
+        }
+        let other_seed = RewriteConfig {
+            seed: 2,
+            ..RewriteConfig::default()
+        };
+        assert!(!SpotSigner::new(&RewriteConfig::default()).fits(&other_seed));
     }
 
     #[test]
