@@ -14,10 +14,9 @@
 //! ([`PreparedWords`]) and aligns with one reused [`Aligner`], which keeps its
 //! buffers between pairs and yields edits as word ranges ([`WordEdit`]).
 
-use super::immutables::{in_name_phrase, FunctionWords, WordHashing};
+use super::immutables::{in_name_phrase, FunctionWords};
 use super::{Edit, EditOp, RewriteConfig};
 use crate::text::{self, Tokens};
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
@@ -163,14 +162,43 @@ fn count_numbers(tokens: &Tokens) -> u32 {
     (0..tokens.len()).filter(|&i| is_number(tokens, i)).count() as u32
 }
 
-type WordMap<V> = HashMap<u64, V, WordHashing>;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     Match,
     Substitute,
     Insert,
     Delete,
+}
+
+/// `len` operations `op` in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    op: Op,
+    len: u32,
+}
+
+/// An edit script as runs of one operation: near-copies are long runs of
+/// matches, which cost one step each to emit and to cut into edits.
+#[derive(Debug, Default)]
+struct Script {
+    runs: Vec<Run>,
+}
+
+impl Script {
+    fn clear(&mut self) {
+        self.runs.clear();
+    }
+
+    fn push(&mut self, op: Op, len: usize) {
+        if len == 0 {
+            return;
+        }
+        let len = u32::try_from(len).unwrap_or(u32::MAX);
+        match self.runs.last_mut() {
+            Some(last) if last.op == op => last.len = last.len.saturating_add(len),
+            _ => self.runs.push(Run { op, len }),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -183,10 +211,20 @@ enum Task {
 /// distance table, work stack, edits) from one pair to the next.
 #[derive(Debug, Default)]
 pub struct Aligner {
-    ops: Vec<Op>,
-    table: Vec<u32>,
-    stack: Vec<Task>,
+    script: Script,
+    work: ScriptWork,
     edits: Vec<WordEdit>,
+}
+
+/// Work buffers of [`edit_script`].
+#[derive(Debug, Default)]
+struct ScriptWork {
+    /// The edit distance table.
+    table: Vec<u32>,
+    /// The edit distance's script, built backwards.
+    backwards: Vec<Op>,
+    stack: Vec<Task>,
+    anchors: AnchorTable,
 }
 
 impl Aligner {
@@ -203,9 +241,8 @@ impl Aligner {
             a.hashes,
             b.hashes,
             config.max_gap_cells.max(1),
-            &mut self.ops,
-            &mut self.table,
-            &mut self.stack,
+            &mut self.script,
+            &mut self.work,
         );
         let a_side = Side {
             input: a,
@@ -215,7 +252,7 @@ impl Aligner {
             input: b,
             function_words: &config.function_words,
         };
-        let counts = edits_from_script(&self.ops, &a_side, &b_side, &mut self.edits);
+        let counts = edits_from_script(&self.script.runs, &a_side, &b_side, &mut self.edits);
         // Only numbers are counted over whole documents (once per document,
         // when it is prepared); a match aligns equal words, so the numbers of
         // `a` not consumed by an edit are the matched ones. Words that state a
@@ -363,13 +400,71 @@ const SMALL_GAP_CELLS: usize = 256;
 /// Largest skip, in words on either side, the greedy pass resynchronizes over.
 const GREEDY_REACH: usize = 4;
 
+/// Every skip the greedy pass may take (words skipped in `a`, in `b`),
+/// cheapest first, ties in the order `(skip_a, skip_b)`: the first that
+/// resynchronizes is the cheapest that does.
+const GREEDY_SKIPS: [(usize, usize); (GREEDY_REACH + 1) * (GREEDY_REACH + 1) - 1] = {
+    let mut skips = [(0, 0); (GREEDY_REACH + 1) * (GREEDY_REACH + 1) - 1];
+    let mut count = 0;
+    let mut skip_a = 0;
+    while skip_a <= GREEDY_REACH {
+        let mut skip_b = 0;
+        while skip_b <= GREEDY_REACH {
+            if skip_a + skip_b > 0 {
+                skips[count] = (skip_a, skip_b);
+                count += 1;
+            }
+            skip_b += 1;
+        }
+        skip_a += 1;
+    }
+    // Insertion sort by cost, stable.
+    let mut i = 1;
+    while i < skips.len() {
+        let mut j = i;
+        while j > 0 && skip_cost(skips[j - 1]) > skip_cost(skips[j]) {
+            let before = skips[j - 1];
+            skips[j - 1] = skips[j];
+            skips[j] = before;
+            j -= 1;
+        }
+        i += 1;
+    }
+    skips
+};
+
+/// Cost of a greedy skip: substitutions and indels cost as in [`edit_distance`].
+const fn skip_cost((skip_a, skip_b): (usize, usize)) -> u32 {
+    let substituted = if skip_a < skip_b { skip_a } else { skip_b };
+    let unpaired = skip_a + skip_b - 2 * substituted;
+    substituted as u32 * SUBSTITUTE_COST + unpaired as u32 * INDEL_COST
+}
+
+/// Length of the common prefix of two word sequences.
+fn common_prefix(a: &[u64], b: &[u64]) -> usize {
+    let n = a.len().min(b.len());
+    let mut k = 0;
+    // Four words at a time without a branch per word: most of a near-copy
+    // is one long match.
+    while k + 4 <= n
+        && (a[k] ^ b[k]) | (a[k + 1] ^ b[k + 1]) | (a[k + 2] ^ b[k + 2]) | (a[k + 3] ^ b[k + 3])
+            == 0
+    {
+        k += 4;
+    }
+    while k < n && a[k] == b[k] {
+        k += 1;
+    }
+    k
+}
+
 /// A linear pass for near-copies: walk both documents together and, at each
 /// mismatch, skip the fewest words (up to [`GREEDY_REACH`] a side) after
-/// which two words match again. Appends the script to `ops` and returns how
-/// many of its operations are not matches; `None` when it loses its way. The
-/// script is valid but not always minimal, so it is only kept for documents
-/// it finds nearly identical (see [`edit_script`]).
-fn greedy_script(a: &[u64], b: &[u64], ops: &mut Vec<Op>) -> Option<usize> {
+/// which two words match again. Appends the script to `script` and returns
+/// how many of its operations are not matches; `None` when it loses its way.
+/// The script is valid but not always minimal, so it is only kept for
+/// documents it finds nearly identical (see [`edit_script`]).
+fn greedy_script(a: &[u64], b: &[u64], script: &mut Script) -> Option<usize> {
     let (mut i, mut j) = (0, 0);
     let mut changed = 0;
     let synced = |i: usize, j: usize| {
@@ -377,90 +472,67 @@ fn greedy_script(a: &[u64], b: &[u64], ops: &mut Vec<Op>) -> Option<usize> {
             && (a.get(i + 1) == b.get(j + 1) || i + 1 >= a.len() || j + 1 >= b.len())
     };
     while i < a.len() && j < b.len() {
-        let run = a[i..]
-            .iter()
-            .zip(&b[j..])
-            .take_while(|(x, y)| x == y)
-            .count();
+        let run = common_prefix(&a[i..], &b[j..]);
         if run > 0 {
-            ops.extend(std::iter::repeat(Op::Match).take(run));
+            script.push(Op::Match, run);
             i += run;
             j += run;
             continue;
         }
-        // Cheapest skip first: substitutions and indels cost as in edit_distance.
-        let mut best: Option<(u32, usize, usize)> = None;
-        for skip_a in 0..=GREEDY_REACH {
-            for skip_b in 0..=GREEDY_REACH {
-                if skip_a + skip_b == 0 || i + skip_a > a.len() || j + skip_b > b.len() {
-                    continue;
-                }
-                let substituted = skip_a.min(skip_b) as u32;
-                let cost =
-                    substituted * SUBSTITUTE_COST + (skip_a.abs_diff(skip_b) as u32) * INDEL_COST;
-                let at_end = i + skip_a == a.len() && j + skip_b == b.len();
-                if (at_end || synced(i + skip_a, j + skip_b))
-                    && !matches!(best, Some((c, _, _)) if c <= cost)
-                {
-                    best = Some((cost, skip_a, skip_b));
-                }
-            }
-        }
-        let (_, skip_a, skip_b) = best?;
+        let &(skip_a, skip_b) = GREEDY_SKIPS.iter().find(|&&(skip_a, skip_b)| {
+            i + skip_a <= a.len()
+                && j + skip_b <= b.len()
+                && ((i + skip_a == a.len() && j + skip_b == b.len())
+                    || synced(i + skip_a, j + skip_b))
+        })?;
         let substituted = skip_a.min(skip_b);
-        ops.extend(std::iter::repeat(Op::Substitute).take(substituted));
-        ops.extend(std::iter::repeat(Op::Delete).take(skip_a - substituted));
-        ops.extend(std::iter::repeat(Op::Insert).take(skip_b - substituted));
+        script.push(Op::Substitute, substituted);
+        script.push(Op::Delete, skip_a - substituted);
+        script.push(Op::Insert, skip_b - substituted);
         changed += skip_a.max(skip_b);
         i += skip_a;
         j += skip_b;
     }
-    ops.extend(std::iter::repeat(Op::Delete).take(a.len() - i));
-    ops.extend(std::iter::repeat(Op::Insert).take(b.len() - j));
+    script.push(Op::Delete, a.len() - i);
+    script.push(Op::Insert, b.len() - j);
     Some(changed + (a.len() - i) + (b.len() - j))
 }
 
-/// The edit script turning `a` into `b`, into `ops` (cleared first);
-/// `table` and `stack` are work buffers.
+/// The edit script turning `a` into `b`, into `script` (cleared first).
 fn edit_script(
     a: &[u64],
     b: &[u64],
     max_gap_cells: usize,
-    ops: &mut Vec<Op>,
-    table: &mut Vec<u32>,
-    stack: &mut Vec<Task>,
+    script: &mut Script,
+    work: &mut ScriptWork,
 ) {
     // Near-copies (the bulk of the pairs a corpus of syndicated copies yields)
     // take the linear greedy pass when it leaves nearly everything matched:
     // at one edit in twenty words its skips are the edits a full alignment
     // would find.
-    ops.clear();
-    ops.reserve(a.len().max(b.len()) + 8);
-    if let Some(changed) = greedy_script(a, b, ops) {
+    script.clear();
+    if let Some(changed) = greedy_script(a, b, script) {
         if changed * 20 <= a.len() + b.len() {
             return;
         }
     }
-    ops.clear();
+    script.clear();
     // An explicit stack instead of recursion: a 40 MB document must not
     // overflow the call stack however its anchors fall.
+    let stack = &mut work.stack;
     stack.clear();
     stack.push(Task::Range(0..a.len(), 0..b.len()));
     while let Some(task) = stack.pop() {
         let (ra, rb) = match task {
             Task::Match => {
-                ops.push(Op::Match);
+                script.push(Op::Match, 1);
                 continue;
             }
             Task::Range(ra, rb) => (ra, rb),
         };
-        let prefix = ra
-            .clone()
-            .zip(rb.clone())
-            .take_while(|&(i, j)| a[i] == b[j])
-            .count();
+        let prefix = common_prefix(&a[ra.clone()], &b[rb.clone()]);
         let (ra, rb) = (ra.start + prefix..ra.end, rb.start + prefix..rb.end);
-        ops.extend(std::iter::repeat(Op::Match).take(prefix));
+        script.push(Op::Match, prefix);
         let suffix = ra
             .clone()
             .rev()
@@ -473,8 +545,8 @@ fn edit_script(
             stack.push(Task::Match);
         }
         if ra.is_empty() || rb.is_empty() {
-            ops.extend(std::iter::repeat(Op::Delete).take(ra.len()));
-            ops.extend(std::iter::repeat(Op::Insert).take(rb.len()));
+            script.push(Op::Delete, ra.len());
+            script.push(Op::Insert, rb.len());
             continue;
         }
         let cells = ra.len().saturating_mul(rb.len());
@@ -482,21 +554,21 @@ fn edit_script(
         // at anchors first even when the table would fit, since near-copies
         // have a few scattered edits and anchors cut them into tiny gaps.
         if cells <= SMALL_GAP_CELLS.min(max_gap_cells) {
-            edit_distance(&a[ra], &b[rb], table, ops);
+            edit_distance(&a[ra], &b[rb], &mut work.table, &mut work.backwards, script);
             continue;
         }
-        let anchors = unique_anchors(a, b, ra.clone(), rb.clone());
+        let anchors = work.anchors.unique_anchors(a, b, ra.clone(), rb.clone());
         if anchors.is_empty() && cells <= max_gap_cells {
-            edit_distance(&a[ra], &b[rb], table, ops);
+            edit_distance(&a[ra], &b[rb], &mut work.table, &mut work.backwards, script);
             continue;
         }
         if anchors.is_empty() {
             // Nothing to hold on to in a large gap: align it as one block
             // rather than spend quadratic time on text that does not match.
             let common = ra.len().min(rb.len());
-            ops.extend(std::iter::repeat(Op::Substitute).take(common));
-            ops.extend(std::iter::repeat(Op::Delete).take(ra.len() - common));
-            ops.extend(std::iter::repeat(Op::Insert).take(rb.len() - common));
+            script.push(Op::Substitute, common);
+            script.push(Op::Delete, ra.len() - common);
+            script.push(Op::Insert, rb.len() - common);
             continue;
         }
         // Push in reverse so the ranges come off the stack in text order.
@@ -509,38 +581,133 @@ fn edit_script(
         stack.push(Task::Range(ra.start..next.0, rb.start..next.1));
     }
 }
-/// Positions of words that occur once in `a[ra]` and once in `b[rb]`, the
-/// longest chain increasing on both sides.
-fn unique_anchors(a: &[u64], b: &[u64], ra: Range<usize>, rb: Range<usize>) -> Vec<(usize, usize)> {
-    // (occurrences in a, position in a, occurrences in b, position in b)
-    let mut seen: WordMap<(u32, usize, u32, usize)> = WordMap::default();
-    seen.reserve(ra.len());
-    for i in ra.clone() {
-        let entry = seen.entry(a[i]).or_insert((0, i, 0, 0));
-        entry.0 += 1;
+
+/// Occurrences of one word in the two ranges of a gap.
+#[derive(Debug, Clone, Copy, Default)]
+struct AnchorSlot {
+    /// The slot is in use when this is the table's current generation.
+    generation: u32,
+    hash: u64,
+    count_a: u32,
+    position_a: usize,
+    count_b: u32,
+    position_b: usize,
+}
+
+/// Finds the anchors of a gap: an open-addressing table from word hash to
+/// occurrences, emptied by bumping a generation rather than by clearing, and
+/// the buffers of the longest increasing chain, all kept from gap to gap.
+#[derive(Debug, Default)]
+struct AnchorTable {
+    slots: Vec<AnchorSlot>,
+    generation: u32,
+    pairs: Vec<(usize, usize)>,
+    tails: Vec<usize>,
+    parent: Vec<usize>,
+    chain: Vec<(usize, usize)>,
+}
+
+impl AnchorTable {
+    /// An empty table with room for `words` distinct words at half load.
+    fn reset(&mut self, words: usize) {
+        let capacity = (2 * words).next_power_of_two().max(16);
+        if self.slots.len() < capacity || self.generation == u32::MAX {
+            self.slots.clear();
+            self.slots
+                .resize(capacity.max(self.slots.len()), AnchorSlot::default());
+            self.generation = 0;
+        }
+        self.generation += 1;
     }
-    for j in rb {
-        if let Some(entry) = seen.get_mut(&b[j]) {
-            entry.2 += 1;
-            entry.3 = j;
+
+    /// The slot of `hash`, or the empty slot where it goes (`generation`
+    /// not current).
+    fn slot(&mut self, hash: u64) -> &mut AnchorSlot {
+        let mask = self.slots.len() - 1;
+        // Word hashes are xxh3 values: their low bits are spread already.
+        let mut index = hash as usize & mask;
+        loop {
+            let slot = &self.slots[index];
+            if slot.generation != self.generation || slot.hash == hash {
+                return &mut self.slots[index];
+            }
+            index = (index + 1) & mask;
         }
     }
-    let pairs: Vec<(usize, usize)> = ra
-        .filter_map(|i| {
-            let &(count_a, position_a, count_b, position_b) = seen.get(&a[i])?;
-            (count_a == 1 && count_b == 1 && position_a == i).then_some((i, position_b))
-        })
-        .collect();
-    longest_increasing(&pairs)
+
+    /// Positions of words that occur once in `a[ra]` and once in `b[rb]`,
+    /// the longest chain increasing on both sides.
+    fn unique_anchors(
+        &mut self,
+        a: &[u64],
+        b: &[u64],
+        ra: Range<usize>,
+        rb: Range<usize>,
+    ) -> &[(usize, usize)] {
+        self.reset(ra.len());
+        let generation = self.generation;
+        for i in ra.clone() {
+            let slot = self.slot(a[i]);
+            if slot.generation != generation {
+                *slot = AnchorSlot {
+                    generation,
+                    hash: a[i],
+                    count_a: 0,
+                    position_a: i,
+                    count_b: 0,
+                    position_b: 0,
+                };
+            }
+            slot.count_a += 1;
+        }
+        for j in rb {
+            let slot = self.slot(b[j]);
+            if slot.generation == generation {
+                slot.count_b += 1;
+                slot.position_b = j;
+            }
+        }
+        let mut pairs = std::mem::take(&mut self.pairs);
+        pairs.clear();
+        for i in ra {
+            let slot = *self.slot(a[i]);
+            if slot.count_a == 1 && slot.count_b == 1 && slot.position_a == i {
+                pairs.push((i, slot.position_b));
+            }
+        }
+        longest_increasing_into(&pairs, &mut self.tails, &mut self.parent, &mut self.chain);
+        self.pairs = pairs;
+        &self.chain
+    }
 }
 
 /// Longest subsequence of `pairs` (increasing in `.0`) also increasing in `.1`
 /// (patience sorting, O(k log k)).
+#[cfg(test)]
 fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut tails: Vec<usize> = Vec::new(); // index into pairs of the smallest tail per length
-    let mut parent: Vec<usize> = vec![usize::MAX; pairs.len()];
+    let mut chain = Vec::new();
+    longest_increasing_into(pairs, &mut Vec::new(), &mut Vec::new(), &mut chain);
+    chain
+}
+
+/// [`longest_increasing`] into `chain`, with `tails` and `parent` as work buffers.
+fn longest_increasing_into(
+    pairs: &[(usize, usize)],
+    tails: &mut Vec<usize>,
+    parent: &mut Vec<usize>,
+    chain: &mut Vec<(usize, usize)>,
+) {
+    // tails[length - 1]: index into pairs of the smallest tail of a chain of that length.
+    tails.clear();
+    parent.clear();
+    parent.resize(pairs.len(), usize::MAX);
     for (index, &(_, j)) in pairs.iter().enumerate() {
-        let length = tails.partition_point(|&t| pairs[t].1 < j);
+        // Anchors of near-copies come mostly in order: extending the longest
+        // chain needs no search.
+        let length = match tails.last() {
+            Some(&last) if pairs[last].1 < j => tails.len(),
+            _ => tails.partition_point(|&t| pairs[t].1 < j),
+        };
         if length > 0 {
             parent[index] = tails[length - 1];
         }
@@ -550,14 +717,13 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
             tails[length] = index;
         }
     }
-    let mut chain = Vec::with_capacity(tails.len());
+    chain.clear();
     let mut at = tails.last().copied().unwrap_or(usize::MAX);
     while at != usize::MAX {
         chain.push(pairs[at]);
         at = parent[at];
     }
     chain.reverse();
-    chain
 }
 
 /// Cost of inserting or deleting a word.
@@ -568,8 +734,15 @@ const INDEL_COST: u32 = 10;
 /// substitute its neighbours instead.
 const SUBSTITUTE_COST: u32 = 19;
 
-/// Word-level weighted edit distance; appends the script to `ops`.
-fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) {
+/// Word-level weighted edit distance; appends the script to `script`
+/// (`table` and `backwards` are work buffers).
+fn edit_distance(
+    a: &[u64],
+    b: &[u64],
+    table: &mut Vec<u32>,
+    backwards: &mut Vec<Op>,
+    script: &mut Script,
+) {
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
     table.clear();
@@ -587,28 +760,30 @@ fn edit_distance(a: &[u64], b: &[u64], table: &mut Vec<u32>, ops: &mut Vec<Op>) 
             table[i * width + j] = diagonal.min(up).min(left);
         }
     }
-    let start = ops.len();
+    backwards.clear();
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
         let here = table[i * width + j];
         if i > 0 && j > 0 {
             let same = a[i - 1] == b[j - 1];
             if table[(i - 1) * width + j - 1] + substitution(a[i - 1], b[j - 1]) == here {
-                ops.push(if same { Op::Match } else { Op::Substitute });
+                backwards.push(if same { Op::Match } else { Op::Substitute });
                 i -= 1;
                 j -= 1;
                 continue;
             }
         }
         if i > 0 && table[(i - 1) * width + j] + INDEL_COST == here {
-            ops.push(Op::Delete);
+            backwards.push(Op::Delete);
             i -= 1;
         } else {
-            ops.push(Op::Insert);
+            backwards.push(Op::Insert);
             j -= 1;
         }
     }
-    ops[start..].reverse();
+    for &op in backwards.iter().rev() {
+        script.push(op, 1);
+    }
 }
 
 /// Largest number of words on one side of a replace edit.
@@ -728,78 +903,94 @@ struct ScriptCounts {
 /// Cut the script into edits (into `edits`, cleared first) and count what
 /// the similarity and the number agreement need, in one pass: value words
 /// and numbers are looked at only where the texts differ, edits are few.
-fn edits_from_script(ops: &[Op], a: &Side, b: &Side, edits: &mut Vec<WordEdit>) -> ScriptCounts {
+fn edits_from_script(runs: &[Run], a: &Side, b: &Side, edits: &mut Vec<WordEdit>) -> ScriptCounts {
     edits.clear();
     let mut counts = ScriptCounts::default();
     let (mut ia, mut ib) = (0u32, 0u32);
     let mut pending: Option<Pending> = None;
-    for &op in ops {
+    for &Run { op, len } in runs {
         if op == Op::Match {
             if let Some(done) = pending.take() {
                 edits.push(done.finish());
             }
-            counts.matched += 1;
-            ia += 1;
-            ib += 1;
+            counts.matched += len;
+            ia += len;
+            ib += len;
             continue;
         }
-        match op {
-            Op::Substitute => {
-                counts.unmatched_values += a.is_value(ia) + b.is_value(ib);
-                counts.unmatched_a_numbers += u32::from(a.is_number(ia));
-            }
-            Op::Delete => {
-                counts.unmatched_values += a.is_value(ia);
-                counts.unmatched_a_numbers += u32::from(a.is_number(ia));
-            }
-            Op::Insert => counts.unmatched_values += b.is_value(ib),
-            Op::Match => {}
-        }
-        // The op continues a name phrase when, on a side it consumes a word
-        // of, that word and the edit's last word there are both in names.
-        let continues_name = pending.is_some_and(|p| {
-            let on_a = op != Op::Insert && p.a_len() > 0 && a.in_name(ia) && a.in_name(p.a[1] - 1);
-            let on_b = op != Op::Delete && p.b_len() > 0 && b.in_name(ib) && b.in_name(p.b[1] - 1);
-            on_a || on_b
-        });
-        let current = match pending {
-            Some(current) if current.accepts(op, continues_name) => current,
-            other => {
-                if let Some(done) = other {
-                    edits.push(done.finish());
-                }
-                Pending {
-                    a: [ia, ia],
-                    b: [ib, ib],
-                    substitutions: 0,
-                }
-            }
-        };
-        let mut next = current;
-        match op {
-            Op::Substitute => {
-                next.a[1] += 1;
-                next.b[1] += 1;
-                next.substitutions += 1;
-                ia += 1;
-                ib += 1;
-            }
-            Op::Delete => {
-                next.a[1] += 1;
+        for _ in 0..len {
+            pending = Some(extend_edit(op, pending, [ia, ib], a, b, &mut counts, edits));
+            if op != Op::Insert {
                 ia += 1;
             }
-            Op::Insert => {
-                next.b[1] += 1;
+            if op != Op::Delete {
                 ib += 1;
             }
-            Op::Match => {}
         }
-        pending = Some(next);
     }
     if let Some(done) = pending {
         edits.push(done.finish());
     }
     counts
+}
+
+/// Add one substitution, deletion or insertion at word `at` (of `a`, of `b`)
+/// to the pending edit, or close that edit and start a new one; counts what
+/// the op consumes.
+fn extend_edit(
+    op: Op,
+    pending: Option<Pending>,
+    at: [u32; 2],
+    a: &Side,
+    b: &Side,
+    counts: &mut ScriptCounts,
+    edits: &mut Vec<WordEdit>,
+) -> Pending {
+    let [ia, ib] = at;
+    match op {
+        Op::Substitute => {
+            counts.unmatched_values += a.is_value(ia) + b.is_value(ib);
+            counts.unmatched_a_numbers += u32::from(a.is_number(ia));
+        }
+        Op::Delete => {
+            counts.unmatched_values += a.is_value(ia);
+            counts.unmatched_a_numbers += u32::from(a.is_number(ia));
+        }
+        Op::Insert => counts.unmatched_values += b.is_value(ib),
+        Op::Match => {}
+    }
+    // The op continues a name phrase when, on a side it consumes a word
+    // of, that word and the edit's last word there are both in names.
+    let continues_name = pending.is_some_and(|p| {
+        let on_a = op != Op::Insert && p.a_len() > 0 && a.in_name(ia) && a.in_name(p.a[1] - 1);
+        let on_b = op != Op::Delete && p.b_len() > 0 && b.in_name(ib) && b.in_name(p.b[1] - 1);
+        on_a || on_b
+    });
+    let current = match pending {
+        Some(current) if current.accepts(op, continues_name) => current,
+        other => {
+            if let Some(done) = other {
+                edits.push(done.finish());
+            }
+            Pending {
+                a: [ia, ia],
+                b: [ib, ib],
+                substitutions: 0,
+            }
+        }
+    };
+    let mut next = current;
+    match op {
+        Op::Substitute => {
+            next.a[1] += 1;
+            next.b[1] += 1;
+            next.substitutions += 1;
+        }
+        Op::Delete => next.a[1] += 1,
+        Op::Insert => next.b[1] += 1,
+        Op::Match => {}
+    }
+    next
 }
 
 #[cfg(test)]
@@ -950,6 +1141,30 @@ mod tests {
             apply(&a, &b, &alignment),
             tokenize(&b).words().collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn greedy_skips_come_cheapest_first_then_in_order() {
+        let mut expected: Vec<(usize, usize)> = (0..=GREEDY_REACH)
+            .flat_map(|skip_a| (0..=GREEDY_REACH).map(move |skip_b| (skip_a, skip_b)))
+            .filter(|&(skip_a, skip_b)| skip_a + skip_b > 0)
+            .collect();
+        expected.sort_by_key(|&skip| skip_cost(skip));
+        assert_eq!(GREEDY_SKIPS.to_vec(), expected);
+        assert_eq!(GREEDY_SKIPS[..3], [(0, 1), (1, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn common_prefix_of_word_sequences() {
+        let a: Vec<u64> = (0..11).collect();
+        for cut in 0..11 {
+            let mut b = a.clone();
+            b[cut] = 99;
+            assert_eq!(common_prefix(&a, &b), cut);
+            assert_eq!(common_prefix(&a[..cut], &b), cut);
+        }
+        assert_eq!(common_prefix(&a, &a), 11);
+        assert_eq!(common_prefix(&[], &a), 0);
     }
 
     #[test]
