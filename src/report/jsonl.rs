@@ -6,13 +6,14 @@
 //! for the one-off summary.
 
 use super::check::RoundedScores;
-use super::StagedOutputs;
+use super::{json, StagedOutputs};
 use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
 use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
 use crate::quality::DocQuality;
 use crate::rewrite::RewriteConfig;
+use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -132,80 +133,89 @@ pub fn write_documents(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     Ok(())
 }
 
-#[derive(Serialize)]
-struct PairLine<'a> {
-    a: &'a str,
-    b: &'a str,
-    jaccard: f64,
-    containment: [f64; 2],
-    relation: crate::dedup::Relation,
-    /// Rewrite-wing fields, absent with `--no-rewrites`.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    rewrite: Option<PairRewriteFields<'a>>,
-}
-
-#[derive(Serialize)]
-struct PairRewriteFields<'a> {
-    similarity: f64,
-    source: Option<&'a str>,
-    edits: EditLines<'a>,
-}
-
-/// A pair's edits with their texts sliced from the documents while writing.
-struct EditLines<'a> {
-    spans: &'a [crate::pipeline::EditSpans],
-    a_text: &'a str,
-    b_text: &'a str,
-}
-
-#[derive(Serialize)]
-struct EditLine<'a> {
-    op: crate::rewrite::EditOp,
-    a: [u32; 2],
-    b: [u32; 2],
-    a_text: &'a str,
-    b_text: &'a str,
-}
-
-impl Serialize for EditLines<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.spans.iter().map(|span| {
-            let (a_text, b_text) = span.texts(self.a_text, self.b_text);
-            EditLine {
-                op: span.op,
-                a: span.a,
-                b: span.b,
-                a_text,
-                b_text,
-            }
-        }))
-    }
-}
+/// Pairs per unit of parallel formatting.
+const PAIR_BATCH: usize = 2048;
 
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
+///
+/// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
+/// edits: lines are written by hand ([`super::json`]) rather than through a
+/// generic serializer, a few batches at a time formatted in parallel and
+/// written in order, so that memory holds a few megabytes of output at most.
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
-    for (index, pair) in run.pairs.iter().enumerate() {
-        let overlap = &pair.overlap;
-        let line = PairLine {
-            a: id_of(run, pair.a),
-            b: id_of(run, pair.b),
-            jaccard: round(overlap.jaccard, SIMILARITY_DIGITS),
-            containment: overlap.containment.map(|c| round(c, SIMILARITY_DIGITS)),
-            relation: pair.relation,
-            rewrite: run.pair_details.get(index).map(|detail| PairRewriteFields {
-                similarity: round(detail.similarity, SIMILARITY_DIGITS),
-                source: detail.source.map(|source| id_of(run, source)),
-                edits: EditLines {
-                    spans: &detail.edits,
-                    a_text: &run.corpus.documents[pair.a as usize].text,
-                    b_text: &run.corpus.documents[pair.b as usize].text,
-                },
-            }),
-        };
-        serde_json::to_writer(&mut *w, &line)?;
-        w.write_all(b"\n")?;
+    let batches: Vec<std::ops::Range<usize>> = (0..run.pairs.len())
+        .step_by(PAIR_BATCH)
+        .map(|start| start..(start + PAIR_BATCH).min(run.pairs.len()))
+        .collect();
+    let in_flight = 4 * rayon::current_num_threads().max(1);
+    for group in batches.chunks(in_flight) {
+        let formatted: Vec<Vec<u8>> = group
+            .par_iter()
+            .map(|batch| {
+                let mut out = Vec::new();
+                for index in batch.clone() {
+                    push_pair_line(&mut out, run, index);
+                }
+                out
+            })
+            .collect();
+        for lines in formatted {
+            w.write_all(&lines)?;
+        }
     }
     Ok(())
+}
+
+/// One line of `pairs.jsonl`: `a`, `b`, `jaccard`, `containment`,
+/// `relation`, then with rewrites on `similarity`, `source` and `edits`
+/// (`op`, `a`, `b`, `a_text`, `b_text`, texts sliced from the documents).
+fn push_pair_line(out: &mut Vec<u8>, run: &DedupRun, index: usize) {
+    let pair = &run.pairs[index];
+    let overlap = &pair.overlap;
+    out.extend_from_slice(b"{\"a\":");
+    json::push_str(out, id_of(run, pair.a));
+    out.extend_from_slice(b",\"b\":");
+    json::push_str(out, id_of(run, pair.b));
+    out.extend_from_slice(b",\"jaccard\":");
+    json::push_f64(out, round(overlap.jaccard, SIMILARITY_DIGITS));
+    out.extend_from_slice(b",\"containment\":[");
+    json::push_f64(out, round(overlap.containment[0], SIMILARITY_DIGITS));
+    out.push(b',');
+    json::push_f64(out, round(overlap.containment[1], SIMILARITY_DIGITS));
+    out.extend_from_slice(b"],\"relation\":");
+    json::push_str(out, pair.relation.as_str());
+    if let Some(detail) = run.pair_details.get(index) {
+        out.extend_from_slice(b",\"similarity\":");
+        json::push_f64(out, round(detail.similarity, SIMILARITY_DIGITS));
+        out.extend_from_slice(b",\"source\":");
+        json::push_opt_str(out, detail.source.map(|source| id_of(run, source)));
+        out.extend_from_slice(b",\"edits\":[");
+        let a_text = &run.corpus.documents[pair.a as usize].text;
+        let b_text = &run.corpus.documents[pair.b as usize].text;
+        for (number, span) in detail.edits.iter().enumerate() {
+            if number > 0 {
+                out.push(b',');
+            }
+            let (a_slice, b_slice) = span.texts(a_text, b_text);
+            out.extend_from_slice(b"{\"op\":");
+            json::push_str(out, span.op.as_str());
+            out.extend_from_slice(b",\"a\":[");
+            json::push_u32(out, span.a[0]);
+            out.push(b',');
+            json::push_u32(out, span.a[1]);
+            out.extend_from_slice(b"],\"b\":[");
+            json::push_u32(out, span.b[0]);
+            out.push(b',');
+            json::push_u32(out, span.b[1]);
+            out.extend_from_slice(b"],\"a_text\":");
+            json::push_str(out, a_slice);
+            out.extend_from_slice(b",\"b_text\":");
+            json::push_str(out, b_slice);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"}\n");
 }
 
 /// `substitutions.jsonl`: the spin lexicon, most frequent swap first.

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod html;
+mod json;
 pub mod jsonl;
 pub mod scan;
 
