@@ -254,7 +254,7 @@ pub fn link_rewrites(
         }
     }
     drop(candidates);
-    jobs.sort_unstable_by_key(|job| (job.a, job.b));
+    jobs.par_sort_unstable_by_key(|job| (job.a, job.b));
     stats.aligned = jobs.len() as u64;
 
     // Chunks hold whole groups of one `a`, so `a` is tokenized once per group.
@@ -314,7 +314,7 @@ pub fn link_rewrites(
         }
         merged.push((pair, result));
     }
-    merged.sort_unstable_by_key(|(p, _)| (p.a, p.b));
+    merged.par_sort_unstable_by_key(|(p, _)| (p.a, p.b));
 
     // Direction of every copy relation (a near-exact pair may be a lightly
     // spun copy too): dates first; word commonness (the corpus counts made

@@ -134,36 +134,49 @@ pub fn write_documents(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
 }
 
 /// Pairs per unit of parallel formatting.
-const PAIR_BATCH: usize = 2048;
+const PAIR_BATCH: usize = 1024;
 
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
 ///
 /// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
 /// edits: lines are written by hand ([`super::json`]) rather than through a
-/// generic serializer, a few batches at a time formatted in parallel and
-/// written in order, so that memory holds a few megabytes of output at most.
+/// generic serializer, formatted in parallel a few batches at a time on one
+/// thread while this one writes the batches before them, in order (writing
+/// costs the kernel as much as formatting costs us); memory holds a few
+/// megabytes of output at most.
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     let batches: Vec<std::ops::Range<usize>> = (0..run.pairs.len())
         .step_by(PAIR_BATCH)
         .map(|start| start..(start + PAIR_BATCH).min(run.pairs.len()))
         .collect();
-    let in_flight = 4 * rayon::current_num_threads().max(1);
-    for group in batches.chunks(in_flight) {
-        let formatted: Vec<Vec<u8>> = group
-            .par_iter()
-            .map(|batch| {
-                let mut out = Vec::new();
-                for index in batch.clone() {
-                    push_pair_line(&mut out, run, index);
+    let in_flight = 2 * rayon::current_num_threads().max(1);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        scope.spawn(move || {
+            for group in batches.chunks(in_flight) {
+                let formatted = group
+                    .par_iter()
+                    .map(|batch| {
+                        let mut out = Vec::new();
+                        for index in batch.clone() {
+                            push_pair_line(&mut out, run, index);
+                        }
+                        out
+                    })
+                    .collect();
+                // The writer stops receiving on an error: stop formatting.
+                if sender.send(formatted).is_err() {
+                    break;
                 }
-                out
-            })
-            .collect();
-        for lines in formatted {
-            w.write_all(&lines)?;
+            }
+        });
+        for formatted in receiver {
+            for lines in formatted {
+                w.write_all(&lines)?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// One line of `pairs.jsonl`: `a`, `b`, `jaccard`, `containment`,

@@ -57,18 +57,55 @@ impl Hasher for PassThrough {
 pub(crate) type WordHashing = BuildHasherDefault<PassThrough>;
 
 /// A set of function words, held as hashes of their normalized forms.
+///
+/// Every word of every document is looked up (to sign it and to align it):
+/// the hashes sit in a small open-addressing table probed linearly from the
+/// hash's low bits, at most a quarter full, so a lookup is one or two loads.
 #[derive(Debug, Clone)]
 pub struct FunctionWords {
-    hashes: HashSet<u64, WordHashing>,
+    /// Power-of-two sized; [`EMPTY_SLOT`] marks a free slot.
+    slots: Vec<u64>,
+    /// Whether the word whose hash is [`EMPTY_SLOT`] is in the set.
+    has_empty_hash: bool,
+    len: usize,
+}
+
+/// The value of a free slot in [`FunctionWords`] (a word may hash to it;
+/// that word is then flagged apart).
+const EMPTY_SLOT: u64 = 0;
+
+impl FunctionWords {
+    fn from_hashes(hashes: HashSet<u64, WordHashing>) -> FunctionWords {
+        let capacity = (4 * hashes.len()).next_power_of_two().max(16);
+        let mut words = FunctionWords {
+            slots: vec![EMPTY_SLOT; capacity],
+            has_empty_hash: false,
+            len: hashes.len(),
+        };
+        // Sorted, so that the table does not depend on the set's order.
+        let mut sorted: Vec<u64> = hashes.into_iter().collect();
+        sorted.sort_unstable();
+        for hash in sorted {
+            if hash == EMPTY_SLOT {
+                words.has_empty_hash = true;
+                continue;
+            }
+            let mask = capacity - 1;
+            let mut index = hash as usize & mask;
+            while words.slots[index] != EMPTY_SLOT {
+                index = (index + 1) & mask;
+            }
+            words.slots[index] = hash;
+        }
+        words
+    }
 }
 
 impl Default for FunctionWords {
     fn default() -> Self {
         // The embedded list is part of the build and tested to parse.
         FunctionWords::parse(DEFAULT_FUNCTION_WORDS, Path::new("data/function_words.txt"))
-            .unwrap_or_else(|_| FunctionWords {
-                hashes: HashSet::default(),
-            })
+            .unwrap_or_else(|_| FunctionWords::from_hashes(HashSet::default()))
     }
 }
 
@@ -92,7 +129,7 @@ impl FunctionWords {
             }
             hashes.insert(tokens.tokens[0].hash);
         }
-        Ok(FunctionWords { hashes })
+        Ok(FunctionWords::from_hashes(hashes))
     }
 
     /// Read a list from a file.
@@ -106,22 +143,33 @@ impl FunctionWords {
 
     /// True when the normalized word with this hash is a function word.
     pub fn contains_hash(&self, hash: u64) -> bool {
-        self.hashes.contains(&hash)
+        if hash == EMPTY_SLOT {
+            return self.has_empty_hash;
+        }
+        let mask = self.slots.len() - 1;
+        let mut index = hash as usize & mask;
+        loop {
+            match self.slots[index] {
+                slot if slot == hash => return true,
+                EMPTY_SLOT => return false,
+                _ => index = (index + 1) & mask,
+            }
+        }
     }
 
     /// True when `word` (normalized) is a function word.
     pub fn contains(&self, word: &str) -> bool {
-        self.hashes.contains(&xxh3_64(word.as_bytes()))
+        self.contains_hash(xxh3_64(word.as_bytes()))
     }
 
     /// Number of words in the list.
     pub fn len(&self) -> usize {
-        self.hashes.len()
+        self.len
     }
 
     /// True when the list is empty.
     pub fn is_empty(&self) -> bool {
-        self.hashes.is_empty()
+        self.len == 0
     }
 }
 
@@ -258,6 +306,16 @@ mod tests {
         for w in ["said", "also", "profit", "worried"] {
             assert!(!words.contains(w), "{w}");
         }
+        // Every listed word is found, whatever slot its hash probed to.
+        let listed: std::collections::BTreeSet<&str> = DEFAULT_FUNCTION_WORDS
+            .lines()
+            .map(|line| line.split('#').next().unwrap_or("").trim())
+            .filter(|line| !line.is_empty())
+            .collect();
+        assert_eq!(listed.len(), words.len());
+        assert!(listed.iter().all(|w| words.contains(w)));
+        let empty = FunctionWords::parse("# nothing\n", Path::new("x")).unwrap();
+        assert!(empty.is_empty() && !empty.contains("the"));
     }
 
     #[test]
