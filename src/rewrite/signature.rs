@@ -187,7 +187,8 @@ pub struct SpotSigner {
     donors: Vec<u32>,
     classes: Vec<WordClass>,
     symbols: Vec<u64>,
-    filled: Vec<bool>,
+    /// Bit `bin` set when the bin got a spot.
+    filled: Vec<u64>,
 }
 
 impl SpotSigner {
@@ -231,7 +232,7 @@ impl SpotSigner {
         out.clear();
         out.resize(num_perm, u32::MAX);
         self.filled.clear();
-        self.filled.resize(num_perm, false);
+        self.filled.resize(num_perm.div_ceil(64), 0);
         if num_perm == 0 {
             return;
         }
@@ -248,7 +249,7 @@ impl SpotSigner {
             let value = hash as u32;
             if value <= out_bins[bin] {
                 out_bins[bin] = value;
-                filled[bin] = true;
+                filled[bin / 64] |= 1 << (bin % 64);
             }
         };
         let length = config.spot_length.max(1);
@@ -262,11 +263,17 @@ impl SpotSigner {
                 .fold(length as u64, |state, &s| mix(state, s)));
         } else {
             let mut spots = 0usize;
-            for window in symbols.windows(length) {
-                if config.min_spot_anchors == 0 || anchors(window) >= config.min_spot_anchors {
-                    add(window.iter().fold(length as u64, |state, &s| mix(state, s)));
+            // The anchors of the window, kept up to date as it slides.
+            let is_anchor = |s: u64| usize::from(s != CONTENT_RUN && s != NAME_RUN);
+            let mut window_anchors: usize =
+                symbols[..length - 1].iter().map(|&s| is_anchor(s)).sum();
+            for (first, window) in symbols.windows(length).enumerate() {
+                window_anchors += is_anchor(window[length - 1]);
+                if config.min_spot_anchors == 0 || window_anchors >= config.min_spot_anchors {
+                    add(spot_hash(window));
                     spots += 1;
                 }
+                window_anchors -= is_anchor(symbols[first]);
             }
             if spots == 0 {
                 return;
@@ -278,23 +285,42 @@ impl SpotSigner {
     /// Fill each empty bin from a filled one, as [`signature`] does.
     fn densify(&self, out: &mut [u32]) {
         let num_perm = self.num_perm;
-        for bin in 0..num_perm {
-            if self.filled[bin] {
-                continue;
-            }
-            let table = &self.donors[bin * PRECOMPUTED_DONORS..(bin + 1) * PRECOMPUTED_DONORS];
-            if let Some(&donor) = table.iter().find(|&&donor| self.filled[donor as usize]) {
-                out[bin] = out[donor as usize];
-                continue;
-            }
-            for attempt in PRECOMPUTED_DONORS as u64 + 1..=64 * num_perm as u64 {
-                let donor = bin_of(spread(self.seed ^ ((bin as u64) << 32) ^ attempt), num_perm);
-                if self.filled[donor] {
-                    out[bin] = out[donor];
+        let filled = |bin: usize| self.filled[bin / 64] >> (bin % 64) & 1 == 1;
+        for (word_index, &word) in self.filled.iter().enumerate() {
+            // Only the empty bins, taken from the bitset a word at a time.
+            let mut empty = !word;
+            while empty != 0 {
+                let bin = word_index * 64 + empty.trailing_zeros() as usize;
+                empty &= empty - 1;
+                if bin >= num_perm {
                     break;
+                }
+                let table = &self.donors[bin * PRECOMPUTED_DONORS..(bin + 1) * PRECOMPUTED_DONORS];
+                if let Some(&donor) = table.iter().find(|&&donor| filled(donor as usize)) {
+                    out[bin] = out[donor as usize];
+                    continue;
+                }
+                for attempt in PRECOMPUTED_DONORS as u64 + 1..=64 * num_perm as u64 {
+                    let donor =
+                        bin_of(spread(self.seed ^ ((bin as u64) << 32) ^ attempt), num_perm);
+                    if filled(donor) {
+                        out[bin] = out[donor];
+                        break;
+                    }
                 }
             }
         }
+    }
+}
+
+/// The hash of one spot: its symbols mixed in order. The default length
+/// has its own unrolled path.
+fn spot_hash(window: &[u64]) -> u64 {
+    match <&[u64; 5]>::try_from(window) {
+        Ok(&[s0, s1, s2, s3, s4]) => mix(mix(mix(mix(mix(5, s0), s1), s2), s3), s4),
+        Err(_) => window
+            .iter()
+            .fold(window.len() as u64, |state, &s| mix(state, s)),
     }
 }
 
@@ -375,10 +401,18 @@ mod tests {
             include_str!("../../fixtures/rewrite/harbour-spun50.txt"),
             "A short one, of the kind that fills few bins: it is in the U.S. now.",
         ];
-        for (num_perm, min_spot_anchors) in [(128, 2), (8, 2), (256, 0), (3, 5)] {
+        for (num_perm, min_spot_anchors, spot_length) in [
+            (128, 2, 5),
+            (8, 2, 5),
+            (256, 0, 5),
+            (3, 5, 5),
+            (128, 1, 3),
+            (100, 2, 1),
+        ] {
             let config = RewriteConfig {
                 num_perm,
                 min_spot_anchors,
+                spot_length,
                 ..RewriteConfig::default()
             };
             let mut signer = SpotSigner::new(&config);
