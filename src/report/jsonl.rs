@@ -13,7 +13,6 @@ use crate::error::Result;
 use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
 use crate::quality::DocQuality;
 use crate::rewrite::RewriteConfig;
-use rayon::prelude::*;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -133,47 +132,37 @@ pub fn write_documents(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     Ok(())
 }
 
-/// Pairs per unit of parallel formatting.
+/// Pairs formatted at a time, handed from the formatting thread to the writer.
 const PAIR_BATCH: usize = 1024;
 
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
 ///
 /// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
 /// edits: lines are written by hand ([`super::json`]) rather than through a
-/// generic serializer, formatted in parallel a few batches at a time on one
-/// thread while this one writes the batches before them, in order (writing
-/// costs the kernel as much as formatting costs us); memory holds a few
-/// megabytes of output at most.
+/// generic serializer, on a thread of their own while this one writes the
+/// batches before them (writing costs the kernel about as much as formatting
+/// costs us). Plain threads, not the rayon pool: the caller may be a pool
+/// thread, and waiting there for pool work could wait forever on one thread.
+/// Memory holds a few batches of output at most.
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
-    let batches: Vec<std::ops::Range<usize>> = (0..run.pairs.len())
-        .step_by(PAIR_BATCH)
-        .map(|start| start..(start + PAIR_BATCH).min(run.pairs.len()))
-        .collect();
-    let in_flight = 2 * rayon::current_num_threads().max(1);
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
         scope.spawn(move || {
-            for group in batches.chunks(in_flight) {
-                let formatted = group
-                    .par_iter()
-                    .map(|batch| {
-                        let mut out = Vec::new();
-                        for index in batch.clone() {
-                            push_pair_line(&mut out, run, index);
-                        }
-                        out
-                    })
-                    .collect();
+            for start in (0..run.pairs.len()).step_by(PAIR_BATCH) {
+                let batch = start..(start + PAIR_BATCH).min(run.pairs.len());
+                // About a kilobyte a line with edits: grow rarely.
+                let mut out = Vec::with_capacity(batch.len() * 1024);
+                for index in batch {
+                    push_pair_line(&mut out, run, index);
+                }
                 // The writer stops receiving on an error: stop formatting.
-                if sender.send(formatted).is_err() {
+                if sender.send(out).is_err() {
                     break;
                 }
             }
         });
-        for formatted in receiver {
-            for lines in formatted {
-                w.write_all(&lines)?;
-            }
+        for lines in receiver {
+            w.write_all(&lines)?;
         }
         Ok(())
     })

@@ -142,6 +142,7 @@ impl FunctionWords {
     }
 
     /// True when the normalized word with this hash is a function word.
+    #[inline]
     pub fn contains_hash(&self, hash: u64) -> bool {
         if hash == EMPTY_SLOT {
             return self.has_empty_hash;
@@ -205,6 +206,7 @@ pub fn classify(tokens: &Tokens, text: &str, function_words: &FunctionWords) -> 
 }
 
 /// The class of token `index` alone (see [`classify`]).
+#[inline]
 pub fn classify_one(
     tokens: &Tokens,
     text: &str,
