@@ -251,10 +251,10 @@ pub fn read_inputs(
     progress: &dyn Progress,
 ) -> Result<Corpus> {
     let mut corpus = Corpus::default();
-    let mut seen_ids: HashMap<String, Location> = HashMap::new();
+    let mut seen_ids = SeenIds::default();
     for input in inputs {
         for (file, format) in expand(input)? {
-            let name = file.display();
+            let name: std::sync::Arc<str> = file.display().into();
             let records = match format {
                 Format::Text => read_text_file(&file, &name, &mut corpus, progress)?,
                 Format::Jsonl => read_jsonl(&file, &name, options, &mut corpus, progress)?,
@@ -267,24 +267,29 @@ pub fn read_inputs(
     Ok(corpus)
 }
 
+/// Index of the accepted document of each id. Hashed with xxh3: a batch tool
+/// reading its user's own files has no use for SipHash's flooding resistance
+/// at its cost on every record.
+type SeenIds = HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
 fn accept(
     record: std::result::Result<Document, Rejected>,
     options: &ReadOptions,
     corpus: &mut Corpus,
-    seen_ids: &mut HashMap<String, Location>,
+    seen_ids: &mut SeenIds,
 ) -> Result<()> {
     corpus.records_read += 1;
     let rejected = match record {
         Ok(doc) => match seen_ids.get(&doc.id) {
             None => {
-                seen_ids.insert(doc.id.clone(), doc.location.clone());
+                seen_ids.insert(doc.id.clone(), corpus.documents.len());
                 corpus.documents.push(doc);
                 return Ok(());
             }
-            Some(first) => Rejected {
+            Some(&first) => Rejected {
                 reason: RejectReason::DuplicateId {
                     id: doc.id.clone(),
-                    first: first.clone(),
+                    first: corpus.documents[first].location.clone(),
                 },
                 location: doc.location,
             },
@@ -306,7 +311,7 @@ type Record = std::result::Result<Document, Rejected>;
 
 fn read_text_file(
     input: &Input,
-    name: &str,
+    name: &std::sync::Arc<str>,
     corpus: &mut Corpus,
     progress: &dyn Progress,
 ) -> Result<Vec<Record>> {
@@ -314,7 +319,7 @@ fn read_text_file(
     open(input, progress)?
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read {
-            path: PathBuf::from(name),
+            path: PathBuf::from(&**name),
             source,
         })?;
     corpus.bytes_read += bytes.len() as u64;
@@ -322,7 +327,7 @@ fn read_text_file(
         Input::Path(p) => p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| name.to_owned()),
+            .unwrap_or_else(|| name.to_string()),
         Input::Stdin => "-".to_owned(),
     };
     let record = match String::from_utf8(bytes) {
@@ -331,7 +336,7 @@ fn read_text_file(
             text,
             date: None,
             location: Location {
-                file: name.to_owned(),
+                file: name.clone(),
                 line: 1,
             },
             raw: None,
@@ -344,7 +349,7 @@ fn read_text_file(
             let line_start = memchr::memrchr(b'\n', &bytes[..bad]).map_or(0, |i| i + 1);
             Err(Rejected {
                 location: Location {
-                    file: name.to_owned(),
+                    file: name.clone(),
                     line,
                 },
                 reason: RejectReason::InvalidUtf8 {
@@ -360,13 +365,13 @@ const BATCH_BYTES: usize = 8 << 20;
 
 fn read_jsonl(
     input: &Input,
-    name: &str,
+    name: &std::sync::Arc<str>,
     options: &ReadOptions,
     corpus: &mut Corpus,
     progress: &dyn Progress,
 ) -> Result<Vec<Record>> {
     let read_error = |source| Error::Read {
-        path: PathBuf::from(name),
+        path: PathBuf::from(&**name),
         source,
     };
     let mut reader = BufReader::with_capacity(1 << 20, open(input, progress)?);
@@ -420,7 +425,12 @@ fn read_jsonl(
 }
 
 /// Parse one JSONL line; `None` for a blank line.
-fn parse_line(bytes: &[u8], file: &str, line: u64, options: &ReadOptions) -> Option<Record> {
+fn parse_line(
+    bytes: &[u8],
+    file: &std::sync::Arc<str>,
+    line: u64,
+    options: &ReadOptions,
+) -> Option<Record> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     // Editors on Windows start files with a byte order mark; it is not part of the record.
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -428,7 +438,7 @@ fn parse_line(bytes: &[u8], file: &str, line: u64, options: &ReadOptions) -> Opt
         return None;
     }
     let location = Location {
-        file: file.to_owned(),
+        file: file.clone(),
         line,
     };
     let reject = |reason| Rejected {
@@ -669,7 +679,12 @@ mod tests {
     use super::*;
 
     fn parse(line: &str) -> Option<Record> {
-        parse_line(line.as_bytes(), "t.jsonl", 7, &ReadOptions::default())
+        parse_line(
+            line.as_bytes(),
+            &"t.jsonl".into(),
+            7,
+            &ReadOptions::default(),
+        )
     }
 
     #[test]
@@ -709,7 +724,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_rejected_with_its_offset() {
         let line = b"{\"id\": \"a\", \"text\": \"caf\xe9\"}";
-        let rejected = parse_line(line, "t.jsonl", 1, &ReadOptions::default())
+        let rejected = parse_line(line, &"t.jsonl".into(), 1, &ReadOptions::default())
             .unwrap()
             .unwrap_err();
         assert_eq!(rejected.reason, RejectReason::InvalidUtf8 { byte: 24 });
