@@ -70,6 +70,12 @@ pub struct DedupArgs {
     #[arg(long, value_parser = fraction, default_value_t = DedupConfig::default().containment_threshold)]
     containment: f64,
 
+    /// Link documents by Jaccard only: no containment channel, no `excerpt`
+    /// or `partial` pairs (the classic MinHash-LSH pipeline; misses trimmed
+    /// copies and excerpts).
+    #[arg(long, conflicts_with = "containment")]
+    no_containment: bool,
+
     /// Number of LSH bands (default: chosen from --threshold and --num-perm).
     #[arg(long, value_parser = positive)]
     bands: Option<usize>,
@@ -188,6 +194,7 @@ impl DedupArgs {
                 seed: self.seed,
                 jaccard_threshold: self.threshold,
                 containment_threshold: self.containment,
+                containment: !self.no_containment,
                 num_bands: self.bands,
             },
             prefer: match self.prefer {

@@ -64,6 +64,11 @@ pub struct DedupConfig {
     pub jaccard_threshold: f64,
     /// Containment (share of the smaller document's shingles found in the other) at or above which a pair is an `excerpt`.
     pub containment_threshold: f64,
+    /// Whether pairs are also found and kept by containment (`excerpt` and
+    /// `partial`, through the anchor channel). Off, only Jaccard links
+    /// documents: the classic MinHash-LSH pipeline of other tools, which
+    /// misses trimmed copies and excerpts.
+    pub containment: bool,
     /// Override of the number of LSH bands (rows per band = `num_perm / num_bands`).
     pub num_bands: Option<usize>,
 }
@@ -227,8 +232,13 @@ pub fn find_pairs(
         .collect();
     let (lsh, giant_buckets) = candidate_pairs(&keys, params.num_bands);
     drop(keys);
-    let anchor_index = AnchorIndex::build(sketches);
-    let anchored = anchor_candidates(&anchor_index, sketches, config.containment_threshold);
+    let (anchor_index, anchored) = if config.containment {
+        let index = AnchorIndex::build(sketches);
+        let anchored = anchor_candidates(&index, sketches, config.containment_threshold);
+        (index, anchored)
+    } else {
+        (AnchorIndex::default(), Vec::new())
+    };
     let mut stats = LinkStats {
         lsh_candidates: lsh.len() as u64,
         giant_buckets,
@@ -281,6 +291,7 @@ impl Default for DedupConfig {
             seed: 1,
             jaccard_threshold: 0.5,
             containment_threshold: 0.3,
+            containment: true,
             num_bands: None,
         }
     }

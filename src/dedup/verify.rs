@@ -116,6 +116,7 @@ pub(super) fn overlap_from_counts(shared: usize, len_a: usize, len_b: usize) -> 
 /// sequence, `NearExact` at or above the Jaccard threshold, `Excerpt` when the
 /// smaller side is contained at or above the containment threshold, `Partial`
 /// for a real but smaller overlap; `None` when the pair is not worth keeping.
+/// With `config.containment` off, only `Exact` and `NearExact`.
 pub fn classify(
     a: &Sketch,
     b: &Sketch,
@@ -130,6 +131,9 @@ pub fn classify(
     }
     if overlap.jaccard >= config.jaccard_threshold {
         return Some(Relation::NearExact);
+    }
+    if !config.containment {
+        return None;
     }
     let shared = (overlap.containment[0] * a.shingles.len() as f64).round() as usize;
     if shared < MIN_SHARED_SHINGLES {
