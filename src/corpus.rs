@@ -15,8 +15,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// Which JSON fields hold what, and how to treat bad records.
 #[derive(Debug, Clone)]
@@ -374,54 +375,98 @@ fn read_jsonl(
         path: PathBuf::from(&**name),
         source,
     };
-    let mut reader = BufReader::with_capacity(1 << 20, open(input, progress)?);
-    let mut records = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
-    let mut next_line: u64 = 1;
-    let mut eof = false;
+    let reader = open(input, progress)?;
+    // One thread reads and cuts batches at line ends while the pool parses
+    // the previous batch: reading (a copy from the page cache, or
+    // decompression) is serial, parsing is not.
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        // Parsed batches go back to the reader: fresh buffers would cost a
+        // page fault per 4 KiB.
+        let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+        let reading = scope.spawn(move || read_batches(reader, &batches, &recycled));
+        let mut records = Vec::new();
+        let mut next_line: u64 = 1;
+        for batch in received {
+            let mut lines: Vec<(u64, &[u8])> = Vec::new();
+            let mut start = 0;
+            while start < batch.len() {
+                let end = memchr::memchr(b'\n', &batch[start..]).map_or(batch.len(), |i| start + i);
+                lines.push((next_line, &batch[start..end]));
+                next_line += 1;
+                start = end + 1;
+            }
+            corpus.bytes_read += batch.len() as u64;
+            let parsed: Vec<Option<Record>> = lines
+                .par_iter()
+                .map(|&(line, bytes)| parse_line(bytes, name, line, options))
+                .collect();
+            records.extend(parsed.into_iter().flatten());
+            drop(lines);
+            // The reader may be done already; the buffer is then just freed.
+            let _ = recycle.send(batch);
+        }
+        match reading.join() {
+            Ok(result) => result.map_err(read_error)?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        Ok(records)
+    })
+}
+
+/// Send `reader`'s bytes in batches of whole lines (the last batch may end
+/// without a newline); stops early when the receiver is gone.
+fn read_batches(
+    mut reader: impl Read,
+    batches: &SyncSender<Vec<u8>>,
+    recycled: &Receiver<Vec<u8>>,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; BATCH_BYTES];
+    let mut filled = 0;
     // Bytes to hold before cutting a batch; doubled while a single line is longer.
     let mut wanted = BATCH_BYTES;
-    while !eof {
-        // Fill a batch, then cut it after its last newline; the tail starts the next batch.
-        let mut chunk = [0u8; 1 << 16];
-        while buf.len() < wanted {
-            let n = reader.read(&mut chunk).map_err(read_error)?;
-            if n == 0 {
-                eof = true;
-                break;
+    loop {
+        let mut eof = false;
+        while filled < wanted {
+            if buf.len() < wanted {
+                buf.resize(wanted, 0);
             }
-            buf.extend_from_slice(&chunk[..n]);
+            match reader.read(&mut buf[filled..wanted]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         let cut = if eof {
-            buf.len()
+            filled
         } else {
-            match memchr::memrchr(b'\n', &buf) {
+            match memchr::memrchr(b'\n', &buf[..filled]) {
                 Some(i) => i + 1,
                 // A line longer than the batch: keep reading until it ends.
                 None => {
-                    wanted = buf.len().saturating_mul(2);
+                    wanted = filled.saturating_mul(2);
                     continue;
                 }
             }
         };
-        let mut lines: Vec<(u64, &[u8])> = Vec::new();
-        let mut start = 0;
-        while start < cut {
-            let end = memchr::memchr(b'\n', &buf[start..cut]).map_or(cut, |i| start + i);
-            lines.push((next_line, &buf[start..end]));
-            next_line += 1;
-            start = end + 1;
+        let mut next = recycled.try_recv().unwrap_or_default();
+        next.resize(BATCH_BYTES.max(filled - cut), 0);
+        next[..filled - cut].copy_from_slice(&buf[cut..filled]);
+        buf.truncate(cut);
+        if cut > 0 && batches.send(buf).is_err() {
+            return Ok(());
         }
-        corpus.bytes_read += cut as u64;
-        let parsed: Vec<Option<Record>> = lines
-            .par_iter()
-            .map(|&(line, bytes)| parse_line(bytes, name, line, options))
-            .collect();
-        records.extend(parsed.into_iter().flatten());
-        buf.drain(..cut);
+        if eof {
+            return Ok(());
+        }
+        filled -= cut;
+        buf = next;
         wanted = BATCH_BYTES;
     }
-    Ok(records)
 }
 
 /// Parse one JSONL line; `None` for a blank line.

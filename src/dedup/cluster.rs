@@ -13,7 +13,7 @@
 //! excerpts of A still join A.
 
 use super::verify::{intersection_size, verify};
-use super::{classify, Cluster, Clustering, DedupConfig, Pair, Relation, Sketch};
+use super::{classify, Cluster, Clustering, DedupConfig, Overlap, Pair, Relation, Sketch};
 use rayon::prelude::*;
 
 /// Share of a document that weak links to two or more stories must cover
@@ -290,7 +290,23 @@ pub fn member_relations(
                 .map(|&member| member as usize)
                 .filter(|&member| member != rep)
                 .map(|member| {
-                    let overlap = verify(&sketches[member], &sketches[rep]);
+                    // Most members are paired with their representative
+                    // already: reuse that pair's overlap.
+                    let key = (member.min(rep) as u32, member.max(rep) as u32);
+                    let overlap = match pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
+                        Ok(index) => {
+                            let overlap = pairs[index].overlap;
+                            if member < rep {
+                                overlap
+                            } else {
+                                Overlap {
+                                    jaccard: overlap.jaccard,
+                                    containment: [overlap.containment[1], overlap.containment[0]],
+                                }
+                            }
+                        }
+                        Err(_) => verify(&sketches[member], &sketches[rep]),
+                    };
                     let direct = classify(&sketches[member], &sketches[rep], &overlap, config);
                     let relation = match direct {
                         Some(
