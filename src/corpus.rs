@@ -15,8 +15,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// Which JSON fields hold what, and how to treat bad records.
 #[derive(Debug, Clone)]
@@ -251,10 +252,10 @@ pub fn read_inputs(
     progress: &dyn Progress,
 ) -> Result<Corpus> {
     let mut corpus = Corpus::default();
-    let mut seen_ids: HashMap<String, Location> = HashMap::new();
+    let mut seen_ids = SeenIds::default();
     for input in inputs {
         for (file, format) in expand(input)? {
-            let name = file.display();
+            let name: std::sync::Arc<str> = file.display().into();
             let records = match format {
                 Format::Text => read_text_file(&file, &name, &mut corpus, progress)?,
                 Format::Jsonl => read_jsonl(&file, &name, options, &mut corpus, progress)?,
@@ -267,24 +268,29 @@ pub fn read_inputs(
     Ok(corpus)
 }
 
+/// Index of the accepted document of each id. Hashed with xxh3: a batch tool
+/// reading its user's own files has no use for SipHash's flooding resistance
+/// at its cost on every record.
+type SeenIds = HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
 fn accept(
     record: std::result::Result<Document, Rejected>,
     options: &ReadOptions,
     corpus: &mut Corpus,
-    seen_ids: &mut HashMap<String, Location>,
+    seen_ids: &mut SeenIds,
 ) -> Result<()> {
     corpus.records_read += 1;
     let rejected = match record {
         Ok(doc) => match seen_ids.get(&doc.id) {
             None => {
-                seen_ids.insert(doc.id.clone(), doc.location.clone());
+                seen_ids.insert(doc.id.clone(), corpus.documents.len());
                 corpus.documents.push(doc);
                 return Ok(());
             }
-            Some(first) => Rejected {
+            Some(&first) => Rejected {
                 reason: RejectReason::DuplicateId {
                     id: doc.id.clone(),
-                    first: first.clone(),
+                    first: corpus.documents[first].location.clone(),
                 },
                 location: doc.location,
             },
@@ -306,7 +312,7 @@ type Record = std::result::Result<Document, Rejected>;
 
 fn read_text_file(
     input: &Input,
-    name: &str,
+    name: &std::sync::Arc<str>,
     corpus: &mut Corpus,
     progress: &dyn Progress,
 ) -> Result<Vec<Record>> {
@@ -314,7 +320,7 @@ fn read_text_file(
     open(input, progress)?
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read {
-            path: PathBuf::from(name),
+            path: PathBuf::from(&**name),
             source,
         })?;
     corpus.bytes_read += bytes.len() as u64;
@@ -322,7 +328,7 @@ fn read_text_file(
         Input::Path(p) => p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| name.to_owned()),
+            .unwrap_or_else(|| name.to_string()),
         Input::Stdin => "-".to_owned(),
     };
     let record = match String::from_utf8(bytes) {
@@ -331,7 +337,7 @@ fn read_text_file(
             text,
             date: None,
             location: Location {
-                file: name.to_owned(),
+                file: name.clone(),
                 line: 1,
             },
             raw: None,
@@ -344,7 +350,7 @@ fn read_text_file(
             let line_start = memchr::memrchr(b'\n', &bytes[..bad]).map_or(0, |i| i + 1);
             Err(Rejected {
                 location: Location {
-                    file: name.to_owned(),
+                    file: name.clone(),
                     line,
                 },
                 reason: RejectReason::InvalidUtf8 {
@@ -360,67 +366,116 @@ const BATCH_BYTES: usize = 8 << 20;
 
 fn read_jsonl(
     input: &Input,
-    name: &str,
+    name: &std::sync::Arc<str>,
     options: &ReadOptions,
     corpus: &mut Corpus,
     progress: &dyn Progress,
 ) -> Result<Vec<Record>> {
     let read_error = |source| Error::Read {
-        path: PathBuf::from(name),
+        path: PathBuf::from(&**name),
         source,
     };
-    let mut reader = BufReader::with_capacity(1 << 20, open(input, progress)?);
-    let mut records = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
-    let mut next_line: u64 = 1;
-    let mut eof = false;
+    let reader = open(input, progress)?;
+    // One thread reads and cuts batches at line ends while the pool parses
+    // the previous batch: reading (a copy from the page cache, or
+    // decompression) is serial, parsing is not.
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        // Parsed batches go back to the reader: fresh buffers would cost a
+        // page fault per 4 KiB.
+        let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+        let reading = scope.spawn(move || read_batches(reader, &batches, &recycled));
+        let mut records = Vec::new();
+        let mut next_line: u64 = 1;
+        for batch in received {
+            let mut lines: Vec<(u64, &[u8])> = Vec::new();
+            let mut start = 0;
+            while start < batch.len() {
+                let end = memchr::memchr(b'\n', &batch[start..]).map_or(batch.len(), |i| start + i);
+                lines.push((next_line, &batch[start..end]));
+                next_line += 1;
+                start = end + 1;
+            }
+            corpus.bytes_read += batch.len() as u64;
+            let parsed: Vec<Option<Record>> = lines
+                .par_iter()
+                .map(|&(line, bytes)| parse_line(bytes, name, line, options))
+                .collect();
+            records.extend(parsed.into_iter().flatten());
+            drop(lines);
+            // The reader may be done already; the buffer is then just freed.
+            let _ = recycle.send(batch);
+        }
+        match reading.join() {
+            Ok(result) => result.map_err(read_error)?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        Ok(records)
+    })
+}
+
+/// Send `reader`'s bytes in batches of whole lines (the last batch may end
+/// without a newline); stops early when the receiver is gone.
+fn read_batches(
+    mut reader: impl Read,
+    batches: &SyncSender<Vec<u8>>,
+    recycled: &Receiver<Vec<u8>>,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; BATCH_BYTES];
+    let mut filled = 0;
     // Bytes to hold before cutting a batch; doubled while a single line is longer.
     let mut wanted = BATCH_BYTES;
-    while !eof {
-        // Fill a batch, then cut it after its last newline; the tail starts the next batch.
-        let mut chunk = [0u8; 1 << 16];
-        while buf.len() < wanted {
-            let n = reader.read(&mut chunk).map_err(read_error)?;
-            if n == 0 {
-                eof = true;
-                break;
+    loop {
+        let mut eof = false;
+        while filled < wanted {
+            if buf.len() < wanted {
+                buf.resize(wanted, 0);
             }
-            buf.extend_from_slice(&chunk[..n]);
+            match reader.read(&mut buf[filled..wanted]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         let cut = if eof {
-            buf.len()
+            filled
         } else {
-            match memchr::memrchr(b'\n', &buf) {
+            match memchr::memrchr(b'\n', &buf[..filled]) {
                 Some(i) => i + 1,
                 // A line longer than the batch: keep reading until it ends.
                 None => {
-                    wanted = buf.len().saturating_mul(2);
+                    wanted = filled.saturating_mul(2);
                     continue;
                 }
             }
         };
-        let mut lines: Vec<(u64, &[u8])> = Vec::new();
-        let mut start = 0;
-        while start < cut {
-            let end = memchr::memchr(b'\n', &buf[start..cut]).map_or(cut, |i| start + i);
-            lines.push((next_line, &buf[start..end]));
-            next_line += 1;
-            start = end + 1;
+        let mut next = recycled.try_recv().unwrap_or_default();
+        next.resize(BATCH_BYTES.max(filled - cut), 0);
+        next[..filled - cut].copy_from_slice(&buf[cut..filled]);
+        buf.truncate(cut);
+        if cut > 0 && batches.send(buf).is_err() {
+            return Ok(());
         }
-        corpus.bytes_read += cut as u64;
-        let parsed: Vec<Option<Record>> = lines
-            .par_iter()
-            .map(|&(line, bytes)| parse_line(bytes, name, line, options))
-            .collect();
-        records.extend(parsed.into_iter().flatten());
-        buf.drain(..cut);
+        if eof {
+            return Ok(());
+        }
+        filled -= cut;
+        buf = next;
         wanted = BATCH_BYTES;
     }
-    Ok(records)
 }
 
 /// Parse one JSONL line; `None` for a blank line.
-fn parse_line(bytes: &[u8], file: &str, line: u64, options: &ReadOptions) -> Option<Record> {
+fn parse_line(
+    bytes: &[u8],
+    file: &std::sync::Arc<str>,
+    line: u64,
+    options: &ReadOptions,
+) -> Option<Record> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     // Editors on Windows start files with a byte order mark; it is not part of the record.
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -428,7 +483,7 @@ fn parse_line(bytes: &[u8], file: &str, line: u64, options: &ReadOptions) -> Opt
         return None;
     }
     let location = Location {
-        file: file.to_owned(),
+        file: file.clone(),
         line,
     };
     let reject = |reason| Rejected {
@@ -669,7 +724,12 @@ mod tests {
     use super::*;
 
     fn parse(line: &str) -> Option<Record> {
-        parse_line(line.as_bytes(), "t.jsonl", 7, &ReadOptions::default())
+        parse_line(
+            line.as_bytes(),
+            &"t.jsonl".into(),
+            7,
+            &ReadOptions::default(),
+        )
     }
 
     #[test]
@@ -709,7 +769,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_rejected_with_its_offset() {
         let line = b"{\"id\": \"a\", \"text\": \"caf\xe9\"}";
-        let rejected = parse_line(line, "t.jsonl", 1, &ReadOptions::default())
+        let rejected = parse_line(line, &"t.jsonl".into(), 1, &ReadOptions::default())
             .unwrap()
             .unwrap_err();
         assert_eq!(rejected.reason, RejectReason::InvalidUtf8 { byte: 24 });

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 /// For a plain-text input (one file, one document) the line is 1.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Location {
-    /// The input as the user named it (`-` for standard input).
-    pub file: String,
+    /// The input as the user named it (`-` for standard input); shared by
+    /// every record of that input.
+    pub file: std::sync::Arc<str>,
     /// 1-based line number of the record in that input.
     pub line: u64,
 }

@@ -30,7 +30,7 @@ pub mod rewrites;
 pub use rewrites::{EditSpans, PairDetail, RewriteStats};
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
-use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, MinHasher, Relation, Sketch};
+use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, Relation, Sketch};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
@@ -249,7 +249,7 @@ pub fn sign_all(
     rewrite: Option<(&RewriteConfig, &WordFrequencies)>,
     progress: &dyn Progress,
 ) -> (Vec<Sketch>, Vec<u32>, Vec<Vec<u64>>) {
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let hasher = config.hasher();
     let chunks: Vec<Vec<(Sketch, u32, Vec<u64>)>> = documents
         .par_chunks(SIGN_CHUNK)
         .map(|chunk| {

@@ -114,6 +114,7 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
         text
     };
     let bytes = text.as_bytes();
+    out.norm.reserve(bytes.len());
     let mut pos = 0usize;
     while pos < bytes.len() {
         // Skip to the start of the next word; the ASCII fast path avoids decoding.
@@ -121,6 +122,40 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
         if b < 0x80 {
             if !ASCII_WORD[b as usize] {
                 pos += 1;
+                continue;
+            }
+            // Most words are plain ASCII letters and digits ended by an ASCII
+            // space or punctuation: lower-case them straight into `norm`.
+            // Anything else (an apostrophe, a non-ASCII letter) takes the
+            // general path below from the word's start.
+            let mut end = pos;
+            let mut upper = false;
+            while end < bytes.len() && bytes[end] < 0x80 && ASCII_WORD[bytes[end] as usize] {
+                upper |= bytes[end].is_ascii_uppercase();
+                end += 1;
+            }
+            if end == bytes.len() || (bytes[end] < 0x80 && bytes[end] != b'\'') {
+                let word = &bytes[pos..end];
+                let norm_start = out.norm.len();
+                // SAFETY: only ASCII bytes are appended, so `norm` stays UTF-8.
+                let norm = unsafe { out.norm.as_mut_vec() };
+                // Most words are already lower case: hash them from the text
+                // itself rather than from bytes just written.
+                let hash = if upper {
+                    norm.extend(word.iter().map(u8::to_ascii_lowercase));
+                    xxh3_64(&norm[norm_start..])
+                } else {
+                    norm.extend_from_slice(word);
+                    xxh3_64(word)
+                };
+                out.tokens.push(Token {
+                    start: pos as u32,
+                    end: end as u32,
+                    norm_start: norm_start as u32,
+                    norm_end: (norm_start + word.len()) as u32,
+                    hash,
+                });
+                pos = end;
                 continue;
             }
         } else {

@@ -168,6 +168,31 @@ fn relations_and_representatives() {
 }
 
 #[test]
+fn without_containment_only_jaccard_links_documents() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    dedup_ok(&["fixtures/news.jsonl"], &out, &["--no-containment"]);
+    let docs = documents_by_id(&out);
+    let relation = |id: &str| docs[id]["relation"].as_str().map(str::to_owned);
+    // Copies of high Jaccard still cluster...
+    assert_eq!(relation("robot-brief-portal").as_deref(), Some("exact"));
+    assert_eq!(relation("frost-reprint").as_deref(), Some("near_exact"));
+    // ...while the excerpt, which only containment sees, stays alone.
+    assert_eq!(cluster_number(&docs, "frost-excerpt"), None);
+    for line in std::fs::read_to_string(out.join("pairs.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        let pair: Value = serde_json::from_str(line).unwrap();
+        let relation = pair["relation"].as_str().unwrap();
+        assert!(["exact", "near_exact"].contains(&relation), "{line}");
+    }
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["link_stats"]["anchor_candidates"], 0);
+}
+
+#[test]
 fn outputs_are_consistent_with_each_other() {
     let dir = temp_dir();
     let out = dir.path().join("out");

@@ -4,7 +4,7 @@ use super::{fraction, positive, seconds, Bars, UsageError};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use copydesk::corpus::{Input, ReadOptions};
-use copydesk::dedup::{DedupConfig, ShingleKind};
+use copydesk::dedup::{DedupConfig, MinHashScheme, ShingleKind};
 use copydesk::error::Error;
 use copydesk::pipeline::{self, Config, DedupRun, Prefer, Timings};
 use copydesk::progress::{NoProgress, Progress};
@@ -49,9 +49,14 @@ pub struct DedupArgs {
     #[arg(long, value_enum, default_value_t = ShingleArg::from(DedupConfig::default().shingle))]
     shingle: ShingleArg,
 
-    /// Number of MinHash permutations.
+    /// Number of MinHash values per signature (bins or permutations).
     #[arg(long, value_parser = positive, default_value_t = DedupConfig::default().num_perm)]
     num_perm: usize,
+
+    /// How signatures are computed: one hash per shingle into --num-perm bins
+    /// with densification, or --num-perm multiply-shift permutations per shingle.
+    #[arg(long, value_enum, default_value_t = MinHashArg::from(DedupConfig::default().minhash))]
+    minhash: MinHashArg,
 
     /// Seed of the MinHash permutations.
     #[arg(long, default_value_t = DedupConfig::default().seed)]
@@ -64,6 +69,12 @@ pub struct DedupArgs {
     /// Share of a document's shingles found in another at or above which it is an excerpt of it.
     #[arg(long, value_parser = fraction, default_value_t = DedupConfig::default().containment_threshold)]
     containment: f64,
+
+    /// Link documents by Jaccard only: no containment channel, no `excerpt`
+    /// or `partial` pairs (the classic MinHash-LSH pipeline; misses trimmed
+    /// copies and excerpts).
+    #[arg(long, conflicts_with = "containment")]
+    no_containment: bool,
 
     /// Number of LSH bands (default: chosen from --threshold and --num-perm).
     #[arg(long, value_parser = positive)]
@@ -124,6 +135,21 @@ impl From<ShingleKind> for ShingleArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum MinHashArg {
+    OnePermutation,
+    Permutations,
+}
+
+impl From<MinHashScheme> for MinHashArg {
+    fn from(scheme: MinHashScheme) -> MinHashArg {
+        match scheme {
+            MinHashScheme::OnePermutation => MinHashArg::OnePermutation,
+            MinHashScheme::Permutations => MinHashArg::Permutations,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum PreferArg {
     Longest,
     Earliest,
@@ -161,9 +187,14 @@ impl DedupArgs {
                 },
                 ngram: self.ngram,
                 num_perm: self.num_perm,
+                minhash: match self.minhash {
+                    MinHashArg::OnePermutation => MinHashScheme::OnePermutation,
+                    MinHashArg::Permutations => MinHashScheme::Permutations,
+                },
                 seed: self.seed,
                 jaccard_threshold: self.threshold,
                 containment_threshold: self.containment,
+                containment: !self.no_containment,
                 num_bands: self.bands,
             },
             prefer: match self.prefer {

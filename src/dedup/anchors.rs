@@ -21,42 +21,104 @@ pub const MAX_ANCHOR_POSTING: usize = 50;
 
 const ANCHOR_BOUND: u64 = u64::MAX / ANCHOR_RATE;
 
+const _: () = assert!(ANCHOR_RATE.is_power_of_two() && ANCHOR_RATE > 1);
+
+/// Anchors are below `2^(64 - log2 ANCHOR_RATE)`; their top 32 bits of
+/// entropy make the key they are indexed by. Keys of two different anchors
+/// collide rarely, and a collision only adds a candidate that verification
+/// rejects.
+const KEY_SHIFT: u32 = 32 - ANCHOR_RATE.trailing_zeros();
+
+/// Postings are partitioned by the top bits of their key, so that each
+/// partition sorts in cache and partitions are processed in parallel.
+const PARTITION_BITS: u32 = 8;
+const NUM_PARTITIONS: usize = 1 << PARTITION_BITS;
+
+/// Documents per unit of parallel work when collecting postings.
+const DOC_CHUNK: usize = 2048;
+
+/// Candidate pairs are counted in this many buckets of first documents.
+const NUM_PAIR_BUCKETS: usize = 64;
+
 fn anchors(sketch: &Sketch) -> &[u64] {
     let end = sketch.shingles.partition_point(|&h| h < ANCHOR_BOUND);
     &sketch.shingles[..end]
 }
 
+fn anchor_key(anchor: u64) -> u32 {
+    (anchor >> KEY_SHIFT) as u32
+}
+
+/// A posting packed in one word: the anchor key above the document index,
+/// so sorting postings groups them by anchor, documents in order.
+fn posting(key: u32, doc: u32) -> u64 {
+    (u64::from(key) << 32) | u64::from(doc)
+}
+
+fn posting_key(posting: u64) -> u32 {
+    (posting >> 32) as u32
+}
+
 /// Every anchor of a corpus with the documents it occurs in.
 ///
-/// Invariants: `postings` is sorted by `(anchor, document)`; `common` holds
-/// exactly the anchors of more than [`MAX_ANCHOR_POSTING`] documents.
+/// Invariants: `partitions[p]` holds exactly the postings whose key has top
+/// bits `p`, sorted (by key, then document); `common` is sorted and holds
+/// exactly the keys of more than [`MAX_ANCHOR_POSTING`] documents.
 #[derive(Debug, Default)]
 pub struct AnchorIndex {
-    postings: Vec<(u64, u32)>,
-    common: std::collections::HashSet<u64>,
+    partitions: Vec<Vec<u64>>,
+    common: Vec<u32>,
 }
 
 impl AnchorIndex {
     /// Index the anchors of every document.
     pub fn build(sketches: &[Sketch]) -> AnchorIndex {
-        let mut postings: Vec<(u64, u32)> = sketches
-            .par_iter()
+        let per_chunk: Vec<Vec<Vec<u64>>> = sketches
+            .par_chunks(DOC_CHUNK)
             .enumerate()
-            .flat_map_iter(|(doc, sketch)| anchors(sketch).iter().map(move |&h| (h, doc as u32)))
+            .map(|(chunk_index, chunk)| {
+                let mut parts = vec![Vec::new(); NUM_PARTITIONS];
+                for (offset, sketch) in chunk.iter().enumerate() {
+                    let doc = (chunk_index * DOC_CHUNK + offset) as u32;
+                    for &anchor in anchors(sketch) {
+                        let key = anchor_key(anchor);
+                        parts[(key >> (32 - PARTITION_BITS)) as usize].push(posting(key, doc));
+                    }
+                }
+                parts
+            })
             .collect();
-        postings.par_sort_unstable();
-        // Few anchors are common, so a set of them answers "is it rare" in
-        // one lookup on the verification path.
-        let common = postings
-            .chunk_by(|x, y| x.0 == y.0)
-            .filter(|list| list.len() > MAX_ANCHOR_POSTING)
-            .map(|list| list[0].0)
+        let partitions: Vec<Vec<u64>> = (0..NUM_PARTITIONS)
+            .into_par_iter()
+            .map(|part| {
+                let len = per_chunk.iter().map(|parts| parts[part].len()).sum();
+                let mut postings = Vec::with_capacity(len);
+                for parts in &per_chunk {
+                    postings.extend_from_slice(&parts[part]);
+                }
+                postings.sort_unstable();
+                postings
+            })
             .collect();
-        AnchorIndex { postings, common }
+        drop(per_chunk);
+        // Few anchors are common, so a sorted list of them answers "is it
+        // rare" in one binary search on the verification path.
+        let common = partitions
+            .par_iter()
+            .map(|postings| {
+                postings
+                    .chunk_by(|x, y| posting_key(*x) == posting_key(*y))
+                    .filter(|list| list.len() > MAX_ANCHOR_POSTING)
+                    .map(|list| posting_key(list[0]))
+                    .collect::<Vec<u32>>()
+            })
+            .collect::<Vec<_>>()
+            .concat();
+        AnchorIndex { partitions, common }
     }
 
     fn is_rare(&self, anchor: u64) -> bool {
-        !self.common.contains(&anchor)
+        self.common.binary_search(&anchor_key(anchor)).is_err()
     }
 }
 
@@ -102,57 +164,80 @@ pub fn anchor_candidates(
     sketches: &[Sketch],
     containment_threshold: f64,
 ) -> Vec<(u32, u32)> {
-    let postings = &index.postings;
-    // Posting lists worth following: shared by 2 to MAX_ANCHOR_POSTING documents.
-    let lists: Vec<&[(u64, u32)]> = postings
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|list| list.len() >= 2 && list.len() <= MAX_ANCHOR_POSTING)
+    let num_docs = sketches.len();
+    let bucket_docs = num_docs.div_ceil(NUM_PAIR_BUCKETS).max(1);
+    // Every pair of documents sharing a usable anchor, once per shared anchor,
+    // bucketed by first document. Lists are read in posting order (sequential
+    // memory), which is what makes this pass cheap.
+    let emitted: Vec<Vec<Vec<u64>>> = index
+        .partitions
+        .par_iter()
+        .fold(
+            || vec![Vec::new(); NUM_PAIR_BUCKETS],
+            |mut buckets: Vec<Vec<u64>>, postings| {
+                let lists = postings.chunk_by(|x, y| posting_key(*x) == posting_key(*y));
+                for list in lists.filter(|l| l.len() >= 2 && l.len() <= MAX_ANCHOR_POSTING) {
+                    for (i, &first) in list.iter().enumerate() {
+                        let a = first as u32;
+                        let bucket = &mut buckets[a as usize / bucket_docs];
+                        for &second in &list[i + 1..] {
+                            let b = second as u32;
+                            // Two anchors of one document can share a key.
+                            if b != a {
+                                bucket.push(posting(a, b));
+                            }
+                        }
+                    }
+                }
+                buckets
+            },
+        )
         .collect();
-    // The lists each document is on, by counting sort on the document.
-    let mut offsets = vec![0u32; sketches.len() + 1];
-    for list in &lists {
-        for &(_, doc) in *list {
-            offsets[doc as usize + 1] += 1;
-        }
-    }
-    for i in 1..offsets.len() {
-        offsets[i] += offsets[i - 1];
-    }
-    let mut cursor = offsets.clone();
-    let mut lists_of_doc = vec![0u32; offsets[sketches.len()] as usize];
-    for (index, list) in lists.iter().enumerate() {
-        for &(_, doc) in *list {
-            lists_of_doc[cursor[doc as usize] as usize] = index as u32;
-            cursor[doc as usize] += 1;
-        }
-    }
     let num_anchors: Vec<usize> = sketches.par_iter().map(|s| anchors(s).len()).collect();
-    // Require half the anchors that the threshold implies, for sampling noise,
-    // and at least two: one shared five-word phrase is common between stories.
     let needed = |a: usize, b: usize| -> usize {
         let fewer = num_anchors[a].min(num_anchors[b]);
         ((0.5 * containment_threshold * fewer as f64).ceil() as usize).max(2)
     };
-    (0..sketches.len())
+    // Count shared anchors per pair; buckets cover increasing ranges of first
+    // documents, so the concatenation comes out sorted. Within a bucket, a
+    // counting sort by first document leaves each document's partners in a
+    // short run that sorts in cache.
+    (0..NUM_PAIR_BUCKETS)
         .into_par_iter()
-        .map_init(Vec::<u32>::new, |later, doc| {
-            // Documents after this one that share an anchor, once per shared anchor.
-            later.clear();
-            let own = &lists_of_doc[offsets[doc] as usize..offsets[doc + 1] as usize];
-            for &list in own {
-                let members = lists[list as usize];
-                let after = members.partition_point(|&(_, other)| other as usize <= doc);
-                later.extend(members[after..].iter().map(|&(_, other)| other));
+        .map(|bucket| {
+            let first_doc = bucket * bucket_docs;
+            let mut starts = vec![0u32; bucket_docs + 1];
+            for key in emitted.iter().flat_map(|buckets| &buckets[bucket]) {
+                starts[(key >> 32) as usize - first_doc + 1] += 1;
             }
-            later.sort_unstable();
-            later
-                .chunk_by(|x, y| x == y)
-                .filter(|run| run.len() >= needed(doc, run[0] as usize))
-                .map(|run| (doc as u32, run[0]))
-                .collect::<Vec<_>>()
+            for i in 1..starts.len() {
+                starts[i] += starts[i - 1];
+            }
+            let mut cursor = starts.clone();
+            let mut partners = vec![0u32; starts[bucket_docs] as usize];
+            for &key in emitted.iter().flat_map(|buckets| &buckets[bucket]) {
+                let slot = &mut cursor[(key >> 32) as usize - first_doc];
+                partners[*slot as usize] = key as u32;
+                *slot += 1;
+            }
+            let mut pairs = Vec::new();
+            for offset in 0..bucket_docs {
+                let run = &mut partners[starts[offset] as usize..starts[offset + 1] as usize];
+                if run.is_empty() {
+                    continue;
+                }
+                run.sort_unstable();
+                let a = first_doc + offset;
+                for shared in run.chunk_by(|x, y| x == y) {
+                    if shared.len() >= needed(a, shared[0] as usize) {
+                        pairs.push((a as u32, shared[0]));
+                    }
+                }
+            }
+            pairs
         })
-        .flatten()
-        .collect()
+        .collect::<Vec<_>>()
+        .concat()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! excerpts of A still join A.
 
 use super::verify::{intersection_size, verify};
-use super::{classify, Cluster, Clustering, DedupConfig, Pair, Relation, Sketch};
+use super::{classify, Cluster, Clustering, DedupConfig, Overlap, Pair, Relation, Sketch};
 use rayon::prelude::*;
 
 /// Share of a document that weak links to two or more stories must cover
@@ -127,44 +127,58 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
     }
     // Per document, partners by the share of the document they cover, largest first.
     links.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
-    let mut shared = Vec::new();
-    for group in links.chunk_by(|x, y| x.0 == y.0) {
-        let doc = group[0].0;
-        if story[doc as usize].is_some() {
-            continue;
-        }
-        // A composite: the top partner and another story whose text in this
-        // document lies outside the top partner's, together covering most of it.
-        let (_, top, top_share) = group[0];
-        let top_component = components.find(top);
-        let composite = group[1..].iter().any(|&(_, partner, share)| {
-            top_share + share >= COMPOSITE_COVERAGE
-                && components.find(partner) != top_component
-                && !shares_story(sketches, doc, partner, top, &mut shared)
-        });
-        if composite {
-            story[doc as usize] = Some(top);
-        }
+    // Components do not change until the story checks are done, so a
+    // snapshot of every root lets the checks run in parallel.
+    let root: Vec<u32> = (0..num_docs as u32)
+        .map(|doc| components.find(doc))
+        .collect();
+    let groups: Vec<&[(u32, u32, f64)]> = links.chunk_by(|x, y| x.0 == y.0).collect();
+    let composites: Vec<(u32, u32)> = groups
+        .par_iter()
+        .map_init(Vec::new, |shared, group| {
+            let doc = group[0].0;
+            if story[doc as usize].is_some() {
+                return None;
+            }
+            // A composite: the top partner and another story whose text in this
+            // document lies outside the top partner's, together covering most of it.
+            let (_, top, top_share) = group[0];
+            let top_component = root[top as usize];
+            group[1..]
+                .iter()
+                .any(|&(_, partner, share)| {
+                    top_share + share >= COMPOSITE_COVERAGE
+                        && root[partner as usize] != top_component
+                        && !shares_story(sketches, doc, partner, top, shared)
+                })
+                .then_some((doc, top))
+        })
+        .flatten()
+        .collect();
+    for (doc, top) in composites {
+        story[doc as usize] = Some(top);
     }
-    let mut fits_story = |doc: u32, partner: u32, components: &mut UnionFind| -> bool {
+    let fits_story = |doc: u32, partner: u32, shared: &mut Vec<u64>| -> bool {
         let Some(home) = story[doc as usize] else {
             return true;
         };
         partner == home
-            || components.find(partner) == components.find(home)
-            || shares_story(sketches, doc, partner, home, &mut shared)
+            || root[partner as usize] == root[home as usize]
+            || shares_story(sketches, doc, partner, home, shared)
     };
-    let mut joins = Vec::new();
-    for &i in &weak {
-        let (a, b) = (pairs[i].a, pairs[i].b);
-        if fits_story(a, b, &mut components) && fits_story(b, a, &mut components) {
-            joins.push((a, b));
+    let fits: Vec<bool> = weak
+        .par_iter()
+        .map_init(Vec::new, |shared, &i| {
+            let (a, b) = (pairs[i].a, pairs[i].b);
+            fits_story(a, b, shared) && fits_story(b, a, shared)
+        })
+        .collect();
+    for (&i, fits) in weak.iter().zip(fits) {
+        if fits {
+            components.union(pairs[i].a, pairs[i].b);
         } else {
             pairs[i].relation = Relation::Partial;
         }
-    }
-    for (a, b) in joins {
-        components.union(a, b);
     }
 
     // A member carrying text of another story (a composite, an extended copy)
@@ -179,25 +193,29 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
     let preference = |doc: u32| (carries_foreign_text[doc as usize], rank[doc as usize], doc);
 
     // Number clusters by their first member in input order.
+    let root: Vec<u32> = (0..num_docs as u32)
+        .map(|doc| components.find(doc))
+        .collect();
     let mut cluster_of = vec![None; num_docs];
     let mut clusters: Vec<Cluster> = Vec::new();
-    let mut number_of_root: std::collections::HashMap<u32, u32> = Default::default();
+    let mut number_of_root = vec![u32::MAX; num_docs];
     let mut sizes = vec![0u32; num_docs];
-    for doc in 0..num_docs as u32 {
-        sizes[components.find(doc) as usize] += 1;
+    for &root in &root {
+        sizes[root as usize] += 1;
     }
     for doc in 0..num_docs as u32 {
-        let root = components.find(doc);
-        if sizes[root as usize] < 2 {
+        let root = root[doc as usize] as usize;
+        if sizes[root] < 2 {
             continue;
         }
-        let number = *number_of_root.entry(root).or_insert_with(|| {
+        if number_of_root[root] == u32::MAX {
+            number_of_root[root] = clusters.len() as u32;
             clusters.push(Cluster {
                 representative: doc,
-                members: Vec::new(),
+                members: Vec::with_capacity(sizes[root] as usize),
             });
-            (clusters.len() - 1) as u32
-        });
+        }
+        let number = number_of_root[root];
         let cluster = &mut clusters[number as usize];
         cluster.members.push(doc);
         let current = cluster.representative;
@@ -272,7 +290,23 @@ pub fn member_relations(
                 .map(|&member| member as usize)
                 .filter(|&member| member != rep)
                 .map(|member| {
-                    let overlap = verify(&sketches[member], &sketches[rep]);
+                    // Most members are paired with their representative
+                    // already: reuse that pair's overlap.
+                    let key = (member.min(rep) as u32, member.max(rep) as u32);
+                    let overlap = match pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
+                        Ok(index) => {
+                            let overlap = pairs[index].overlap;
+                            if member < rep {
+                                overlap
+                            } else {
+                                Overlap {
+                                    jaccard: overlap.jaccard,
+                                    containment: [overlap.containment[1], overlap.containment[0]],
+                                }
+                            }
+                        }
+                        Err(_) => verify(&sketches[member], &sketches[rep]),
+                    };
                     let direct = classify(&sketches[member], &sketches[rep], &overlap, config);
                     let relation = match direct {
                         Some(

@@ -6,9 +6,12 @@
 //! pairs rather than 50 million. The head is the bucket's lowest document index,
 //! which keeps the output independent of thread count.
 
+use super::shingle::sequence_hash;
 use super::LshParams;
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Seed of band keys, so a band's key differs from a shingle hash of the same values.
+const BAND_SEED: u64 = 0x4c53_4842_414e_4453;
 
 /// Buckets up to this size yield all their pairs; larger ones are linked to their head.
 pub const MAX_BUCKET_PAIRS_SIZE: usize = 32;
@@ -92,15 +95,10 @@ pub fn band_keys(signature: &[u32], params: &LshParams, out: &mut Vec<u64>) {
         let Some(values) = signature.get(band * rows..(band + 1) * rows) else {
             break;
         };
-        let mut bytes = [0u8; 4 * 64];
-        let mut key = 0;
-        for chunk in values.chunks(64) {
-            for (slot, value) in bytes.chunks_exact_mut(4).zip(chunk) {
-                slot.copy_from_slice(&value.to_le_bytes());
-            }
-            key = xxh3_64_with_seed(&bytes[..chunk.len() * 4], key ^ band as u64);
-        }
-        out.push(key);
+        out.push(sequence_hash(
+            BAND_SEED ^ band as u64,
+            values.iter().map(|&v| u64::from(v)),
+        ));
     }
 }
 

@@ -1,15 +1,44 @@
-//! MinHash signatures by multiply-shift hashing of the 64-bit shingle hash.
+//! MinHash signatures of a set of 64-bit shingle hashes, by one of two schemes.
 //!
-//! Permutation `i` maps a shingle hash `x` to `(a_i · x + b_i) >> 32` (mod 2^64),
-//! Dietzfelbinger's multiply-shift scheme: 2-universal, one multiply and one add
-//! per permutation, no rehash of strings. The inner loop runs over
-//! permutations with the shingle fixed, a layout the compiler vectorizes.
+//! * [`MinHashScheme::OnePermutation`] (default): one-permutation hashing with
+//!   optimal densification (Li, Owen & Zhang 2012; Shrivastava 2017). Each
+//!   shingle is mixed once and lands in one of `num_perm` bins, keeping the
+//!   bin's minimum; an empty bin borrows the value of a filled bin chosen by a
+//!   hash of the bin number and the attempt. Two documents agree on a bin with
+//!   probability equal to their Jaccard similarity, as with classic MinHash,
+//!   at a cost linear in shingles plus bins instead of their product.
+//! * [`MinHashScheme::Permutations`]: classic MinHash, permutation `i` maps a
+//!   shingle hash `x` to `(a_i · x + b_i) >> 32` (mod 2^64), Dietzfelbinger's
+//!   multiply-shift scheme: 2-universal, one multiply and one add per
+//!   permutation, no rehash of strings. The inner loop runs over permutations
+//!   with the shingle fixed, a layout the compiler vectorizes.
 
-/// Precomputed permutation parameters for one seed.
+/// How signatures are computed; both estimate Jaccard without bias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinHashScheme {
+    /// One hash per shingle into `num_perm` bins, empty bins densified.
+    #[default]
+    OnePermutation,
+    /// `num_perm` multiply-shift permutations per shingle.
+    Permutations,
+}
+
+/// Precomputed parameters of one scheme for one seed.
 ///
-/// Invariant: `multipliers.len() == offsets.len() == num_perm`, every multiplier odd.
+/// Invariant: `multipliers.len() == offsets.len() == num_perm`, every
+/// multiplier odd (the one-permutation scheme uses neither but keeps their
+/// length as its number of bins).
 #[derive(Debug, Clone)]
 pub struct MinHasher {
+    scheme: MinHashScheme,
+    /// Seed of the one-permutation bins.
+    bin_seed: u64,
+    /// Odd multiplier of the one-permutation bins.
+    bin_multiplier: u64,
+    /// One-permutation densification: the first [`DONOR_TABLE_ATTEMPTS`]
+    /// donor bins of every bin, bin-major (empty for the other scheme).
+    donors: Vec<u16>,
     multipliers: Vec<u64>,
     offsets: Vec<u64>,
 }
@@ -23,9 +52,41 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Most bins a one-permutation signature has (the validated `num_perm` maximum).
+const MAX_BINS: usize = 4096;
+
+/// Donor attempts per bin precomputed: with half the bins filled, eight
+/// attempts fail with probability 1/256.
+const DONOR_TABLE_ATTEMPTS: usize = 8;
+
+/// splitmix64's finalizer: spreads a 64-bit value over all bits.
+#[inline(always)]
+fn spread(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The bin of a mixed hash among `num_bins` (multiply-high: no modulo bias
+/// worth speaking of, no division).
+#[inline(always)]
+fn bin_of(hash: u64, num_bins: usize) -> usize {
+    (((hash >> 32) * num_bins as u64) >> 32) as usize
+}
+
+/// The densification probe sequence: a hash of (bin, attempt).
+fn donor_bin(bin_seed: u64, bin: usize, attempt: u64, num_bins: usize) -> usize {
+    bin_of(spread(bin_seed ^ ((bin as u64) << 32) ^ attempt), num_bins)
+}
+
 impl MinHasher {
-    /// `num_perm` permutations derived from `seed`.
+    /// Classic MinHash: `num_perm` permutations derived from `seed`.
     pub fn new(num_perm: usize, seed: u64) -> MinHasher {
+        MinHasher::with_scheme(MinHashScheme::Permutations, num_perm, seed)
+    }
+
+    /// `num_perm` signature values by `scheme`, derived from `seed`.
+    pub fn with_scheme(scheme: MinHashScheme, num_perm: usize, seed: u64) -> MinHasher {
         let mut state = seed;
         let mut multipliers = Vec::with_capacity(num_perm);
         let mut offsets = Vec::with_capacity(num_perm);
@@ -33,10 +94,30 @@ impl MinHasher {
             multipliers.push(splitmix64(&mut state) | 1);
             offsets.push(splitmix64(&mut state));
         }
+        let bin_seed = spread(seed ^ 0x5851_f42d_4c95_7f2d);
+        let num_bins = num_perm.min(MAX_BINS);
+        let donors = match scheme {
+            MinHashScheme::Permutations => Vec::new(),
+            MinHashScheme::OnePermutation => (0..num_bins)
+                .flat_map(|bin| {
+                    (1..=DONOR_TABLE_ATTEMPTS as u64)
+                        .map(move |attempt| donor_bin(bin_seed, bin, attempt, num_bins) as u16)
+                })
+                .collect(),
+        };
         MinHasher {
+            scheme,
+            bin_seed,
+            bin_multiplier: spread(bin_seed) | 1,
+            donors,
             multipliers,
             offsets,
         }
+    }
+
+    /// The scheme this hasher computes.
+    pub fn scheme(&self) -> MinHashScheme {
+        self.scheme
     }
 
     /// Number of permutations.
@@ -48,6 +129,10 @@ impl MinHasher {
     pub fn signature(&self, shingles: &[u64], out: &mut Vec<u32>) {
         out.clear();
         out.resize(self.num_perm(), u32::MAX);
+        if self.scheme == MinHashScheme::OnePermutation {
+            self.signature_one_permutation(shingles, out);
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2") {
@@ -65,6 +150,63 @@ impl MinHasher {
     #[target_feature(enable = "avx2")]
     unsafe fn signature_avx2(&self, shingles: &[u64], out: &mut [u32]) {
         self.signature_portable(shingles, out)
+    }
+
+    fn signature_one_permutation(&self, shingles: &[u64], out: &mut [u32]) {
+        let num_bins = out.len().min(MAX_BINS);
+        if num_bins == 0 || shingles.is_empty() {
+            return;
+        }
+        let mut filled = [0u64; MAX_BINS / 64];
+        for &shingle in shingles {
+            // Shingle hashes are xxh3 outputs, uniform over 64 bits, so one
+            // seeded odd multiply is mixing enough: the product's high half
+            // picks the bin, its low half (a bijection of the key's low half)
+            // is the value.
+            let hash = (shingle ^ self.bin_seed).wrapping_mul(self.bin_multiplier);
+            let bin = bin_of(hash, num_bins);
+            let value = hash as u32;
+            // `<=` so that a value of u32::MAX still marks its bin filled.
+            if value <= out[bin] {
+                out[bin] = value;
+                filled[bin / 64] |= 1 << (bin % 64);
+            }
+        }
+        let is_filled = |bin: usize| filled[bin / 64] & (1 << (bin % 64)) != 0;
+        // Borrow from a filled bin chosen by a hash of (bin, attempt), so
+        // empty bins borrow independently of each other: borrowing from the
+        // next bin to the right would make neighbouring bins equal and whole
+        // LSH bands collide for short documents. Both documents of a pair
+        // walk the same sequence, which keeps agreement probability = Jaccard.
+        for bin in 0..num_bins {
+            if is_filled(bin) {
+                continue;
+            }
+            // The tabled attempts without branches (which filled donor comes
+            // first is a coin toss the branch predictor always loses).
+            let tabled = &self.donors[bin * DONOR_TABLE_ATTEMPTS..(bin + 1) * DONOR_TABLE_ATTEMPTS];
+            let mut chosen = usize::MAX;
+            for &donor in tabled.iter().rev() {
+                let donor = usize::from(donor);
+                chosen = if is_filled(donor) { donor } else { chosen };
+            }
+            if chosen == usize::MAX {
+                // At least one bin is filled, so the expected number of
+                // attempts is at most num_bins; the cap only guards a
+                // pathological hash.
+                chosen = (DONOR_TABLE_ATTEMPTS as u64 + 1..=64 * num_bins as u64)
+                    .map(|attempt| self.donor(bin, attempt, num_bins))
+                    .find(|&donor| is_filled(donor))
+                    .unwrap_or(bin);
+            }
+            out[bin] = out[chosen];
+        }
+    }
+
+    /// The bin that empty `bin` borrows from at `attempt` (1-based); the
+    /// first [`DONOR_TABLE_ATTEMPTS`] are tabled in `donors`.
+    fn donor(&self, bin: usize, attempt: u64, num_bins: usize) -> usize {
+        donor_bin(self.bin_seed, bin, attempt, num_bins)
     }
 
     #[inline(always)]
@@ -117,9 +259,24 @@ mod tests {
 
     #[test]
     fn empty_set_signature_is_all_max() {
+        for scheme in [MinHashScheme::OnePermutation, MinHashScheme::Permutations] {
+            let mut sig = Vec::new();
+            MinHasher::with_scheme(scheme, 16, 1).signature(&[], &mut sig);
+            assert_eq!(sig, vec![u32::MAX; 16]);
+        }
+    }
+
+    #[test]
+    fn one_permutation_fills_every_bin_of_a_short_document() {
         let mut sig = Vec::new();
-        MinHasher::new(16, 1).signature(&[], &mut sig);
-        assert_eq!(sig, vec![u32::MAX; 16]);
+        let hasher = MinHasher::with_scheme(MinHashScheme::OnePermutation, 128, 3);
+        hasher.signature(&set(0..5), &mut sig);
+        let values: std::collections::BTreeSet<u32> = sig.iter().copied().collect();
+        // Five shingles, 128 bins: every bin holds one of at most five values.
+        assert!(values.len() <= 5, "{values:?}");
+        assert!(!values.contains(&u32::MAX));
+        // Borrowing is spread out: neighbouring bins are not all equal.
+        assert!(sig.windows(2).any(|w| w[0] != w[1]));
     }
 
     proptest! {
@@ -134,12 +291,14 @@ mod tests {
             b.extend(set(10_000..10_000 + only_b));
             b.sort_unstable();
             let exact = shared as f64 / (shared + only_a + only_b) as f64;
-            let hasher = MinHasher::new(256, seed);
-            let (mut sa, mut sb) = (Vec::new(), Vec::new());
-            hasher.signature(&a, &mut sa);
-            hasher.signature(&b, &mut sb);
-            let estimate = estimate_jaccard(&sa, &sb);
-            prop_assert!((estimate - exact).abs() < 0.13, "estimate {estimate} exact {exact}");
+            for scheme in [MinHashScheme::OnePermutation, MinHashScheme::Permutations] {
+                let hasher = MinHasher::with_scheme(scheme, 256, seed);
+                let (mut sa, mut sb) = (Vec::new(), Vec::new());
+                hasher.signature(&a, &mut sa);
+                hasher.signature(&b, &mut sb);
+                let estimate = estimate_jaccard(&sa, &sb);
+                prop_assert!((estimate - exact).abs() < 0.13, "{scheme:?}: estimate {estimate} exact {exact}");
+            }
         }
     }
 }

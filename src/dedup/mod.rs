@@ -54,14 +54,21 @@ pub struct DedupConfig {
     pub shingle: ShingleKind,
     /// Shingle length in words or characters.
     pub ngram: usize,
-    /// Number of MinHash permutations.
+    /// Number of MinHash values per signature (permutations or bins).
     pub num_perm: usize,
+    /// How signatures are computed.
+    pub minhash: MinHashScheme,
     /// Seed of the MinHash permutations.
     pub seed: u64,
     /// Jaccard at or above which a pair is `near_exact`; also the LSH design threshold.
     pub jaccard_threshold: f64,
     /// Containment (share of the smaller document's shingles found in the other) at or above which a pair is an `excerpt`.
     pub containment_threshold: f64,
+    /// Whether pairs are also found and kept by containment (`excerpt` and
+    /// `partial`, through the anchor channel). Off, only Jaccard links
+    /// documents: the classic MinHash-LSH pipeline of other tools, which
+    /// misses trimmed copies and excerpts.
+    pub containment: bool,
     /// Override of the number of LSH bands (rows per band = `num_perm / num_bands`).
     pub num_bands: Option<usize>,
 }
@@ -138,27 +145,32 @@ pub use anchors::{
 };
 pub use cluster::{cluster, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD, STORY_SHARE};
 pub use lsh::{band_keys, candidate_pairs, LinkStats, MAX_BUCKET_PAIRS_SIZE};
-pub use minhash::{estimate_jaccard, MinHasher};
+pub use minhash::{estimate_jaccard, MinHashScheme, MinHasher};
 pub use shingle::shingles;
 pub use verify::{classify, intersection_size, verify, MIN_SHARED_SHINGLES, PARTIAL_FLOOR};
 
 use crate::progress::Progress;
 use rayon::prelude::*;
 
+/// Seed of [`Sketch::exact_key`], apart from the shingle seed so a document
+/// of exactly `ngram` words does not have its one shingle as exact key.
+const EXACT_KEY_SEED: u64 = 0x4558_4143_544b_4559;
+
 /// Shingle and sign one document.
 pub fn sign(tokens: &Tokens, config: &DedupConfig, hasher: &MinHasher) -> Sketch {
     let mut sketch = Sketch::default();
     shingles(tokens, config, &mut sketch.shingles);
     hasher.signature(&sketch.shingles, &mut sketch.signature);
-    let mut exact = xxhash_rust::xxh3::Xxh3::new();
-    for token in &tokens.tokens {
-        exact.update(&token.hash.to_le_bytes());
-    }
-    sketch.exact_key = exact.digest();
+    sketch.exact_key = shingle::sequence_hash(EXACT_KEY_SEED, tokens.tokens.iter().map(|t| t.hash));
     sketch
 }
 
 impl DedupConfig {
+    /// The signature hasher of this configuration.
+    pub fn hasher(&self) -> MinHasher {
+        MinHasher::with_scheme(self.minhash, self.num_perm, self.seed)
+    }
+
     /// The LSH layout: `num_bands` when set, otherwise the optimum for the Jaccard threshold.
     pub fn lsh_params(&self) -> LshParams {
         match self.num_bands {
@@ -220,8 +232,13 @@ pub fn find_pairs(
         .collect();
     let (lsh, giant_buckets) = candidate_pairs(&keys, params.num_bands);
     drop(keys);
-    let anchor_index = AnchorIndex::build(sketches);
-    let anchored = anchor_candidates(&anchor_index, sketches, config.containment_threshold);
+    let (anchor_index, anchored) = if config.containment {
+        let index = AnchorIndex::build(sketches);
+        let anchored = anchor_candidates(&index, sketches, config.containment_threshold);
+        (index, anchored)
+    } else {
+        (AnchorIndex::default(), Vec::new())
+    };
     let mut stats = LinkStats {
         lsh_candidates: lsh.len() as u64,
         giant_buckets,
@@ -270,9 +287,11 @@ impl Default for DedupConfig {
             shingle: ShingleKind::Words,
             ngram: 5,
             num_perm: 128,
+            minhash: MinHashScheme::OnePermutation,
             seed: 1,
             jaccard_threshold: 0.5,
             containment_threshold: 0.3,
+            containment: true,
             num_bands: None,
         }
     }
@@ -294,7 +313,7 @@ mod tests {
             .unwrap();
         pool.install(|| {
             let config = DedupConfig::default();
-            let hasher = MinHasher::new(config.num_perm, config.seed);
+            let hasher = config.hasher();
             let sketches: Vec<Sketch> = texts
                 .iter()
                 .map(|(_, text)| sign(&tokenize(text), &config, &hasher))
@@ -335,7 +354,7 @@ mod tests {
     #[test]
     fn ten_thousand_copies_yield_linear_pairs() {
         let config = DedupConfig::default();
-        let hasher = MinHasher::new(config.num_perm, config.seed);
+        let hasher = config.hasher();
         let text = article(1, 120).join(" ");
         let sketch = sign(&tokenize(&text), &config, &hasher);
         let sketches = vec![sketch; 10_000];

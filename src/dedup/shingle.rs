@@ -6,7 +6,7 @@
 
 use super::{DedupConfig, ShingleKind};
 use crate::text::Tokens;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Seed separating shingle hashes from word hashes, so a one-word document's
 /// shingle never equals that word's hash used elsewhere.
@@ -30,22 +30,25 @@ fn word_shingles(tokens: &Tokens, ngram: usize, out: &mut Vec<u64>) {
     }
     let width = ngram.min(tokens.len());
     out.reserve(tokens.len() + 1 - width);
-    // The shingle is the xxh3 of its word hashes; a stack buffer avoids an
-    // allocation per document for the usual n-gram sizes.
-    let mut stack = [0u8; 8 * 16];
-    let mut heap = Vec::new();
-    let bytes: &mut [u8] = if width <= 16 {
-        &mut stack[..width * 8]
-    } else {
-        heap.resize(width * 8, 0);
-        &mut heap
-    };
-    for window in tokens.windows(width) {
-        for (slot, token) in bytes.chunks_exact_mut(8).zip(window) {
-            slot.copy_from_slice(&token.hash.to_le_bytes());
-        }
-        out.push(xxh3_64_with_seed(bytes, SHINGLE_SEED));
+    out.extend(
+        tokens
+            .windows(width)
+            .map(|window| sequence_hash(SHINGLE_SEED, window.iter().map(|t| t.hash))),
+    );
+}
+
+/// A hash of a sequence of word hashes. Word hashes are already uniform
+/// 64-bit values, so a multiply-rotate chain finished by a full mixer is
+/// enough, and much cheaper than rehashing their bytes with xxh3.
+pub fn sequence_hash(seed: u64, hashes: impl Iterator<Item = u64>) -> u64 {
+    let mut state = seed;
+    for hash in hashes {
+        state = (state.rotate_left(23) ^ hash).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
+    // splitmix64's finalizer.
+    state = (state ^ (state >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    state = (state ^ (state >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    state ^ (state >> 31)
 }
 
 fn char_shingles(joined: &str, ngram: usize, out: &mut Vec<u64>) {

@@ -6,7 +6,7 @@
 //! for the one-off summary.
 
 use super::check::RoundedScores;
-use super::{json, StagedOutputs};
+use super::{json, StageJob, StagedOutputs};
 use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
@@ -16,7 +16,7 @@ use crate::rewrite::RewriteConfig;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// File names inside the output directory.
@@ -46,20 +46,35 @@ const SIMILARITY_DIGITS: i32 = 4;
 pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Result<Timings> {
     let started = Instant::now();
     let mut outputs = StagedOutputs::new();
-    outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
-    outputs.stage(&out_dir.join(names::PAIRS), |w| write_pairs(w, run))?;
-    outputs.stage(&out_dir.join(names::CLUSTERS), |w| write_clusters(w, run))?;
-    outputs.stage(&out_dir.join(names::REJECTED), |w| {
-        write_rejected(w, &run.corpus.rejected)
-    })?;
+    // The biggest first, so that the others fill the other threads meanwhile.
+    let mut jobs: Vec<(PathBuf, StageJob)> = vec![
+        (
+            out_dir.join(names::PAIRS),
+            Box::new(|w| write_pairs(w, run)),
+        ),
+        (
+            out_dir.join(names::DOCUMENTS),
+            Box::new(|w| write_documents(w, run)),
+        ),
+        (
+            out_dir.join(names::CLUSTERS),
+            Box::new(|w| write_clusters(w, run)),
+        ),
+        (
+            out_dir.join(names::REJECTED),
+            Box::new(|w| write_rejected(w, &run.corpus.rejected)),
+        ),
+    ];
     if run.config.rewrites {
-        outputs.stage(&out_dir.join(names::SUBSTITUTIONS), |w| {
-            write_substitutions(w, run)
-        })?;
+        jobs.push((
+            out_dir.join(names::SUBSTITUTIONS),
+            Box::new(|w| write_substitutions(w, run)),
+        ));
     }
     if let Some(keep) = keep {
-        outputs.stage(keep, |w| write_keep(w, run))?;
+        jobs.push((keep.to_path_buf(), Box::new(|w| write_keep(w, run))));
     }
+    outputs.stage_parallel(jobs)?;
     outputs.commit_with_summary(
         &out_dir.join(names::SUMMARY),
         &run.timings,

@@ -44,29 +44,23 @@ impl StagedOutputs {
     where
         F: FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
     {
-        let write_error = |source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".copydesk-").suffix(".tmp");
-        // Outputs are ordinary files once renamed: readable as any new file (umask applies).
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        let staged = stage_file(path, write)?;
+        self.staged.push(staged);
+        Ok(())
+    }
+
+    /// Write several outputs at once, each into its own temporary file, in
+    /// parallel; they are committed in the order given. Fails with the first
+    /// failure in that order.
+    pub fn stage_parallel(&mut self, jobs: Vec<(PathBuf, StageJob<'_>)>) -> Result<()> {
+        use rayon::prelude::*;
+        let staged: Vec<Result<(NamedTempFile, PathBuf)>> = jobs
+            .into_par_iter()
+            .map(|(path, write)| stage_file(&path, write))
+            .collect();
+        for file in staged {
+            self.staged.push(file?);
         }
-        let temp = builder.tempfile_in(dir).map_err(write_error)?;
-        {
-            let mut out = BufWriter::with_capacity(WRITE_BUFFER, temp.as_file());
-            write(&mut out).map_err(write_error)?;
-            out.flush().map_err(write_error)?;
-        }
-        self.staged.push((temp, path.to_path_buf()));
         Ok(())
     }
 
@@ -103,4 +97,37 @@ impl StagedOutputs {
         }
         Ok(())
     }
+}
+
+/// A writer of one output for [`StagedOutputs::stage_parallel`].
+pub type StageJob<'a> = Box<dyn FnOnce(&mut BufWriter<&File>) -> std::io::Result<()> + Send + 'a>;
+
+/// Write one output into a temporary file next to `path`.
+fn stage_file<F>(path: &Path, write: F) -> Result<(NamedTempFile, PathBuf)>
+where
+    F: FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
+{
+    let write_error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".copydesk-").suffix(".tmp");
+    // Outputs are ordinary files once renamed: readable as any new file (umask applies).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder.tempfile_in(dir).map_err(write_error)?;
+    {
+        let mut out = BufWriter::with_capacity(WRITE_BUFFER, temp.as_file());
+        write(&mut out).map_err(write_error)?;
+        out.flush().map_err(write_error)?;
+    }
+    Ok((temp, path.to_path_buf()))
 }
