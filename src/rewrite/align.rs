@@ -155,7 +155,13 @@ impl PreparedWords {
 
 /// A number is told by the first character of its normalized form.
 fn is_number(tokens: &Tokens, index: usize) -> bool {
-    tokens.word(index).starts_with(char::is_numeric)
+    let first = tokens.tokens[index].norm_start as usize;
+    match tokens.norm.as_bytes().get(first) {
+        // An ASCII character is numeric when it is a digit.
+        Some(&byte) if byte < 0x80 => byte.is_ascii_digit(),
+        Some(_) => tokens.word(index).starts_with(char::is_numeric),
+        None => false,
+    }
 }
 
 fn count_numbers(tokens: &Tokens) -> u32 {
@@ -337,17 +343,22 @@ const VALUE_WORDS: &[&str] = &[
     "wednesday",
 ];
 
-/// Hashes of [`VALUE_WORDS`], sorted: words are told by hash everywhere in
-/// the alignment, which saves comparing strings at every edit.
-fn value_word_hashes() -> &'static [u64] {
-    static HASHES: OnceLock<Vec<u64>> = OnceLock::new();
-    HASHES.get_or_init(|| {
+/// Hashes of [`VALUE_WORDS`], sorted, and a 256-bit filter of their top
+/// eight bits: words are told by hash everywhere in the alignment, which
+/// saves comparing strings at every edit.
+fn value_words() -> &'static ([u64; 4], Vec<u64>) {
+    static VALUES: OnceLock<([u64; 4], Vec<u64>)> = OnceLock::new();
+    VALUES.get_or_init(|| {
         let mut hashes: Vec<u64> = VALUE_WORDS
             .iter()
             .map(|word| xxh3_64(word.as_bytes()))
             .collect();
         hashes.sort_unstable();
-        hashes
+        let mut filter = [0u64; 4];
+        for &hash in &hashes {
+            filter[(hash >> 62) as usize] |= 1 << ((hash >> 56) & 63);
+        }
+        (filter, hashes)
     })
 }
 
@@ -358,7 +369,10 @@ pub(crate) fn is_value_word(word: &str) -> bool {
 
 /// [`is_value_word`] for the word with this hash.
 fn is_value_hash(hash: u64) -> bool {
-    value_word_hashes().binary_search(&hash).is_ok()
+    let (filter, hashes) = value_words();
+    // Most words fail the filter on one bit of their hash.
+    filter[(hash >> 62) as usize] >> ((hash >> 56) & 63) & 1 == 1
+        && hashes.binary_search(&hash).is_ok()
 }
 
 fn align_with(
@@ -600,7 +614,11 @@ struct AnchorSlot {
 #[derive(Debug, Default)]
 struct AnchorTable {
     slots: Vec<AnchorSlot>,
+    /// Slots in use minus one (a power of two minus one).
+    mask: usize,
     generation: u32,
+    /// The slot of each position of the gap's range in `a`.
+    slot_of: Vec<usize>,
     pairs: Vec<(usize, usize)>,
     tails: Vec<usize>,
     parent: Vec<usize>,
@@ -613,23 +631,31 @@ impl AnchorTable {
         let capacity = (2 * words).next_power_of_two().max(16);
         if self.slots.len() < capacity || self.generation == u32::MAX {
             self.slots.clear();
-            self.slots
-                .resize(capacity.max(self.slots.len()), AnchorSlot::default());
+            self.slots.resize(capacity, AnchorSlot::default());
             self.generation = 0;
         }
+        // Only the first `capacity` slots are used: a small gap after a
+        // large one probes a small, cached part of the table.
+        self.mask = capacity - 1;
         self.generation += 1;
     }
 
     /// The slot of `hash`, or the empty slot where it goes (`generation`
     /// not current).
     fn slot(&mut self, hash: u64) -> &mut AnchorSlot {
-        let mask = self.slots.len() - 1;
+        let index = self.slot_index(hash);
+        &mut self.slots[index]
+    }
+
+    /// The index of [`slot`](Self::slot).
+    fn slot_index(&self, hash: u64) -> usize {
+        let mask = self.mask;
         // Word hashes are xxh3 values: their low bits are spread already.
         let mut index = hash as usize & mask;
         loop {
             let slot = &self.slots[index];
             if slot.generation != self.generation || slot.hash == hash {
-                return &mut self.slots[index];
+                return index;
             }
             index = (index + 1) & mask;
         }
@@ -646,8 +672,11 @@ impl AnchorTable {
     ) -> &[(usize, usize)] {
         self.reset(ra.len());
         let generation = self.generation;
+        self.slot_of.clear();
         for i in ra.clone() {
-            let slot = self.slot(a[i]);
+            let index = self.slot_index(a[i]);
+            self.slot_of.push(index);
+            let slot = &mut self.slots[index];
             if slot.generation != generation {
                 *slot = AnchorSlot {
                     generation,
@@ -669,8 +698,9 @@ impl AnchorTable {
         }
         let mut pairs = std::mem::take(&mut self.pairs);
         pairs.clear();
-        for i in ra {
-            let slot = *self.slot(a[i]);
+        // Each position of `a` remembers its slot: no second probe.
+        for (i, &index) in ra.zip(&self.slot_of) {
+            let slot = &self.slots[index];
             if slot.count_a == 1 && slot.count_b == 1 && slot.position_a == i {
                 pairs.push((i, slot.position_b));
             }
@@ -1165,6 +1195,61 @@ mod tests {
         }
         assert_eq!(common_prefix(&a, &a), 11);
         assert_eq!(common_prefix(&[], &a), 0);
+    }
+
+    #[test]
+    fn value_words_are_told_by_hash() {
+        assert!(VALUE_WORDS.iter().all(|word| is_value_word(word)));
+        for word in ["may", "said", "two", "percent", "monday's", "", "januar"] {
+            assert!(!is_value_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_reused_aligner_gives_what_a_fresh_one_gives() {
+        let config = RewriteConfig::default();
+        let words: Vec<String> = (0..3000).map(|i| format!("w{}", i % 1700)).collect();
+        let long = words.join(" ");
+        let mut changed = words.clone();
+        for i in (3..3000).step_by(11) {
+            changed[i] = format!("x{i}");
+        }
+        let long_changed = changed.join(" ");
+        let texts = [
+            (long.as_str(), long_changed.as_str()),
+            (
+                "The bank held its rate at 4.5 percent on Tuesday.",
+                "The bank kept its rate at 4.5 pct on Tuesday.",
+            ),
+            (
+                include_str!("../../fixtures/rewrite/harbour.txt"),
+                include_str!("../../fixtures/rewrite/harbour-spun50.txt"),
+            ),
+            ("", "Only one side has words."),
+            ("a b c d e f g h", "h g f e d c b a"),
+        ];
+        let mut aligner = Aligner::new();
+        let (mut a_words, mut b_words) = (PreparedWords::default(), PreparedWords::default());
+        for (a, b) in texts.iter().chain(texts.iter().rev()) {
+            a_words.prepare(a);
+            b_words.prepare(b);
+            let (a_input, b_input) = (a_words.input(a), b_words.input(b));
+            let reused = aligner.align(a_input, b_input, &config);
+            let fresh = align_spans(a, a_words.tokens(), b, b_words.tokens(), &config);
+            assert_eq!(
+                Alignment {
+                    edits: Vec::new(),
+                    ..fresh.clone()
+                },
+                reused
+            );
+            let edits: Vec<Edit> = aligner
+                .word_edits()
+                .iter()
+                .map(|edit| edit.to_edit(&a_input, &b_input, false))
+                .collect();
+            assert_eq!(edits, fresh.edits);
+        }
     }
 
     #[test]

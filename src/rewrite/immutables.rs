@@ -150,11 +150,14 @@ impl FunctionWords {
         let mask = self.slots.len() - 1;
         let mut index = hash as usize & mask;
         loop {
-            match self.slots[index] {
-                slot if slot == hash => return true,
-                EMPTY_SLOT => return false,
-                _ => index = (index + 1) & mask,
+            // One branch a probe, and a predictable one (collisions are
+            // rare in a table a quarter full): found or free ends the search.
+            let slot = self.slots[index];
+            let found = slot == hash;
+            if found | (slot == EMPTY_SLOT) {
+                return found;
             }
+            index = (index + 1) & mask;
         }
     }
 
@@ -221,11 +224,8 @@ pub fn classify_one(
         .get(token.start as usize)
         .is_some_and(u8::is_ascii_lowercase)
     {
-        return if function_words.contains_hash(token.hash) {
-            WordClass::Function
-        } else {
-            WordClass::Content
-        };
+        return [WordClass::Content, WordClass::Function]
+            [usize::from(function_words.contains_hash(token.hash))];
     }
     let original = text.get(token.span()).unwrap_or("");
     let first = original.chars().next().unwrap_or(' ');
