@@ -6,7 +6,7 @@
 //! documents whose source is absent.
 
 use super::{Edit, EditOp, Side};
-use crate::text::tokenize;
+use crate::text::{tokenize_into, Tokens};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -53,8 +53,8 @@ pub struct Substitution {
 
 /// The normalized words of an edit side, `None` when empty or holding a
 /// number or a value word.
-fn words(text: &str) -> Option<String> {
-    let tokens = tokenize(text);
+fn words(text: &str, tokens: &mut Tokens) -> Option<String> {
+    tokenize_into(text, tokens);
     if tokens.is_empty() {
         return None;
     }
@@ -82,7 +82,11 @@ pub fn mine<'a>(
     pairs: impl IntoIterator<Item = PairEdits<'a>>,
     max_examples: usize,
 ) -> Vec<Substitution> {
-    let mut seen: BTreeMap<(String, String), Seen> = BTreeMap::new();
+    // Keyed by `from`, then `to`: looked up by borrowed words, so a swap
+    // seen again allocates nothing.
+    let mut seen: BTreeMap<String, BTreeMap<String, Seen>> = BTreeMap::new();
+    let mut tokens = Tokens::default();
+    let mut words = |text: &str| words(text, &mut tokens);
     for pair in pairs {
         let b_is_source = pair.source == Some(Side::B);
         for &(a_text, b_text) in &pair.replacements {
@@ -97,21 +101,33 @@ pub fn mine<'a>(
             } else {
                 (a_words, b_words, pair.ids)
             };
-            let entry = seen.entry((from, to)).or_insert((0, Vec::new()));
+            let targets = match seen.get_mut(&from) {
+                Some(targets) => targets,
+                None => seen.entry(from).or_default(),
+            };
+            let entry = match targets.get_mut(&to) {
+                Some(entry) => entry,
+                None => targets.entry(to).or_insert((0, Vec::new())),
+            };
             entry.0 += 1;
-            let example = [ids[0].to_owned(), ids[1].to_owned()];
-            if entry.1.len() < max_examples && !entry.1.contains(&example) {
-                entry.1.push(example);
+            if entry.1.len() < max_examples
+                && !entry.1.iter().any(|[s, r]| s == ids[0] && r == ids[1])
+            {
+                entry.1.push([ids[0].to_owned(), ids[1].to_owned()]);
             }
         }
     }
     let mut out: Vec<Substitution> = seen
         .into_iter()
-        .map(|((from, to), (count, examples))| Substitution {
-            from,
-            to,
-            count,
-            examples,
+        .flat_map(|(from, targets)| {
+            targets
+                .into_iter()
+                .map(move |(to, (count, examples))| Substitution {
+                    from: from.clone(),
+                    to,
+                    count,
+                    examples,
+                })
         })
         .collect();
     // The map is ordered by (from, to) already; a stable sort keeps that order among equal counts.
