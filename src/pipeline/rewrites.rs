@@ -127,6 +127,7 @@ pub fn spot_keys(
     keys
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Job {
     a: u32,
     b: u32,
@@ -209,6 +210,120 @@ impl ChunkAligner {
     }
 }
 
+/// One band of the spot signatures' LSH: the documents grouped by band key.
+struct BandBuckets {
+    /// Documents with keys, sorted by (band key, document).
+    members: Vec<u32>,
+    /// Start of each bucket in `members`, then the end of the last.
+    starts: Vec<u32>,
+    /// Bucket of each document, `u32::MAX` for a document without keys.
+    bucket_of: Vec<u32>,
+}
+
+impl BandBuckets {
+    fn new(keys: &[Vec<u64>], band: usize) -> BandBuckets {
+        let mut keyed: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(doc, k)| k.get(band).map(|&key| (key, doc as u32)))
+            .collect();
+        keyed.sort_unstable();
+        let mut starts = Vec::new();
+        let mut bucket_of = vec![u32::MAX; keys.len()];
+        for (position, &(key, doc)) in keyed.iter().enumerate() {
+            if position == 0 || keyed[position - 1].0 != key {
+                starts.push(position as u32);
+            }
+            bucket_of[doc as usize] = (starts.len() - 1) as u32;
+        }
+        starts.push(keyed.len() as u32);
+        BandBuckets {
+            members: keyed.into_iter().map(|(_, doc)| doc).collect(),
+            starts,
+            bucket_of,
+        }
+    }
+
+    /// Add to `out` the documents after `doc` that its bucket pairs it with:
+    /// all of them in a bucket of at most [`dedup::MAX_BUCKET_PAIRS_SIZE`],
+    /// in a larger one all of them only when `doc` is the bucket's head (the
+    /// others pair with the head only), as [`dedup::candidate_pairs`] pairs them.
+    fn partners_after(&self, doc: u32, out: &mut Vec<u32>) {
+        let Some(&bucket) = self.bucket_of.get(doc as usize) else {
+            return;
+        };
+        if bucket == u32::MAX {
+            return;
+        }
+        let bucket = bucket as usize;
+        let members = &self.members[self.starts[bucket] as usize..self.starts[bucket + 1] as usize];
+        if members.len() <= dedup::MAX_BUCKET_PAIRS_SIZE {
+            // Members are in document order: the later ones are a suffix.
+            let later = members.partition_point(|&m| m <= doc);
+            out.extend_from_slice(&members[later..]);
+        } else if members[0] == doc {
+            out.extend_from_slice(&members[1..]);
+        }
+    }
+}
+
+/// Documents per unit of parallel work when listing the pairs to align.
+const JOB_CHUNK: usize = 1024;
+
+/// Every pair to align, sorted by `(a, b)`: the kept `pairs` (sorted by
+/// `(a, b)`) and the spot-signature candidates not among them. The
+/// candidates are those of [`dedup::candidate_pairs`] over the spot keys,
+/// gathered per first document rather than sorted together: a corpus of
+/// copies meets each pair in most of the bands, millions of repeats that a
+/// global sort would order only to drop them.
+fn jobs(keys: &[Vec<u64>], num_bands: usize, pairs: &[Pair]) -> Vec<Job> {
+    let bands: Vec<BandBuckets> = (0..num_bands)
+        .into_par_iter()
+        .map(|band| BandBuckets::new(keys, band))
+        .collect();
+    let documents = keys.len().max(pairs.last().map_or(0, |p| p.a as usize + 1));
+    let starts: Vec<usize> = (0..documents).step_by(JOB_CHUNK).collect();
+    let per_chunk: Vec<Vec<Job>> = starts
+        .par_iter()
+        .map(|&start| {
+            let end = (start + JOB_CHUNK).min(documents);
+            let mut kept = pairs.partition_point(|p| (p.a as usize) < start);
+            let mut partners = Vec::new();
+            let mut out = Vec::new();
+            for a in start as u32..end as u32 {
+                partners.clear();
+                for band in &bands {
+                    band.partners_after(a, &mut partners);
+                }
+                partners.sort_unstable();
+                partners.dedup();
+                // Merge the kept pairs of `a` with its candidates, both in order of `b`.
+                let mut candidates = partners.iter().copied().peekable();
+                while kept < pairs.len() && pairs[kept].a == a {
+                    let b = pairs[kept].b;
+                    while let Some(c) = candidates.next_if(|&c| c < b) {
+                        out.push(Job {
+                            a,
+                            b: c,
+                            kept: None,
+                        });
+                    }
+                    candidates.next_if_eq(&b);
+                    out.push(Job {
+                        a,
+                        b,
+                        kept: Some(kept),
+                    });
+                    kept += 1;
+                }
+                out.extend(candidates.map(|b| Job { a, b, kept: None }));
+            }
+            out
+        })
+        .collect();
+    per_chunk.into_iter().flatten().collect()
+}
+
 /// Buckets (as a power of two) of the corpus word-frequency table.
 pub const FREQUENCY_TABLE_BITS: u32 = 20;
 
@@ -236,25 +351,8 @@ pub fn link_rewrites(
     progress: &dyn Progress,
 ) -> (Vec<PairDetail>, RewriteStats) {
     let mut stats = RewriteStats::default();
-    let (candidates, _) = dedup::candidate_pairs(keys, config.num_bands);
-    let is_kept = |a: u32, b: u32| pairs.binary_search_by(|p| (p.a, p.b).cmp(&(a, b))).is_ok();
-    let mut jobs: Vec<Job> = pairs
-        .iter()
-        .enumerate()
-        .map(|(index, p)| Job {
-            a: p.a,
-            b: p.b,
-            kept: Some(index),
-        })
-        .collect();
-    for &(a, b) in &candidates {
-        if !is_kept(a, b) {
-            stats.candidates += 1;
-            jobs.push(Job { a, b, kept: None });
-        }
-    }
-    drop(candidates);
-    jobs.par_sort_unstable_by_key(|job| (job.a, job.b));
+    let jobs = jobs(keys, config.num_bands, pairs);
+    stats.candidates = jobs.iter().filter(|job| job.kept.is_none()).count() as u64;
     stats.aligned = jobs.len() as u64;
 
     // Chunks hold whole groups of one `a`, so `a` is tokenized once per group.
@@ -411,4 +509,86 @@ pub fn substitutions(
             }
         });
     rewrite::mine(mined, config.max_examples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::Overlap;
+
+    /// The pairs to align as the stage listed them before gathering per
+    /// document: all candidates sorted together, the kept ones left out,
+    /// the rest merged with the kept pairs and sorted.
+    fn jobs_by_global_sort(keys: &[Vec<u64>], num_bands: usize, pairs: &[Pair]) -> Vec<Job> {
+        let (candidates, _) = dedup::candidate_pairs(keys, num_bands);
+        let is_kept = |a: u32, b: u32| pairs.binary_search_by(|p| (p.a, p.b).cmp(&(a, b))).is_ok();
+        let mut jobs: Vec<Job> = pairs
+            .iter()
+            .enumerate()
+            .map(|(index, p)| Job {
+                a: p.a,
+                b: p.b,
+                kept: Some(index),
+            })
+            .collect();
+        jobs.extend(
+            candidates
+                .into_iter()
+                .filter(|&(a, b)| !is_kept(a, b))
+                .map(|(a, b)| Job { a, b, kept: None }),
+        );
+        jobs.sort_unstable_by_key(|job| (job.a, job.b));
+        jobs
+    }
+
+    #[test]
+    fn jobs_gathered_per_document_are_those_of_the_global_sort() {
+        // A small xorshift: fixed, so the test is the same on every run.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        for (documents, num_bands, key_range) in
+            [(300, 4, 40), (200, 8, 3), (50, 2, 1000), (0, 4, 5)]
+        {
+            // Few key values: buckets collide, some beyond the giant size;
+            // some documents have no keys.
+            let keys: Vec<Vec<u64>> = (0..documents)
+                .map(|_| {
+                    if next(10) == 0 {
+                        Vec::new()
+                    } else {
+                        (0..num_bands).map(|_| next(key_range)).collect()
+                    }
+                })
+                .collect();
+            let mut kept: Vec<(u32, u32)> = (0..documents / 2)
+                .map(|_| {
+                    let a = next(documents.max(2) as u64 - 1) as u32;
+                    (a, a + 1 + next(3) as u32)
+                })
+                .filter(|&(_, b)| (b as usize) < documents)
+                .collect();
+            kept.sort_unstable();
+            kept.dedup();
+            let pairs: Vec<Pair> = kept
+                .into_iter()
+                .map(|(a, b)| Pair {
+                    a,
+                    b,
+                    overlap: Overlap {
+                        jaccard: 0.5,
+                        containment: [0.5, 0.5],
+                    },
+                    relation: Relation::NearExact,
+                })
+                .collect();
+            let expected = jobs_by_global_sort(&keys, num_bands, &pairs);
+            assert!(expected.iter().any(|job| job.kept.is_none()) || documents == 0);
+            assert_eq!(jobs(&keys, num_bands, &pairs), expected);
+        }
+    }
 }
