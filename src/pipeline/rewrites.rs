@@ -216,20 +216,35 @@ struct BandBuckets {
     members: Vec<u32>,
     /// Start of each bucket in `members`, then the end of the last.
     starts: Vec<u32>,
-    /// Bucket of each document, `u32::MAX` for a document without keys.
+    /// Bucket of each document, `u32::MAX` for a document without keys or
+    /// alone in its bucket.
     bucket_of: Vec<u32>,
 }
 
 impl BandBuckets {
-    fn new(keys: &[Vec<u64>], band: usize) -> BandBuckets {
-        let mut keyed: Vec<(u64, u32)> = keys
-            .iter()
-            .enumerate()
-            .filter_map(|(doc, k)| k.get(band).map(|&key| (key, doc as u32)))
+    /// The buckets of every band, from each document's band keys.
+    fn all(keys: &[Vec<u64>], num_bands: usize) -> Vec<BandBuckets> {
+        // Band-major copies of the keys, read once document by document
+        // (reading band by band would visit every document's keys 32 times).
+        let mut keyed: Vec<Vec<(u64, u32)>> = (0..num_bands)
+            .map(|_| Vec::with_capacity(keys.len()))
             .collect();
+        for (doc, doc_keys) in keys.iter().enumerate() {
+            for (band, &key) in keyed.iter_mut().zip(doc_keys) {
+                band.push((key, doc as u32));
+            }
+        }
+        keyed
+            .into_par_iter()
+            .map(|band| BandBuckets::new(band, keys.len()))
+            .collect()
+    }
+
+    /// One band's buckets from its `(key, document)` entries.
+    fn new(mut keyed: Vec<(u64, u32)>, documents: usize) -> BandBuckets {
         keyed.sort_unstable();
         let mut starts = Vec::new();
-        let mut bucket_of = vec![u32::MAX; keys.len()];
+        let mut bucket_of = vec![u32::MAX; documents];
         for (position, &(key, doc)) in keyed.iter().enumerate() {
             if position == 0 || keyed[position - 1].0 != key {
                 starts.push(position as u32);
@@ -237,6 +252,13 @@ impl BandBuckets {
             bucket_of[doc as usize] = (starts.len() - 1) as u32;
         }
         starts.push(keyed.len() as u32);
+        // A document alone in its bucket pairs with nobody: say so where it
+        // is looked up, sparing a read of the bucket.
+        for bucket in starts.windows(2) {
+            if bucket[1] - bucket[0] == 1 {
+                bucket_of[keyed[bucket[0] as usize].1 as usize] = u32::MAX;
+            }
+        }
         BandBuckets {
             members: keyed.into_iter().map(|(_, doc)| doc).collect(),
             starts,
@@ -277,10 +299,7 @@ const JOB_CHUNK: usize = 1024;
 /// copies meets each pair in most of the bands, millions of repeats that a
 /// global sort would order only to drop them.
 fn jobs(keys: &[Vec<u64>], num_bands: usize, pairs: &[Pair]) -> Vec<Job> {
-    let bands: Vec<BandBuckets> = (0..num_bands)
-        .into_par_iter()
-        .map(|band| BandBuckets::new(keys, band))
-        .collect();
+    let bands = BandBuckets::all(keys, num_bands);
     let documents = keys.len().max(pairs.last().map_or(0, |p| p.a as usize + 1));
     let starts: Vec<usize> = (0..documents).step_by(JOB_CHUNK).collect();
     let per_chunk: Vec<Vec<Job>> = starts
