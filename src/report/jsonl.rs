@@ -153,7 +153,7 @@ const PAIR_BATCH: usize = 1024;
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
 ///
 /// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
-/// edits: lines are written by hand ([`super::json`]) rather than through a
+/// edits: lines are written by hand (module `report::json`) rather than through a
 /// generic serializer, on a thread of their own while this one writes the
 /// batches before them (writing costs the kernel about as much as formatting
 /// costs us). Plain threads, not the rayon pool: the caller may be a pool
