@@ -7,7 +7,8 @@
 //! counts of the input itself), `--fit FILE` (write the input's counts as a
 //! model and exit), `--lexicon FILE`, `--substitutions FILE`,
 //! `--set NAME=VALUE` for stats thresholds (rare_word_count,
-//! min_expected_pair, flag_surprise, spin_weight).
+//! min_expected_pair, flag_surprise, spin_weight, spun_word_min_logit,
+//! spun_document_evidence, ...).
 
 use copydesk::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
 use copydesk::text::tokenize;
@@ -53,7 +54,11 @@ fn main() -> anyhow::Result<()> {
                     "stitched_max_shared" => config.stitched_max_shared = value,
                     "stitched_max_shared_weighted" => config.stitched_max_shared_weighted = value,
                     "repeated_word_discount" => config.stats.repeated_word_discount = value,
-                    "flag_surprise_in_spun" => config.stats.flag_surprise_in_spun = value,
+                    "spun_word_min_logit" => config.stats.spun_word_min_logit = value,
+                    "assumed_spin_share" => config.stats.assumed_spin_share = value,
+                    "spun_document_evidence_with_substitutions" => {
+                        config.stats.spun_document_evidence_with_substitutions = value
+                    }
                     "spun_document_evidence" => config.stats.spun_document_evidence = value,
                     other => anyhow::bail!("unknown setting {other}"),
                 }

@@ -24,7 +24,7 @@ pub mod stats;
 
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
-pub use stats::{NgramModel, StatsConfig};
+pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
 
 use crate::error::Result;
 use crate::text::Tokens;
@@ -246,12 +246,13 @@ impl Checker {
                 && evidence_before + substitution_evidence
                     >= self.config.stats.spun_document_evidence_with_substitutions))
             && (!has_stats || surprises.len() >= self.config.stats.min_judged_words);
-        let threshold = if looks_spun {
-            self.config.stats.flag_surprise_in_spun
-        } else {
-            self.config.stats.flag_surprise
-        };
-        stats::flag_surprises(&analysis, &surprises, threshold, &mut flags);
+        stats::flag_surprises(
+            &analysis,
+            &surprises,
+            &self.config.stats,
+            looks_spun.then_some(evidence_before),
+            &mut flags,
+        );
         // Mined substitutions are mostly ordinary words ("stated", "costs"):
         // they count toward the document's spin score always, but are
         // reported one by one only where the document looks spun.
