@@ -122,7 +122,7 @@ impl Default for StatsConfig {
             flag_surprise: 5.0,
             spun_word_min_logit: -1.0,
             spun_document_evidence: 0.4,
-            spun_document_evidence_with_substitutions: 4.2,
+            spun_document_evidence_with_substitutions: 3.5,
             spin_weight: 2.0,
             assumed_spin_share: 0.05,
             min_reference_words: 10_000,
@@ -535,6 +535,15 @@ pub fn flag_surprises(
             continue;
         };
         if s.logit < config.spun_word_min_logit {
+            continue;
+        }
+        // A lexicon or grammar flag on the word already says what is wrong.
+        let explained = flags.iter().any(|f| {
+            matches!(f.category, Category::Spin | Category::Grammar)
+                && f.start < span.1
+                && span.0 < f.end
+        });
+        if explained {
             continue;
         }
         let pairs = |count: Option<f64>| match count {
