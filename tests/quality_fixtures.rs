@@ -324,3 +324,4 @@ fn clean_story_stays_clean_against_the_reference() {
     let (_, result) = check_with_ferry_reference("clean_ferry.txt");
     assert!(result.flags.is_empty(), "{:#?}", result.flags);
     assert!(result.scores.spin < 0.2, "{:?}", result.scores);
+}
