@@ -63,15 +63,15 @@ pub struct SpinWordWeights {
 impl Default for SpinWordWeights {
     fn default() -> Self {
         SpinWordWeights {
-            intercept: 0.4127,
-            log_count: -0.4034,
-            left_joined: 0.4619,
-            left_log_pair: -0.0606,
-            left_association: -0.4874,
-            right_joined: 0.3567,
-            right_log_pair: -0.0364,
-            right_association: -0.5505,
-            repeated: -0.3151,
+            intercept: 0.4095,
+            log_count: -0.4037,
+            left_joined: 0.4644,
+            left_log_pair: -0.0612,
+            left_association: -0.4869,
+            right_joined: 0.3580,
+            right_log_pair: -0.0356,
+            right_association: -0.5510,
+            repeated: -0.3136,
             prior_logit: -1.1828,
             fitted_reference_words: 1_317_067.0,
         }
