@@ -453,10 +453,10 @@ pub fn measure(
                         weights.right_association,
                     )
                 };
-                let scaled_pair = observed * rescale + 0.5;
+                let ln_pair = (observed * rescale + 0.5).ln();
                 logit += joined
-                    + log_pair * scaled_pair.ln()
-                    + association * (scaled_pair / (expected * rescale + 0.5)).ln();
+                    + log_pair * ln_pair
+                    + association * (ln_pair - (expected * rescale + 0.5).ln());
                 if expected < config.min_expected_pair {
                     continue;
                 }
