@@ -11,8 +11,8 @@ Over ../shared/corpora/reuters21578.jsonl (path with --corpus):
   `none` (lexicon and rules only), `model` (a reference fitted with `fit` on
   the other half of the corpus, disjoint from the test articles) and `corpus`
   (counts of the checked set itself, each document left out of its own
-  evidence; the checked set is the articles under test plus the whole test
-  half of the corpus as background, as when checking a real corpus), and
+  evidence; the checked set is the articles under test plus the test half of
+  the corpus as background, as when checking a real corpus), and
   `subs` (the model plus a substitutions.jsonl mined, as the rewrite wing
   would, from spun copies of 1,000 articles of the fitting half).
 * Incoherence: each test article gets one injection written by this script's
@@ -24,9 +24,19 @@ Over ../shared/corpora/reuters21578.jsonl (path with --corpus):
 * Clean: flags per 1,000 words on the clean test articles and on the whole
   test half of the corpus.
 
+Splits (by crc32 of the id): the fitting half (`% 2 == 0`) is the reference
+model; test articles come from the dev quarter (`% 4 == 1`, `--split dev`,
+default seed 11), used to choose weights and thresholds, or from the
+held-out quarter (`% 4 == 3`, `--split heldout`, default seed 7), used to
+report. Articles sharing more than 20% of their 8-word shingles with a
+fitting-half story are left out (Reuters repeats stories under new ids), and
+in corpus mode the spun articles are checked without their clean originals
+(or near copies of them) in the counts.
+
 Runs the checker through `copydesk check` when given --binary, or the example
 driver `target/release/examples/check` (`cargo build --release --example
-check`). Deterministic for a seed.
+check`, or `--driver PATH`; `--set NAME=VALUE` passes threshold overrides to
+the driver). Deterministic for a seed.
 """
 
 from __future__ import annotations
