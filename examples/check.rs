@@ -4,7 +4,8 @@
 //! scripts/eval_quality.py until the CLI has the subcommand.
 //!
 //! Options: `--model FILE` (reference counts), `--corpus-stats` (leave-one-out
-//! counts of the input itself), `--fit FILE` (write the input's counts as a
+//! counts of the input itself, in two passes as `copydesk check`: the second
+//! without the documents that look spun), `--fit FILE` (write the input's counts as a
 //! model and exit), `--lexicon FILE`, `--substitutions FILE`,
 //! `--set NAME=VALUE` for stats thresholds (rare_word_count,
 //! min_expected_pair, flag_surprise, spin_weight, spun_word_min_logit,
@@ -135,6 +136,43 @@ fn main() -> anyhow::Result<()> {
             None => checker.check(&record.text, tokens),
         })
         .collect();
+    let results = match &corpus {
+        Some(model) => {
+            // Second pass, as `copydesk check` does: the corpus without the
+            // documents that look spun.
+            let spun: Vec<bool> = results.iter().map(|r| checker.looks_spun(r)).collect();
+            let mut removed = NgramModel::new();
+            for ((record, tokens), &is_spun) in records.iter().zip(&tokens).zip(&spun) {
+                if is_spun {
+                    removed.add(&record.text, tokens);
+                }
+            }
+            let mut trusted = model.clone();
+            trusted.subtract(&removed);
+            eprintln!(
+                "two-pass: {} of {} documents left out of the counts",
+                spun.iter().filter(|&&s| s).count(),
+                spun.len()
+            );
+            records
+                .par_iter()
+                .zip(&tokens)
+                .zip(&spun)
+                .map(|((record, tokens), &is_spun)| {
+                    if is_spun {
+                        checker.check_with(&record.text, tokens, Evidence::Model(&trusted))
+                    } else {
+                        checker.check_with(
+                            &record.text,
+                            tokens,
+                            Evidence::CorpusLeaveOneOut(&trusted),
+                        )
+                    }
+                })
+                .collect()
+        }
+        None => results,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (record, result) in records.iter().zip(results) {

@@ -192,6 +192,16 @@ impl Checker {
         &self.config
     }
 
+    /// True when a result's spin score says the document as a whole looks
+    /// spun (its spin evidence reached [`StatsConfig::spun_document_evidence`]).
+    ///
+    /// With corpus statistics, such documents are left out of the counts for
+    /// a second pass: a spinner's favourite synonyms recur across its spun
+    /// copies, and counted in they stop looking rare.
+    pub fn looks_spun(&self, result: &DocQuality) -> bool {
+        result.scores.spin >= 1.0 - (-self.config.stats.spun_document_evidence).exp()
+    }
+
     /// Check one document (`tokens` must be `crate::text::tokenize(text)`),
     /// using the reference model when one was given.
     pub fn check(&self, text: &str, tokens: &Tokens) -> DocQuality {
@@ -532,6 +542,24 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.to_string(), "m.txt:2: bad hash");
+    }
+
+    #[test]
+    fn subtracting_a_document_takes_its_counts_out() {
+        let kept = "The company said profit rose in the quarter.";
+        let spun = "The troupe stated lucre ascended in the quarter.";
+        let mut corpus = NgramModel::new();
+        let mut removed = NgramModel::new();
+        corpus.add(kept, &tokenize(kept));
+        corpus.add(spun, &tokenize(spun));
+        removed.add(spun, &tokenize(spun));
+        corpus.subtract(&removed);
+        let hash = |w: &str| xxhash_rust::xxh3::xxh3_64(w.as_bytes());
+        assert_eq!(corpus.word_count(hash("troupe")), 0);
+        assert_eq!(corpus.word_count(hash("quarter")), 1);
+        assert_eq!(corpus.word_count(hash("said")), 1);
+        assert_eq!(corpus.total_words(), 8);
+        assert_eq!(corpus.documents(), 1);
     }
 
     #[test]

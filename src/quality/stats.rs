@@ -216,6 +216,23 @@ impl NgramModel {
         self.documents += other.documents;
     }
 
+    /// Take another model's counts out of this one (counts never go below 0):
+    /// the corpus without the documents it should not vouch for.
+    pub fn subtract(&mut self, other: &NgramModel) {
+        for (&k, &v) in &other.words {
+            if let Some(c) = self.words.get_mut(&k) {
+                *c = c.saturating_sub(v);
+            }
+        }
+        for (&k, &v) in &other.pairs {
+            if let Some(c) = self.pairs.get_mut(&k) {
+                *c = c.saturating_sub(v);
+            }
+        }
+        self.total_words = self.total_words.saturating_sub(other.total_words);
+        self.documents = self.documents.saturating_sub(other.documents);
+    }
+
     /// Words counted.
     pub fn total_words(&self) -> u64 {
         self.total_words
