@@ -551,7 +551,8 @@ fn fit_documents(documents: &[corpus::Document], progress: &dyn Progress) -> Ngr
 /// Run the quality pass over `inputs` (`copydesk check`).
 ///
 /// Progress stages: `read` (bytes), `count` (documents, only without a model),
-/// `check` (documents).
+/// `check` (documents), and with corpus statistics `recheck` (documents: the
+/// second pass, on counts without the documents that look spun).
 pub fn run_check(
     inputs: &[Input],
     config: &CheckConfig,
@@ -600,33 +601,72 @@ fn check_corpus(
 
     let started = Instant::now();
     progress.start("check", Some(corpus.documents.len() as u64));
-    let results: Vec<crate::quality::DocQuality> = corpus
+    let results = match &corpus_model {
+        None => check_documents(corpus, checker, progress, |_| match checker.model() {
+            Some(model) => Evidence::Model(model),
+            None => Evidence::None,
+        }),
+        Some(model) => {
+            let first = check_documents(corpus, checker, progress, |_| {
+                Evidence::CorpusLeaveOneOut(model)
+            });
+            // Second pass on the counts of the documents that do not look spun.
+            let spun: Vec<bool> = first.iter().map(|r| checker.looks_spun(r)).collect();
+            let mut trusted = model.clone();
+            let mut removed = NgramModel::new();
+            let mut tokens = Tokens::default();
+            for (doc, _) in corpus.documents.iter().zip(&spun).filter(|(_, &s)| s) {
+                text::tokenize_into(&doc.text, &mut tokens);
+                removed.add(&doc.text, &tokens);
+            }
+            trusted.subtract(&removed);
+            progress.finish();
+            timings.record("check", started.elapsed());
+            let started = Instant::now();
+            progress.start("recheck", Some(corpus.documents.len() as u64));
+            let second = check_documents(corpus, checker, progress, |index| {
+                if spun[index] {
+                    Evidence::Model(&trusted)
+                } else {
+                    Evidence::CorpusLeaveOneOut(&trusted)
+                }
+            });
+            progress.finish();
+            timings.record("recheck", started.elapsed());
+            return (second, stats_source);
+        }
+    };
+    progress.finish();
+    timings.record("check", started.elapsed());
+    (results, stats_source)
+}
+
+/// Check every document of `corpus` with the evidence `evidence(index)`.
+fn check_documents<'m>(
+    corpus: &Corpus,
+    checker: &Checker,
+    progress: &dyn Progress,
+    evidence: impl Fn(usize) -> Evidence<'m> + Sync,
+) -> Vec<crate::quality::DocQuality> {
+    corpus
         .documents
         .par_chunks(SIGN_CHUNK)
-        .map(|chunk| {
+        .enumerate()
+        .map(|(chunk_index, chunk)| {
             let mut tokens = Tokens::default();
             let checked: Vec<_> = chunk
                 .iter()
-                .map(|doc| {
+                .enumerate()
+                .map(|(i, doc)| {
                     text::tokenize_into(&doc.text, &mut tokens);
-                    match &corpus_model {
-                        Some(model) => checker.check_with(
-                            &doc.text,
-                            &tokens,
-                            Evidence::CorpusLeaveOneOut(model),
-                        ),
-                        None => checker.check(&doc.text, &tokens),
-                    }
+                    checker.check_with(&doc.text, &tokens, evidence(chunk_index * SIGN_CHUNK + i))
                 })
                 .collect();
             progress.advance(chunk.len() as u64);
             checked
         })
         .flatten()
-        .collect();
-    progress.finish();
-    timings.record("check", started.elapsed());
-    (results, stats_source)
+        .collect()
 }
 
 /// Learn word and word-pair counts from trusted text (`copydesk fit`).
