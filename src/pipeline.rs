@@ -612,6 +612,11 @@ fn check_corpus(
             });
             // Second pass on the counts of the documents that do not look spun.
             let spun: Vec<bool> = first.iter().map(|r| checker.looks_spun(r)).collect();
+            progress.finish();
+            timings.record("check", started.elapsed());
+            if !spun.contains(&true) {
+                return (first, stats_source);
+            }
             let mut trusted = model.clone();
             let mut removed = NgramModel::new();
             let mut tokens = Tokens::default();
@@ -620,17 +625,25 @@ fn check_corpus(
                 removed.add(&doc.text, &tokens);
             }
             trusted.subtract(&removed);
-            progress.finish();
-            timings.record("check", started.elapsed());
+            // Only documents at least half way to looking spun are checked
+            // again: taking the spun documents' words out of the counts moves
+            // the others' evidence too little to matter, and checking every
+            // document twice would double the cost of the pass.
+            let recheck: Vec<bool> = first.iter().map(|r| checker.near_spun(r)).collect();
             let started = Instant::now();
             progress.start("recheck", Some(corpus.documents.len() as u64));
-            let second = check_documents(corpus, checker, progress, |index| {
+            let second = check_documents_where(corpus, checker, progress, &recheck, |index| {
                 if spun[index] {
                     Evidence::Model(&trusted)
                 } else {
                     Evidence::CorpusLeaveOneOut(&trusted)
                 }
             });
+            let second: Vec<crate::quality::DocQuality> = first
+                .into_iter()
+                .zip(second)
+                .map(|(first, second)| second.unwrap_or(first))
+                .collect();
             progress.finish();
             timings.record("recheck", started.elapsed());
             return (second, stats_source);
@@ -639,6 +652,39 @@ fn check_corpus(
     progress.finish();
     timings.record("check", started.elapsed());
     (results, stats_source)
+}
+
+/// Check the documents of `corpus` whose `selected` entry is true with the
+/// evidence `evidence(index)`; `None` for the others.
+fn check_documents_where<'m>(
+    corpus: &Corpus,
+    checker: &Checker,
+    progress: &dyn Progress,
+    selected: &[bool],
+    evidence: impl Fn(usize) -> Evidence<'m> + Sync,
+) -> Vec<Option<crate::quality::DocQuality>> {
+    corpus
+        .documents
+        .par_chunks(SIGN_CHUNK)
+        .enumerate()
+        .map(|(chunk_index, chunk)| {
+            let mut tokens = Tokens::default();
+            let checked: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, doc)| {
+                    let index = chunk_index * SIGN_CHUNK + i;
+                    selected[index].then(|| {
+                        text::tokenize_into(&doc.text, &mut tokens);
+                        checker.check_with(&doc.text, &tokens, evidence(index))
+                    })
+                })
+                .collect();
+            progress.advance(chunk.len() as u64);
+            checked
+        })
+        .flatten()
+        .collect()
 }
 
 /// Check every document of `corpus` with the evidence `evidence(index)`.
