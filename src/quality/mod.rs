@@ -202,11 +202,11 @@ impl Checker {
         result.scores.spin >= 1.0 - (-self.config.stats.spun_document_evidence).exp()
     }
 
-    /// True when a result's spin evidence is at least half of what
+    /// True when a result's spin evidence is at least a quarter of what
     /// [`looks_spun`](Checker::looks_spun) asks: the documents a second
     /// corpus-statistics pass checks again.
     pub fn near_spun(&self, result: &DocQuality) -> bool {
-        result.scores.spin >= 1.0 - (-0.5 * self.config.stats.spun_document_evidence).exp()
+        result.scores.spin >= 1.0 - (-0.25 * self.config.stats.spun_document_evidence).exp()
     }
 
     /// Check one document (`tokens` must be `crate::text::tokenize(text)`),
