@@ -767,6 +767,9 @@ pub struct ScanRun {
 
 /// The whole job (`copydesk scan`): one read of the inputs, then
 /// near-duplicates and rewrites, then the quality pass over the same corpus.
+/// Token arrays are not kept from stage to stage: each stage tokenizes again
+/// (about 390 MiB/s per core), where keeping them would hold five times the
+/// corpus's size in memory (24 bytes per word plus the normalized text).
 ///
 /// Progress stages: those of [`run_dedup`], then `count` and `check`.
 pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) -> Result<ScanRun> {
