@@ -6,7 +6,7 @@
 
 use copydesk::dedup::{
     anchor_candidates, band_keys, candidate_pairs, shingles, sign, AnchorIndex, DedupConfig,
-    LshParams, MinHasher, Sketch,
+    LshParams, MinHashScheme, MinHasher, Sketch,
 };
 use copydesk::text::{tokenize, tokenize_into, Tokens};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -56,7 +56,7 @@ fn stages(c: &mut Criterion) {
     let docs = corpus();
     let bytes: u64 = docs.iter().map(|d| d.len() as u64).sum();
     let config = DedupConfig::default();
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let hasher = config.hasher();
     let tokens: Vec<Tokens> = docs.iter().map(|d| tokenize(d)).collect();
     let shingle_sets: Vec<Vec<u64>> = tokens
         .iter()
@@ -85,9 +85,15 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
-    for num_perm in [128usize, 256] {
-        let hasher = MinHasher::new(num_perm, 1);
-        group.bench_with_input(BenchmarkId::new("minhash", num_perm), &num_perm, |b, _| {
+    for (scheme, num_perm) in [
+        (MinHashScheme::OnePermutation, 128usize),
+        (MinHashScheme::OnePermutation, 256),
+        (MinHashScheme::Permutations, 128),
+        (MinHashScheme::Permutations, 256),
+    ] {
+        let hasher = MinHasher::with_scheme(scheme, num_perm, 1);
+        let name = format!("minhash_{scheme:?}");
+        group.bench_with_input(BenchmarkId::new(name, num_perm), &num_perm, |b, _| {
             let mut signature = Vec::new();
             b.iter(|| {
                 for set in &shingle_sets {

@@ -4,10 +4,12 @@
 //! scripts/eval_quality.py until the CLI has the subcommand.
 //!
 //! Options: `--model FILE` (reference counts), `--corpus-stats` (leave-one-out
-//! counts of the input itself), `--fit FILE` (write the input's counts as a
+//! counts of the input itself, in two passes as `copydesk check`: the second
+//! without the documents that look spun), `--fit FILE` (write the input's counts as a
 //! model and exit), `--lexicon FILE`, `--substitutions FILE`,
 //! `--set NAME=VALUE` for stats thresholds (rare_word_count,
-//! min_expected_pair, flag_surprise, spin_weight).
+//! min_expected_pair, flag_surprise, spin_weight, spun_word_min_logit,
+//! spun_document_evidence, ...).
 
 use copydesk::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
 use copydesk::text::tokenize;
@@ -53,7 +55,11 @@ fn main() -> anyhow::Result<()> {
                     "stitched_max_shared" => config.stitched_max_shared = value,
                     "stitched_max_shared_weighted" => config.stitched_max_shared_weighted = value,
                     "repeated_word_discount" => config.stats.repeated_word_discount = value,
-                    "flag_surprise_in_spun" => config.stats.flag_surprise_in_spun = value,
+                    "spun_word_min_logit" => config.stats.spun_word_min_logit = value,
+                    "assumed_spin_share" => config.stats.assumed_spin_share = value,
+                    "spun_document_evidence_with_substitutions" => {
+                        config.stats.spun_document_evidence_with_substitutions = value
+                    }
                     "spun_document_evidence" => config.stats.spun_document_evidence = value,
                     other => anyhow::bail!("unknown setting {other}"),
                 }
@@ -130,6 +136,43 @@ fn main() -> anyhow::Result<()> {
             None => checker.check(&record.text, tokens),
         })
         .collect();
+    let results = match &corpus {
+        Some(model) => {
+            // Second pass, as `copydesk check` does: the corpus without the
+            // documents that look spun.
+            let spun: Vec<bool> = results.iter().map(|r| checker.looks_spun(r)).collect();
+            let mut removed = NgramModel::new();
+            for ((record, tokens), &is_spun) in records.iter().zip(&tokens).zip(&spun) {
+                if is_spun {
+                    removed.add(&record.text, tokens);
+                }
+            }
+            let mut trusted = model.clone();
+            trusted.subtract(&removed);
+            eprintln!(
+                "two-pass: {} of {} documents left out of the counts",
+                spun.iter().filter(|&&s| s).count(),
+                spun.len()
+            );
+            records
+                .par_iter()
+                .zip(&tokens)
+                .zip(&spun)
+                .map(|((record, tokens), &is_spun)| {
+                    if is_spun {
+                        checker.check_with(&record.text, tokens, Evidence::Model(&trusted))
+                    } else {
+                        checker.check_with(
+                            &record.text,
+                            tokens,
+                            Evidence::CorpusLeaveOneOut(&trusted),
+                        )
+                    }
+                })
+                .collect()
+        }
+        None => results,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (record, result) in records.iter().zip(results) {

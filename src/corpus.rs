@@ -15,9 +15,11 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Which JSON fields hold what, and how to treat bad records.
 #[derive(Debug, Clone)]
@@ -256,22 +258,89 @@ pub fn read_inputs(
     for input in inputs {
         for (file, format) in expand(input)? {
             let name: std::sync::Arc<str> = file.display().into();
-            let records = match format {
-                Format::Text => read_text_file(&file, &name, &mut corpus, progress)?,
-                Format::Jsonl => read_jsonl(&file, &name, options, &mut corpus, progress)?,
-            };
-            for record in records {
-                accept(record, options, &mut corpus, &mut seen_ids)?;
+            match format {
+                Format::Text => {
+                    for record in read_text_file(&file, &name, &mut corpus, progress)? {
+                        accept(record, options, &mut corpus, &mut seen_ids)?;
+                    }
+                }
+                Format::Jsonl => {
+                    let mut bytes_read = 0;
+                    read_jsonl(
+                        &file,
+                        &name,
+                        options,
+                        progress,
+                        &mut bytes_read,
+                        &mut |records| {
+                            corpus.documents.reserve(records.len());
+                            seen_ids.by_hash.reserve(records.len());
+                            records.into_iter().try_for_each(|record| {
+                                accept(record, options, &mut corpus, &mut seen_ids)
+                            })
+                        },
+                    )?;
+                    corpus.bytes_read += bytes_read;
+                }
             }
         }
     }
     Ok(corpus)
 }
 
-/// Index of the accepted document of each id. Hashed with xxh3: a batch tool
-/// reading its user's own files has no use for SipHash's flooding resistance
-/// at its cost on every record.
-type SeenIds = HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+/// The accepted document of each id, to reject duplicate ids.
+///
+/// Keyed by the id's xxh3 hash, so that accepting a record neither hashes
+/// nor copies its id string more than once; the rare ids whose hash another
+/// accepted id already holds go into `collided` by their full string.
+#[derive(Default)]
+struct SeenIds {
+    by_hash: HashMap<u64, usize, BuildHasherDefault<HashIsKey>>,
+    collided: HashMap<String, usize>,
+}
+
+impl SeenIds {
+    /// The index of the accepted document with this id.
+    fn get(&self, id: &str, documents: &[Document]) -> Option<usize> {
+        match self.by_hash.get(&xxh3_64(id.as_bytes())) {
+            None => None,
+            Some(&index) if documents[index].id == id => Some(index),
+            Some(_) => self.collided.get(id).copied(),
+        }
+    }
+
+    /// Record that `documents[index]` (not yet pushed) has this id, which
+    /// [`get`](SeenIds::get) has just not found.
+    fn insert(&mut self, id: &str, index: usize) {
+        match self.by_hash.entry(xxh3_64(id.as_bytes())) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(id.to_owned(), index);
+            }
+        }
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct HashIsKey(u64);
+
+impl Hasher for HashIsKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed; fold anything else all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
 
 fn accept(
     record: std::result::Result<Document, Rejected>,
@@ -281,13 +350,13 @@ fn accept(
 ) -> Result<()> {
     corpus.records_read += 1;
     let rejected = match record {
-        Ok(doc) => match seen_ids.get(&doc.id) {
+        Ok(doc) => match seen_ids.get(&doc.id, &corpus.documents) {
             None => {
-                seen_ids.insert(doc.id.clone(), corpus.documents.len());
+                seen_ids.insert(&doc.id, corpus.documents.len());
                 corpus.documents.push(doc);
                 return Ok(());
             }
-            Some(&first) => Rejected {
+            Some(first) => Rejected {
                 reason: RejectReason::DuplicateId {
                     id: doc.id.clone(),
                     first: corpus.documents[first].location.clone(),
@@ -364,13 +433,16 @@ fn read_text_file(
 
 const BATCH_BYTES: usize = 8 << 20;
 
+/// Read a JSONL input, handing its records to `accept` batch by batch in
+/// input order; `bytes_read` counts the (decompressed) bytes.
 fn read_jsonl(
     input: &Input,
     name: &std::sync::Arc<str>,
     options: &ReadOptions,
-    corpus: &mut Corpus,
     progress: &dyn Progress,
-) -> Result<Vec<Record>> {
+    bytes_read: &mut u64,
+    accept: &mut (dyn FnMut(Vec<Record>) -> Result<()> + Send),
+) -> Result<()> {
     let read_error = |source| Error::Read {
         path: PathBuf::from(&**name),
         source,
@@ -385,7 +457,7 @@ fn read_jsonl(
         // page fault per 4 KiB.
         let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
         let reading = scope.spawn(move || read_batches(reader, &batches, &recycled));
-        let mut records = Vec::new();
+        let mut pending: Vec<Record> = Vec::new();
         let mut next_line: u64 = 1;
         for batch in received {
             let mut lines: Vec<(u64, &[u8])> = Vec::new();
@@ -396,21 +468,30 @@ fn read_jsonl(
                 next_line += 1;
                 start = end + 1;
             }
-            corpus.bytes_read += batch.len() as u64;
-            let parsed: Vec<Option<Record>> = lines
-                .par_iter()
-                .map(|&(line, bytes)| parse_line(bytes, name, line, options))
-                .collect();
-            records.extend(parsed.into_iter().flatten());
+            *bytes_read += batch.len() as u64;
+            // The previous batch is accepted (a serial pass: ids, order)
+            // while this one is parsed.
+            let previous = std::mem::take(&mut pending);
+            let (accepted, parsed) = rayon::join(
+                || accept(previous),
+                || {
+                    lines
+                        .par_iter()
+                        .map(|&(line, bytes)| parse_line(bytes, name, line, options))
+                        .collect::<Vec<Option<Record>>>()
+                },
+            );
+            accepted?;
+            pending = parsed.into_iter().flatten().collect();
             drop(lines);
             // The reader may be done already; the buffer is then just freed.
             let _ = recycle.send(batch);
         }
+        accept(pending)?;
         match reading.join() {
-            Ok(result) => result.map_err(read_error)?,
+            Ok(result) => result.map_err(read_error),
             Err(panic) => std::panic::resume_unwind(panic),
         }
-        Ok(records)
     })
 }
 
@@ -730,6 +811,32 @@ mod tests {
             7,
             &ReadOptions::default(),
         )
+    }
+
+    #[test]
+    fn ids_whose_hashes_collide_are_told_apart() {
+        let doc = |id: &str| Document {
+            id: id.to_owned(),
+            text: String::new(),
+            date: None,
+            location: Location {
+                file: "t".into(),
+                line: 1,
+            },
+            raw: None,
+            carry: Vec::new(),
+        };
+        let mut documents = vec![doc("a")];
+        let mut seen = SeenIds::default();
+        seen.insert("a", 0);
+        // Make "b" collide with "a", as a real xxh3 collision would.
+        seen.by_hash.insert(xxh3_64(b"b"), 0);
+        assert_eq!(seen.get("a", &documents), Some(0));
+        assert_eq!(seen.get("b", &documents), None);
+        seen.insert("b", 1);
+        documents.push(doc("b"));
+        assert_eq!(seen.get("b", &documents), Some(1));
+        assert_eq!(seen.get("c", &documents), None);
     }
 
     #[test]

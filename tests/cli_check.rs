@@ -49,7 +49,17 @@ fn out_writes_one_line_per_document_in_input_order() {
             .collect::<Vec<_>>()
             .as_slice()
     );
-    assert_eq!(ids.len(), news.len() + 9, "{ids:?}");
+    let quality_fixtures = std::fs::read_dir(fixtures().join("quality"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt")
+        })
+        .count();
+    assert_eq!(ids.len(), news.len() + quality_fixtures, "{ids:?}");
     for line in &lines {
         let scores = &line["scores"];
         for key in ["quality", "spin", "incoherence"] {

@@ -2,7 +2,7 @@
 //! fixtures/quality/ (written for this project) gets exactly the flags listed
 //! here, with rule, category and span; clean fixtures get none.
 
-use copydesk::quality::{Category, Checker, DocQuality, Lexicon, QualityConfig};
+use copydesk::quality::{Category, Checker, DocQuality, Lexicon, NgramModel, QualityConfig};
 use copydesk::text::tokenize;
 use std::path::Path;
 
@@ -67,8 +67,15 @@ fn clean_fixtures_stay_clean() {
         "clean_harbour.txt",
         "clean_council.txt",
         "clean_results.txt",
+        "clean_ferry.txt",
+        "spin_statistics.txt",
     ] {
         let (_, result) = check_fixture(name);
+        if name == "spin_statistics.txt" {
+            // Without a reference only the lexicon speaks; no statistical flags.
+            assert!(result.flags.iter().all(|f| f.rule == "out_of_register"));
+            continue;
+        }
         assert!(result.flags.is_empty(), "{name}: {:#?}", result.flags);
         assert_eq!(result.scores.quality, 1.0);
         assert_eq!(result.scores.spin, 0.0);
@@ -227,4 +234,94 @@ fn output_is_deterministic_and_serializes_snake_case() {
     let json = serde_json::to_string(&a).unwrap();
     assert!(json.contains("\"category\":\"incoherence\""), "{json}");
     assert!(json.contains("\"scores\":{\"quality\":"), "{json}");
+}
+
+/// A checker with a reference model fitted on
+/// fixtures/quality/reference/ferry_reference.txt, a ferry story written for
+/// this project in the plain wording the spun fixture's swaps replace.
+fn checker_with_ferry_reference() -> Checker {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quality");
+    let reference = std::fs::read_to_string(root.join("reference/ferry_reference.txt")).unwrap();
+    let mut model = NgramModel::new();
+    model.add(&reference, &tokenize(&reference));
+    let mut config = QualityConfig::default();
+    // The fixture reference is a few hundred words, not a corpus.
+    config.stats.min_reference_words = 100;
+    config.stats.min_judged_words = 30;
+    Checker::new(config, &Lexicon::builtin())
+        .unwrap()
+        .with_model(model)
+}
+
+fn check_with_ferry_reference(name: &str) -> (String, DocQuality) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/quality")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("fixture exists");
+    let result = checker_with_ferry_reference().check(&text, &tokenize(&text));
+    (text, result)
+}
+
+#[test]
+fn spun_words_are_flagged_where_the_document_looks_spun() {
+    let (text, result) = check_with_ferry_reference("spin_statistics.txt");
+    let described: Vec<String> = result
+        .flags
+        .iter()
+        .map(|f| format!("{} {:?} {:?}", f.rule, f.category, &text[f.start..f.end]))
+        .collect();
+    // Every word the spinner swapped in, and nothing else: the lexicon
+    // knows "troupe", "aforesaid" and "ascended"; the reference statistics
+    // find the rest once the document as a whole looks spun.
+    let expected: &[(&str, &str, usize)] = &[
+        ("out_of_register", "troupe", 0),
+        ("out_of_register", "aforesaid", 0),
+        ("spun_word", "rider", 0),
+        ("out_of_register", "ascended", 0),
+        ("spun_word", "path", 0),
+        ("spun_word", "summertime", 0),
+        ("out_of_register", "troupe", 1),
+        ("spun_word", "monetary", 0),
+        ("spun_word", "values", 0),
+        ("spun_word", "dwellers", 0),
+        ("spun_word", "embraced", 0),
+        ("spun_word", "encounter", 0),
+        ("out_of_register", "troupe", 2),
+        ("spun_word", "overlord", 0),
+        ("spun_word", "gravy", 0),
+        ("spun_word", "net", 0),
+        ("spun_word", "income", 0),
+        ("out_of_register", "ascended", 1),
+        ("spun_word", "rider", 1),
+    ];
+    assert_eq!(result.flags.len(), expected.len(), "{described:#?}");
+    for (flag, &(rule, word, occurrence)) in result.flags.iter().zip(expected) {
+        let start = text
+            .match_indices(word)
+            .filter(|(i, _)| !text[..*i].ends_with(char::is_alphabetic))
+            .nth(occurrence)
+            .unwrap_or_else(|| panic!("{word:?} not in fixture"))
+            .0;
+        assert_eq!(
+            (flag.rule.as_str(), flag.category, flag.start, flag.end),
+            (rule, Category::Spin, start, start + word.len()),
+            "{described:#?}"
+        );
+        if rule == "spun_word" {
+            assert!(
+                flag.message.contains("the document as a whole looks spun"),
+                "{}",
+                flag.message
+            );
+            assert!(flag.score > 0.0 && flag.score <= 1.0);
+        }
+    }
+    assert!(result.scores.spin > 0.9, "{:?}", result.scores);
+}
+
+#[test]
+fn clean_story_stays_clean_against_the_reference() {
+    let (_, result) = check_with_ferry_reference("clean_ferry.txt");
+    assert!(result.flags.is_empty(), "{:#?}", result.flags);
+    assert!(result.scores.spin < 0.2, "{:?}", result.scores);
 }

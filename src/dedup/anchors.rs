@@ -77,7 +77,12 @@ impl AnchorIndex {
             .par_chunks(DOC_CHUNK)
             .enumerate()
             .map(|(chunk_index, chunk)| {
-                let mut parts = vec![Vec::new(); NUM_PARTITIONS];
+                // Keys are uniform: each partition gets its share, with room.
+                let num_anchors: usize = chunk.iter().map(|s| anchors(s).len()).sum();
+                let share = num_anchors / NUM_PARTITIONS;
+                let mut parts: Vec<Vec<u64>> = (0..NUM_PARTITIONS)
+                    .map(|_| Vec::with_capacity(share + share / 4 + 8))
+                    .collect();
                 for (offset, sketch) in chunk.iter().enumerate() {
                     let doc = (chunk_index * DOC_CHUNK + offset) as u32;
                     for &anchor in anchors(sketch) {

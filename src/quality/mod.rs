@@ -24,7 +24,7 @@ pub mod stats;
 
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
-pub use stats::{NgramModel, StatsConfig};
+pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
 
 use crate::error::Result;
 use crate::text::Tokens;
@@ -192,6 +192,23 @@ impl Checker {
         &self.config
     }
 
+    /// True when a result's spin score says the document as a whole looks
+    /// spun (its spin evidence reached [`StatsConfig::spun_document_evidence`]).
+    ///
+    /// With corpus statistics, such documents are left out of the counts for
+    /// a second pass: a spinner's favourite synonyms recur across its spun
+    /// copies, and counted in they stop looking rare.
+    pub fn looks_spun(&self, result: &DocQuality) -> bool {
+        result.scores.spin >= 1.0 - (-self.config.stats.spun_document_evidence).exp()
+    }
+
+    /// True when a result's spin evidence is at least a quarter of what
+    /// [`looks_spun`](Checker::looks_spun) asks: the documents a second
+    /// corpus-statistics pass checks again.
+    pub fn near_spun(&self, result: &DocQuality) -> bool {
+        result.scores.spin >= 1.0 - (-0.25 * self.config.stats.spun_document_evidence).exp()
+    }
+
     /// Check one document (`tokens` must be `crate::text::tokenize(text)`),
     /// using the reference model when one was given.
     pub fn check(&self, text: &str, tokens: &Tokens) -> DocQuality {
@@ -246,12 +263,13 @@ impl Checker {
                 && evidence_before + substitution_evidence
                     >= self.config.stats.spun_document_evidence_with_substitutions))
             && (!has_stats || surprises.len() >= self.config.stats.min_judged_words);
-        let threshold = if looks_spun {
-            self.config.stats.flag_surprise_in_spun
-        } else {
-            self.config.stats.flag_surprise
-        };
-        stats::flag_surprises(&analysis, &surprises, threshold, &mut flags);
+        stats::flag_surprises(
+            &analysis,
+            &surprises,
+            &self.config.stats,
+            looks_spun.then_some(evidence_before),
+            &mut flags,
+        );
         // Mined substitutions are mostly ordinary words ("stated", "costs"):
         // they count toward the document's spin score always, but are
         // reported one by one only where the document looks spun.
@@ -534,6 +552,24 @@ mod tests {
     }
 
     #[test]
+    fn subtracting_a_document_takes_its_counts_out() {
+        let kept = "The company said profit rose in the quarter.";
+        let spun = "The troupe stated lucre ascended in the quarter.";
+        let mut corpus = NgramModel::new();
+        let mut removed = NgramModel::new();
+        corpus.add(kept, &tokenize(kept));
+        corpus.add(spun, &tokenize(spun));
+        removed.add(spun, &tokenize(spun));
+        corpus.subtract(&removed);
+        let hash = |w: &str| xxhash_rust::xxh3::xxh3_64(w.as_bytes());
+        assert_eq!(corpus.word_count(hash("troupe")), 0);
+        assert_eq!(corpus.word_count(hash("quarter")), 1);
+        assert_eq!(corpus.word_count(hash("said")), 1);
+        assert_eq!(corpus.total_words(), 8);
+        assert_eq!(corpus.documents(), 1);
+    }
+
+    #[test]
     fn rare_words_in_a_spun_looking_document_are_flagged_against_a_model() {
         // A reference where everyday words are common and "lucre" never appears.
         let reference =
@@ -557,10 +593,18 @@ mod tests {
             clean_result.scores,
             spun_result.scores
         );
-        assert!(spun_result
-            .flags
-            .iter()
-            .any(|f| f.rule == "rare_word" && f.text == "troupe"));
+        // "troupe" is in the out-of-register lexicon; the statistics find
+        // the words no lexicon lists.
+        for word in ["stated", "gross", "revenue"] {
+            assert!(
+                spun_result
+                    .flags
+                    .iter()
+                    .any(|f| stats::is_surprise_rule(&f.rule) && f.text == word),
+                "{word}: {:?}",
+                spun_result.flags
+            );
+        }
         assert!(
             !clean_result
                 .flags

@@ -26,26 +26,83 @@ pub struct NgramModel {
     documents: u64,
 }
 
+/// Weights of the per-word spin model: a logistic regression on counts of the
+/// word and of its pairs with its left and right neighbours, fitted by
+/// `scripts/fit_spin_weights.py` on the dev quarter of Reuters-21578 (words
+/// a thesaurus spinner put in, against the words of clean and spun articles
+/// that it left alone). Counts are rescaled to a reference of
+/// [`SpinWordWeights::fitted_reference_words`] words first, so a smaller or
+/// larger reference reads on the same scale.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SpinWordWeights {
+    /// Constant term of the log-odds.
+    pub intercept: f64,
+    /// Per nat of `ln(count + 0.5)` of the word: common words are seldom synonyms.
+    pub log_count: f64,
+    /// When the word has a left neighbour in the same phrase.
+    pub left_joined: f64,
+    /// Per nat of `ln(count + 0.5)` of the pair with the left neighbour.
+    pub left_log_pair: f64,
+    /// Per nat of the left pair's association, `ln((pair + 0.5) / (expected + 0.5))`.
+    pub left_association: f64,
+    /// When the word has a right neighbour in the same phrase.
+    pub right_joined: f64,
+    /// Per nat of `ln(count + 0.5)` of the pair with the right neighbour.
+    pub right_log_pair: f64,
+    /// Per nat of the right pair's association.
+    pub right_association: f64,
+    /// When the word occurs more than once in the document (its topic, not a spinner's pick).
+    pub repeated: f64,
+    /// Log-odds of a word being a spinner's in the fitting data (the prior the
+    /// model's output is compared with).
+    pub prior_logit: f64,
+    /// Reference size the weights were fitted at.
+    pub fitted_reference_words: f64,
+}
+
+impl Default for SpinWordWeights {
+    fn default() -> Self {
+        SpinWordWeights {
+            intercept: 0.4095,
+            log_count: -0.4037,
+            left_joined: 0.4644,
+            left_log_pair: -0.0612,
+            left_association: -0.4869,
+            right_joined: 0.3580,
+            right_log_pair: -0.0356,
+            right_association: -0.5510,
+            repeated: -0.3136,
+            prior_logit: -1.1828,
+            fitted_reference_words: 1_317_067.0,
+        }
+    }
+}
+
 /// Thresholds of the collocation rules.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StatsConfig {
     /// A word seen fewer times than this per million reference words counts as rare.
     pub rare_per_million_words: f64,
-    /// Pairs whose expected count (from their words' frequencies) is below this are not judged.
+    /// Pairs whose expected count (from their words' frequencies) is below this
+    /// are not judged by the surprise rules.
     pub min_expected_pair: f64,
     /// Per-word surprise (in nats) at or above which a word is flagged in any document.
     pub flag_surprise: f64,
-    /// Lower per-word threshold used once the document as a whole looks spun.
-    pub flag_surprise_in_spun: f64,
+    /// In a document that as a whole looks spun, a content word whose
+    /// spin log-odds ([`SpinWordWeights`]) reach this is flagged `spun_word`.
+    pub spun_word_min_logit: f64,
     /// Document spin evidence (before the exponential squashing) from which a
-    /// document counts as spun for [`StatsConfig::flag_surprise_in_spun`].
+    /// document counts as spun for [`StatsConfig::spun_word_min_logit`].
     pub spun_document_evidence: f64,
     /// The same threshold on the evidence including mined substitutions
     /// (used when a substitution lexicon matched the document).
     pub spun_document_evidence_with_substitutions: f64,
-    /// Weight of the mean per-word surprise in the document spin score.
+    /// Weight of the mean per-word likelihood ratio in the document spin score.
     pub spin_weight: f64,
-    /// Pseudo-count of unsurprising words added to every document's mean surprise.
+    /// Share of replaced words the document likelihood ratio is computed for
+    /// (a light spin: the hardest case to tell from clean text).
+    pub assumed_spin_share: f64,
+    /// Pseudo-count of unsurprising words added to every document's mean.
     pub evidence_prior_words: f64,
     /// Fewest judged words for a document to get the lower per-word threshold.
     pub min_judged_words: usize,
@@ -53,6 +110,8 @@ pub struct StatsConfig {
     pub repeated_word_discount: f64,
     /// References smaller than this many words are too thin to judge by.
     pub min_reference_words: u64,
+    /// The per-word spin model.
+    pub weights: SpinWordWeights,
 }
 
 impl Default for StatsConfig {
@@ -61,14 +120,16 @@ impl Default for StatsConfig {
             rare_per_million_words: 16.0,
             min_expected_pair: 1.0,
             flag_surprise: 5.0,
-            flag_surprise_in_spun: 0.3,
-            spun_document_evidence: 1.9,
-            spun_document_evidence_with_substitutions: 4.2,
-            spin_weight: 4.0,
+            spun_word_min_logit: -1.0,
+            spun_document_evidence: 0.4,
+            spun_document_evidence_with_substitutions: 3.5,
+            spin_weight: 2.0,
+            assumed_spin_share: 0.05,
             min_reference_words: 10_000,
             repeated_word_discount: 0.25,
             evidence_prior_words: 20.0,
             min_judged_words: 40,
+            weights: SpinWordWeights::default(),
         }
     }
 }
@@ -153,6 +214,23 @@ impl NgramModel {
         }
         self.total_words += other.total_words;
         self.documents += other.documents;
+    }
+
+    /// Take another model's counts out of this one (counts never go below 0):
+    /// the corpus without the documents it should not vouch for.
+    pub fn subtract(&mut self, other: &NgramModel) {
+        for (&k, &v) in &other.words {
+            if let Some(c) = self.words.get_mut(&k) {
+                *c = c.saturating_sub(v);
+            }
+        }
+        for (&k, &v) in &other.pairs {
+            if let Some(c) = self.pairs.get_mut(&k) {
+                *c = c.saturating_sub(v);
+            }
+        }
+        self.total_words = self.total_words.saturating_sub(other.total_words);
+        self.documents = self.documents.saturating_sub(other.documents);
     }
 
     /// Words counted.
@@ -274,9 +352,12 @@ impl NgramModel {
     }
 }
 
-/// True for the rules of this module (per-word surprise flags).
+/// Rule name of the per-word flags raised only in documents that look spun.
+pub const SPUN_WORD: &str = "spun_word";
+
+/// True for the rules of this module (per-word statistical flags).
 pub fn is_surprise_rule(rule: &str) -> bool {
-    matches!(rule, "rare_word" | "rare_collocation")
+    matches!(rule, "rare_word" | "rare_collocation" | SPUN_WORD)
 }
 
 /// One judged word: how unexpected it is in the reference.
@@ -290,6 +371,11 @@ pub struct Surprise {
     pub rarity: f64,
     /// Surprise of its pairs with its neighbours, in nats.
     pub pair: f64,
+    /// Log-odds that a spinner put the word there ([`SpinWordWeights`]).
+    pub logit: f64,
+    /// Times the reference pairs it with its left and right neighbours
+    /// (`None` where punctuation or the sentence edge separates them).
+    pub pair_counts: [Option<f64>; 2],
 }
 
 impl Surprise {
@@ -332,7 +418,11 @@ pub fn measure(
         *in_doc.entry(token.hash).or_default() += 1;
     }
     let mut surprises = Vec::new();
-    let mut surprise_sum = 0.0;
+    let mut evidence_sum = 0.0;
+    let weights = &config.weights;
+    let rescale = weights.fitted_reference_words / total;
+    let share = config.assumed_spin_share.clamp(1e-6, 0.5);
+    let spin_odds = share / (1.0 - share);
     for sentence in &analysis.sentences {
         for i in sentence.first..sentence.end {
             // Names, numbers and function words are not what spinners swap.
@@ -343,12 +433,20 @@ pub fn measure(
                 continue;
             }
             let count = word_count(toks[i].hash);
+            let repeated = in_doc.get(&toks[i].hash).copied().unwrap_or(0) > 1;
             let mut rarity = (rare_count / (count + 0.5)).ln().max(0.0);
-            if in_doc.get(&toks[i].hash).copied().unwrap_or(0) > 1 {
+            if repeated {
                 rarity *= config.repeated_word_discount;
             }
             let mut pair_surprise: f64 = 0.0;
-            for (left, right) in [(i.checked_sub(1), i), (Some(i), i + 1)] {
+            let mut logit = weights.intercept
+                + weights.log_count * (count * rescale + 0.5).ln()
+                + if repeated { weights.repeated } else { 0.0 };
+            let mut pair_counts = [None, None];
+            for (side, (left, right)) in [(i.checked_sub(1), i), (Some(i), i + 1)]
+                .into_iter()
+                .enumerate()
+            {
                 let Some(left) = left else { continue };
                 if left < sentence.first || right >= sentence.end {
                     continue;
@@ -357,71 +455,133 @@ pub fn measure(
                     continue;
                 }
                 let expected = word_count(toks[left].hash) * word_count(toks[right].hash) / total;
+                let observed = pair_count(pair_key(toks[left].hash, toks[right].hash));
+                pair_counts[side] = Some(observed);
+                let (joined, log_pair, association) = if side == 0 {
+                    (
+                        weights.left_joined,
+                        weights.left_log_pair,
+                        weights.left_association,
+                    )
+                } else {
+                    (
+                        weights.right_joined,
+                        weights.right_log_pair,
+                        weights.right_association,
+                    )
+                };
+                let ln_pair = (observed * rescale + 0.5).ln();
+                logit += joined
+                    + log_pair * ln_pair
+                    + association * (ln_pair - (expected * rescale + 0.5).ln());
                 if expected < config.min_expected_pair {
                     continue;
                 }
-                let observed = pair_count(pair_key(toks[left].hash, toks[right].hash));
                 pair_surprise += (expected / (observed + 0.5)).ln().max(0.0);
             }
-            let surprise = Surprise {
+            // Likelihood ratio of "a spinner replaced a share of the words"
+            // against "clean" for this word, from the model's log-odds
+            // against its prior; always positive, near 0 for a plain word.
+            evidence_sum += (1.0 + spin_odds * (logit - weights.prior_logit).min(30.0).exp()).ln();
+            surprises.push(Surprise {
                 token: i,
                 count,
                 rarity,
                 pair: pair_surprise,
-            };
-            surprise_sum += surprise.total().min(8.0);
-            surprises.push(surprise);
+                logit,
+                pair_counts,
+            });
         }
     }
     if surprises.is_empty() {
         return (0.0, surprises);
     }
-    // Shrink toward "not surprising": a short brief's mean rests on few words.
+    // Shrink toward "not spun": a short brief's mean rests on few words.
     let evidence =
-        config.spin_weight * surprise_sum / (surprises.len() as f64 + config.evidence_prior_words);
+        config.spin_weight * evidence_sum / (surprises.len() as f64 + config.evidence_prior_words);
     (evidence, surprises)
 }
 
-/// Flag the words whose surprise reaches `threshold`.
+/// Flag the words whose surprise reaches [`StatsConfig::flag_surprise`]
+/// (`rare_word`, `rare_collocation`), and, when the document as a whole
+/// looks spun (`document_evidence` given), the words whose spin log-odds
+/// reach [`StatsConfig::spun_word_min_logit`] (`spun_word`).
 pub fn flag_surprises(
     analysis: &Analysis<'_>,
     surprises: &[Surprise],
-    threshold: f64,
+    config: &StatsConfig,
+    document_evidence: Option<f64>,
     flags: &mut Vec<Flag>,
 ) {
     let toks = &analysis.tokens.tokens;
     for s in surprises {
         let surprise = s.total();
-        if surprise < threshold {
+        let i = s.token;
+        let span = (toks[i].start as usize, toks[i].end as usize);
+        if surprise >= config.flag_surprise {
+            let by_rarity = s.rarity >= s.pair;
+            let message = if by_rarity {
+                format!(
+                    "\"{}\" is rare in the reference ({} times; surprise {:.2}): likely a spinner's synonym",
+                    analysis.original(i),
+                    s.count,
+                    surprise
+                )
+            } else {
+                format!(
+                    "\"{}\" sits in word pairs the reference almost never writes (surprise {:.2}): likely a spinner's synonym",
+                    analysis.original(i),
+                    surprise
+                )
+            };
+            flags.push(flag(
+                analysis.text,
+                if by_rarity {
+                    "rare_word"
+                } else {
+                    "rare_collocation"
+                },
+                Category::Spin,
+                span,
+                message,
+                (surprise / 8.0).clamp(0.3, 0.9),
+            ));
             continue;
         }
-        let i = s.token;
-        let by_rarity = s.rarity >= s.pair;
-        let message = if by_rarity {
-            format!(
-                "\"{}\" is rare in the reference ({} times; surprise {:.2}): likely a spinner's synonym",
-                analysis.original(i),
-                s.count,
-                surprise
-            )
-        } else {
-            format!(
-                "\"{}\" sits in word pairs the reference almost never writes (surprise {:.2}): likely a spinner's synonym",
-                analysis.original(i),
-                surprise
-            )
+        let Some(evidence) = document_evidence else {
+            continue;
         };
+        if s.logit < config.spun_word_min_logit {
+            continue;
+        }
+        // A lexicon or grammar flag on the word already says what is wrong.
+        let explained = flags.iter().any(|f| {
+            matches!(f.category, Category::Spin | Category::Grammar)
+                && f.start < span.1
+                && span.0 < f.end
+        });
+        if explained {
+            continue;
+        }
+        let pairs = |count: Option<f64>| match count {
+            Some(c) => format!("{c}"),
+            None => "-".to_owned(),
+        };
+        let probability = 1.0 / (1.0 + (-s.logit).exp());
         flags.push(flag(
             analysis.text,
-            if by_rarity {
-                "rare_word"
-            } else {
-                "rare_collocation"
-            },
+            SPUN_WORD,
             Category::Spin,
-            (toks[i].start as usize, toks[i].end as usize),
-            message,
-            (surprise / 8.0).clamp(0.3, 0.9),
+            span,
+            format!(
+                "\"{}\": the document as a whole looks spun (spin evidence {:.2}), and this word is unusual here (reference: {} times alone, {} / {} times with the word before / after): likely a spinner's synonym",
+                analysis.original(i),
+                evidence,
+                s.count,
+                pairs(s.pair_counts[0]),
+                pairs(s.pair_counts[1]),
+            ),
+            probability.clamp(0.2, 0.9),
         ));
     }
 }
