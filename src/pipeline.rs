@@ -238,6 +238,11 @@ impl DedupRun {
 /// the per-chunk token buffer and progress update, small enough to balance.
 const SIGN_CHUNK: usize = 64;
 
+thread_local! {
+    /// A worker's word counts while signing, added to the shared table at the end.
+    static LOCAL_WORD_COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Tokenize and sign every document in parallel, in input order. Token arrays
 /// live only in one reused buffer per chunk; only sketches, word counts and,
 /// when `rewrite` is given, the band keys of the rewrite spot signatures stay
@@ -261,7 +266,8 @@ pub fn sign_all(
                     text::tokenize_into(&doc.text, &mut tokens);
                     let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
                     let keys = rewrite.map_or_else(Vec::new, |(rewrite, frequencies)| {
-                        frequencies.add_occurrences(&tokens);
+                        LOCAL_WORD_COUNTS
+                            .with(|local| frequencies.count_into(&tokens, &mut local.borrow_mut()));
                         rewrites::spot_keys(&tokens, &doc.text, rewrite, &mut spot_signature)
                     });
                     (dedup::sign(&tokens, config, &hasher), words, keys)
@@ -271,6 +277,12 @@ pub fn sign_all(
             signed
         })
         .collect();
+    if let Some((_, frequencies)) = rewrite {
+        // Every worker that counted adds its counts to the shared table.
+        rayon::broadcast(|_| {
+            LOCAL_WORD_COUNTS.with(|local| frequencies.add_counts(&mut local.borrow_mut()))
+        });
+    }
     let mut sketches = Vec::with_capacity(documents.len());
     let mut words = Vec::with_capacity(documents.len());
     let mut keys = Vec::with_capacity(if rewrite.is_some() {

@@ -69,6 +69,39 @@ impl WordFrequencies {
         }
     }
 
+    /// Count every word occurrence of a document into `local`, a plain
+    /// per-thread copy of the table (resized on first use), to be added with
+    /// [`add_counts`](Self::add_counts): atomic increments on a shared table
+    /// make the threads fight over the cache lines of the common words.
+    pub fn count_into(&self, tokens: &Tokens, local: &mut Vec<u32>) {
+        if self.table.is_empty() {
+            return;
+        }
+        if local.len() != self.table.len() {
+            local.clear();
+            local.resize(self.table.len(), 0);
+        }
+        let mask = self.table.len() as u64 - 1;
+        for token in &tokens.tokens {
+            let slot = &mut local[(token.hash & mask) as usize];
+            *slot = slot.saturating_add(1);
+        }
+    }
+
+    /// Add a per-thread table filled by [`count_into`](Self::count_into) to
+    /// the shared one, and empty it.
+    pub fn add_counts(&self, local: &mut [u32]) {
+        if local.len() != self.table.len() {
+            return;
+        }
+        for (shared, count) in self.table.iter().zip(local.iter_mut()) {
+            if *count != 0 {
+                shared.fetch_add(*count, Atomic::Relaxed);
+                *count = 0;
+            }
+        }
+    }
+
     /// No documents yet; only the words with these hashes will be counted.
     pub fn only(hashes: impl IntoIterator<Item = u64>) -> WordFrequencies {
         WordFrequencies {
