@@ -238,9 +238,17 @@ impl DedupRun {
 /// the per-chunk token buffer and progress update, small enough to balance.
 const SIGN_CHUNK: usize = 64;
 
-thread_local! {
-    /// A worker's word counts while signing, added to the shared table at the end.
-    static LOCAL_WORD_COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Word counts of one unit of parallel work, added to the shared table when
+/// the unit ends (dropped).
+struct LocalWordCounts<'a> {
+    frequencies: &'a WordFrequencies,
+    counts: Vec<u32>,
+}
+
+impl Drop for LocalWordCounts<'_> {
+    fn drop(&mut self) {
+        self.frequencies.add_counts(&mut self.counts);
+    }
 }
 
 /// Tokenize and sign every document in parallel, in input order. Token arrays
@@ -257,32 +265,41 @@ pub fn sign_all(
     let hasher = config.hasher();
     let chunks: Vec<Vec<(Sketch, u32, Vec<u64>)>> = documents
         .par_chunks(SIGN_CHUNK)
-        .map(|chunk| {
-            let mut tokens = Tokens::default();
-            let mut spot_signature = Vec::new();
-            let signed = chunk
-                .iter()
-                .map(|doc| {
-                    text::tokenize_into(&doc.text, &mut tokens);
-                    let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
-                    let keys = rewrite.map_or_else(Vec::new, |(rewrite, frequencies)| {
-                        LOCAL_WORD_COUNTS
-                            .with(|local| frequencies.count_into(&tokens, &mut local.borrow_mut()));
-                        rewrites::spot_keys(&tokens, &doc.text, rewrite, &mut spot_signature)
-                    });
-                    (dedup::sign(&tokens, config, &hasher), words, keys)
+        .map_init(
+            || {
+                rewrite.map(|(_, frequencies)| LocalWordCounts {
+                    frequencies,
+                    counts: Vec::new(),
                 })
-                .collect();
-            progress.advance(chunk.len() as u64);
-            signed
-        })
+            },
+            |local_counts, chunk| {
+                let mut tokens = Tokens::default();
+                let mut spot_signature = Vec::new();
+                let signed = chunk
+                    .iter()
+                    .map(|doc| {
+                        text::tokenize_into(&doc.text, &mut tokens);
+                        let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
+                        let keys = match (rewrite, local_counts.as_mut()) {
+                            (Some((rewrite, frequencies)), Some(local)) => {
+                                frequencies.count_into(&tokens, &mut local.counts);
+                                rewrites::spot_keys(
+                                    &tokens,
+                                    &doc.text,
+                                    rewrite,
+                                    &mut spot_signature,
+                                )
+                            }
+                            _ => Vec::new(),
+                        };
+                        (dedup::sign(&tokens, config, &hasher), words, keys)
+                    })
+                    .collect();
+                progress.advance(chunk.len() as u64);
+                signed
+            },
+        )
         .collect();
-    if let Some((_, frequencies)) = rewrite {
-        // Every worker that counted adds its counts to the shared table.
-        rayon::broadcast(|_| {
-            LOCAL_WORD_COUNTS.with(|local| frequencies.add_counts(&mut local.borrow_mut()))
-        });
-    }
     let mut sketches = Vec::with_capacity(documents.len());
     let mut words = Vec::with_capacity(documents.len());
     let mut keys = Vec::with_capacity(if rewrite.is_some() {
