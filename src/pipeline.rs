@@ -455,7 +455,11 @@ fn dedup_corpus(
     timings.record("cluster", started.elapsed());
 
     let substitutions = if config.rewrites {
-        rewrites::substitutions(&corpus.documents, &pairs, &pair_details, &config.rewrite)
+        let started = Instant::now();
+        let mined =
+            rewrites::substitutions(&corpus.documents, &pairs, &pair_details, &config.rewrite);
+        timings.record("mine", started.elapsed());
+        mined
     } else {
         Vec::new()
     };

@@ -154,30 +154,43 @@ const PAIR_BATCH: usize = 1024;
 ///
 /// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
 /// edits: lines are written by hand (module `report::json`) rather than through a
-/// generic serializer, on a thread of their own while this one writes the
-/// batches before them (writing costs the kernel about as much as formatting
-/// costs us). Plain threads, not the rayon pool: the caller may be a pool
+/// generic serializer, on threads of their own (as many as the run's
+/// workers) while this one writes the batches before them (writing costs the
+/// kernel about as much as formatting costs us). Plain threads, not the rayon pool: the caller may be a pool
 /// thread, and waiting there for pool work could wait forever on one thread.
 /// Memory holds a few batches of output at most.
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    // As many formatting threads as the run has workers (`--threads`), each
+    // taking every n-th batch; the caller writes the batches in order.
+    let formatters = rayon::current_num_threads().clamp(1, 8);
+    let num_batches = run.pairs.len().div_ceil(PAIR_BATCH);
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
-        scope.spawn(move || {
-            for start in (0..run.pairs.len()).step_by(PAIR_BATCH) {
-                let batch = start..(start + PAIR_BATCH).min(run.pairs.len());
-                // About a kilobyte a line with edits: grow rarely.
-                let mut out = Vec::with_capacity(batch.len() * 1024);
-                for index in batch {
-                    push_pair_line(&mut out, run, index);
-                }
-                // The writer stops receiving on an error: stop formatting.
-                if sender.send(out).is_err() {
-                    break;
-                }
+        let receivers: Vec<std::sync::mpsc::Receiver<Vec<u8>>> = (0..formatters)
+            .map(|formatter| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+                scope.spawn(move || {
+                    for number in (formatter..num_batches).step_by(formatters) {
+                        let start = number * PAIR_BATCH;
+                        let batch = start..(start + PAIR_BATCH).min(run.pairs.len());
+                        // About a kilobyte a line with edits: grow rarely.
+                        let mut out = Vec::with_capacity(batch.len() * 1024);
+                        for index in batch {
+                            push_pair_line(&mut out, run, index);
+                        }
+                        // The writer stops receiving on an error: stop formatting.
+                        if sender.send(out).is_err() {
+                            break;
+                        }
+                    }
+                });
+                receiver
+            })
+            .collect();
+        for number in 0..num_batches {
+            match receivers[number % formatters].recv() {
+                Ok(lines) => w.write_all(&lines)?,
+                Err(_) => break,
             }
-        });
-        for lines in receiver {
-            w.write_all(&lines)?;
         }
         Ok(())
     })
