@@ -218,7 +218,7 @@ fn next_starts_sentence(text: &str, toks: &[crate::text::Token], i: usize) -> bo
 /// document: counting n-grams of one article this way is several times faster
 /// than a general hash map or a sort. Slots carry the generation that wrote
 /// them, so emptying the table is one increment, not a memset.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct KeyCounter {
     /// (key, count, generation) per slot.
     slots: Vec<(u64, u32, u32)>,
