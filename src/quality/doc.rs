@@ -2,6 +2,7 @@
 //! paragraphs, all as token ranges with byte ranges into the original text.
 
 use super::lexicon::WordClass;
+use super::NgramModel;
 use crate::text::Tokens;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -76,6 +77,11 @@ pub struct Analysis<'a> {
     pub tokens: &'a Tokens,
     /// Word-class mask of each token.
     pub classes: Vec<u16>,
+    /// Whether each token's normalized form holds an ASCII digit (a figure).
+    pub has_digit: Vec<bool>,
+    /// Each token's count in the reference the statistics use (see
+    /// [`Analysis::count_in`]); empty without a reference.
+    pub reference_counts: Vec<u32>,
     pub sentences: Vec<Segment>,
     pub paragraphs: Vec<Segment>,
 }
@@ -92,6 +98,9 @@ impl<'a> Analysis<'a> {
             .tokens
             .iter()
             .map(|t| classes_of.get(&t.hash).copied().unwrap_or(0))
+            .collect();
+        let has_digit: Vec<bool> = (0..tokens.len())
+            .map(|i| tokens.word(i).bytes().any(|b| b.is_ascii_digit()))
             .collect();
         let mut sentences = Vec::new();
         let mut paragraphs = Vec::new();
@@ -141,9 +150,23 @@ impl<'a> Analysis<'a> {
             text,
             tokens,
             classes,
+            has_digit,
+            reference_counts: Vec::new(),
             sentences,
             paragraphs,
         }
+    }
+
+    /// Look every token up in `model` once: the rarity statistics and the
+    /// stitched-paragraph weights both need these counts, and each lookup in
+    /// a large model is a cache miss.
+    pub fn count_in(&mut self, model: &NgramModel) {
+        self.reference_counts = self
+            .tokens
+            .tokens
+            .iter()
+            .map(|t| model.word_count(t.hash))
+            .collect();
     }
 
     /// The original spelling of token `i`.

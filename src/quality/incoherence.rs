@@ -174,9 +174,7 @@ fn topic_key(word: &str) -> u64 {
 
 fn is_topic_word(analysis: &Analysis<'_>, i: usize) -> bool {
     let word = analysis.word(i);
-    word.len() >= 3
-        && analysis.classes[i] & (CLOSED | GENERIC_NEWS) == 0
-        && !word.bytes().any(|b| b.is_ascii_digit())
+    word.len() >= 3 && analysis.classes[i] & (CLOSED | GENERIC_NEWS) == 0 && !analysis.has_digit[i]
 }
 
 /// A paragraph that shares (almost) no topical word with the rest of the story.
@@ -193,7 +191,7 @@ fn stitched_paragraphs(
     let specificity = |i: usize| -> f64 {
         match reference {
             Some(model) => {
-                let count = f64::from(model.word_count(analysis.tokens.tokens[i].hash));
+                let count = f64::from(analysis.reference_counts[i]);
                 ((model.total_words() as f64 + 1.0) / (count + 1.0))
                     .ln()
                     .max(0.5)
@@ -215,7 +213,7 @@ fn stitched_paragraphs(
     for paragraph in &analysis.paragraphs {
         // Figures (results tables, their notes) are not prose to compare.
         let digits = (paragraph.first..paragraph.end)
-            .filter(|&i| analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
+            .filter(|&i| analysis.has_digit[i])
             .count();
         if digits * 5 > paragraph.len() {
             continue;
@@ -346,7 +344,7 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     let mut window_keys: Vec<Option<u64>> = Vec::with_capacity(windows);
     let mut rolling = 0u64;
     let mut figures = 0usize;
-    let is_figure = |i: usize| analysis.word(i).bytes().any(|b| b.is_ascii_digit());
+    let is_figure = |i: usize| analysis.has_digit[i];
     for i in 0..toks.len() {
         if i >= window {
             rolling = rolling.wrapping_sub(toks[i - window].hash.wrapping_mul(top_power));

@@ -406,7 +406,8 @@ enum GapStats {
 }
 
 /// Score every content word against the reference; return the document's
-/// statistical spin evidence and the per-word surprises.
+/// statistical spin evidence and the per-word surprises. `analysis` must
+/// hold the counts of `model` (`Analysis::count_in`).
 pub fn measure(
     analysis: &Analysis<'_>,
     model: &NgramModel,
@@ -426,9 +427,8 @@ pub fn measure(
     let mut word_counts = vec![f64::NAN; toks.len()];
     let mut word_count = |i: usize| -> f64 {
         if word_counts[i].is_nan() {
-            let hash = toks[i].hash;
-            let c = model.word_count(hash);
-            let mine = own.map_or(0, |o| o.words.get(hash));
+            let c = analysis.reference_counts[i];
+            let mine = own.map_or(0, |o| o.words.get(toks[i].hash));
             word_counts[i] = f64::from(c.saturating_sub(mine));
         }
         word_counts[i]
