@@ -389,20 +389,16 @@ impl Surprise {
     }
 }
 
-/// Statistics of two adjacent tokens, shared by both words' judgements.
+/// Statistics of two adjacent tokens in one phrase, shared by both words'
+/// judgements: the pair's counts and the logarithms the spin model needs.
 #[derive(Clone, Copy)]
-enum GapStats {
-    /// Punctuation or a line break separates them.
-    Split,
-    /// One phrase: the pair's counts and the logarithms the spin model needs.
-    Joined {
-        expected: f64,
-        observed: f64,
-        ln_pair: f64,
-        ln_expected: f64,
-        /// `ln(expected / (observed + 0.5))`, floored at 0.
-        surprise: f64,
-    },
+struct GapStats {
+    expected: f64,
+    observed: f64,
+    ln_pair: f64,
+    ln_expected: f64,
+    /// `ln(expected / (observed + 0.5))`, floored at 0 (0 when not judged).
+    surprise: f64,
 }
 
 /// Score every content word against the reference; return the document's
@@ -433,11 +429,6 @@ pub fn measure(
         }
         word_counts[i]
     };
-    let pair_count = |key: u64| -> f64 {
-        let c = model.pair_count(key);
-        let mine = own.map_or(0, |o| o.pairs.get(key));
-        f64::from(c.saturating_sub(mine))
-    };
     let rare_count = (config.rare_per_million_words * total / 1e6).max(1.0);
     // A rare word the story keeps using is its topic ("temporao" in a cocoa
     // report); a spinner's synonym is drawn afresh at each occurrence.
@@ -458,15 +449,55 @@ pub fn measure(
     let rescale = weights.fitted_reference_words / total;
     let share = config.assumed_spin_share.clamp(1e-6, 0.5);
     let spin_odds = share / (1.0 - share);
-    // gaps[left]: the pair of tokens `left` and `left + 1`, once computed.
-    let mut gaps: Vec<Option<GapStats>> = vec![None; toks.len()];
+    // Names, numbers and function words are not what spinners swap.
+    let mut judged = vec![false; toks.len()];
+    // The joined pairs next to a judged word, found first and looked up
+    // together: in one tight loop the CPU overlaps the cache misses of many
+    // lookups in the large pair table.
+    let mut pair_lookups: Vec<(usize, u64)> = Vec::new();
     for sentence in &analysis.sentences {
         for i in sentence.first..sentence.end {
-            // Names, numbers and function words are not what spinners swap.
-            if analysis.classes[i] & CLOSED != 0
-                || !analysis.is_lower_alpha(i)
-                || analysis.word(i).len() < 3
+            judged[i] = analysis.classes[i] & CLOSED == 0
+                && analysis.is_lower_alpha(i)
+                && analysis.word(i).len() >= 3;
+        }
+        for left in sentence.first..sentence.end.saturating_sub(1) {
+            let right = left + 1;
+            if (judged[left] || judged[right])
+                && joins(&text[toks[left].end as usize..toks[right].start as usize])
             {
+                pair_lookups.push((left, pair_key(toks[left].hash, toks[right].hash)));
+            }
+        }
+    }
+    let reference_pairs: Vec<u32> = pair_lookups
+        .iter()
+        .map(|&(_, key)| model.pair_count(key))
+        .collect();
+    // gaps[left]: the pair of tokens `left` and `left + 1` when they are
+    // joined and next to a judged word.
+    let mut gaps: Vec<Option<GapStats>> = vec![None; toks.len()];
+    for (&(left, key), &reference) in pair_lookups.iter().zip(&reference_pairs) {
+        let mine = own.map_or(0, |o| o.pairs.get(key));
+        let observed = f64::from(reference.saturating_sub(mine));
+        let expected = word_count(left) * word_count(left + 1) / total;
+        let surprise_ratio = expected / (observed + 0.5);
+        gaps[left] = Some(GapStats {
+            expected,
+            observed,
+            ln_pair: (observed * rescale + 0.5).ln(),
+            ln_expected: (expected * rescale + 0.5).ln(),
+            // Only pairs expected often enough are judged by their surprise.
+            surprise: if expected >= config.min_expected_pair && surprise_ratio > 1.0 {
+                surprise_ratio.ln()
+            } else {
+                0.0
+            },
+        });
+    }
+    for sentence in &analysis.sentences {
+        for i in sentence.first..sentence.end {
+            if !judged[i] {
                 continue;
             }
             let count = word_count(i);
@@ -494,40 +525,13 @@ pub fn measure(
                 if left < sentence.first || right >= sentence.end {
                     continue;
                 }
-                let gap = match gaps[left] {
-                    Some(gap) => gap,
-                    None => {
-                        let gap =
-                            if joins(&text[toks[left].end as usize..toks[right].start as usize]) {
-                                let expected = word_count(left) * word_count(right) / total;
-                                let observed =
-                                    pair_count(pair_key(toks[left].hash, toks[right].hash));
-                                let surprise_ratio = expected / (observed + 0.5);
-                                GapStats::Joined {
-                                    expected,
-                                    observed,
-                                    ln_pair: (observed * rescale + 0.5).ln(),
-                                    ln_expected: (expected * rescale + 0.5).ln(),
-                                    surprise: if surprise_ratio > 1.0 {
-                                        surprise_ratio.ln()
-                                    } else {
-                                        0.0
-                                    },
-                                }
-                            } else {
-                                GapStats::Split
-                            };
-                        gaps[left] = Some(gap);
-                        gap
-                    }
-                };
-                let GapStats::Joined {
+                let Some(GapStats {
                     expected,
                     observed,
                     ln_pair,
                     ln_expected,
                     surprise,
-                } = gap
+                }) = gaps[left]
                 else {
                     continue;
                 };
