@@ -263,8 +263,21 @@ impl KeyCounter {
         self.len = 0;
     }
 
+    #[inline]
     fn slot_of(&self, key: u64) -> usize {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask
+    }
+
+    /// Make room for one more key: the rare path of [`KeyCounter::add`],
+    /// kept out of line so the common path inlines into the counting loops.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self) {
+        if self.generation == 0 {
+            self.reset(8);
+        } else {
+            self.grow();
+        }
     }
 
     fn grow(&mut self) {
@@ -283,6 +296,7 @@ impl KeyCounter {
     }
 
     /// Current count of `key`.
+    #[inline]
     pub fn get(&self, key: u64) -> u32 {
         if self.slots.is_empty() || self.generation == 0 {
             return 0;
@@ -315,14 +329,11 @@ impl KeyCounter {
     }
 
     /// Count one more `key`; returns its count so far.
+    #[inline]
     pub fn add(&mut self, key: u64) -> u32 {
         // Keep the table at most half full so probes stay short and always end.
         if self.generation == 0 || (self.len + 1) * 2 > self.slots.len() {
-            if self.generation == 0 {
-                self.reset(8);
-            } else {
-                self.grow();
-            }
+            self.make_room();
         }
         let mut index = self.slot_of(key);
         loop {
