@@ -434,6 +434,10 @@ fn gopher_repetition(
     let mut keys: Vec<u64> = vec![NGRAM_SEED; toks.len()];
     let mut counter = KeyCounter::default();
     let mut dup_n_grams_done = false;
+    // An n-gram occurs at most as often as the (n-1)-gram it starts with:
+    // where even the most frequent shorter n-gram, spread over the widest
+    // window, cannot cover the threshold, counting cannot flag anything.
+    let mut most_frequent_bound = u32::try_from(toks.len()).unwrap_or(u32::MAX);
     for n in 1..=max_n {
         if dup_n_grams_done && n > max_top_n {
             break;
@@ -444,6 +448,18 @@ fn gopher_repetition(
             *key = ngram_step(*key, toks[start + n - 1].hash);
         }
         for &(_, max) in config.top_n_grams.iter().filter(|&&(m, _)| m == n) {
+            let widest = lengths
+                .windows(n)
+                .map(|window| window.iter().sum::<usize>())
+                .max()
+                .unwrap_or(0)
+                + n
+                - 1;
+            if most_frequent_bound <= 1
+                || f64::from(most_frequent_bound) * widest as f64 / text_chars <= max
+            {
+                continue;
+            }
             counter.reset(windows);
             let mut best = (0u32, 0usize);
             for (start, &key) in keys.iter().enumerate() {
@@ -452,6 +468,7 @@ fn gopher_repetition(
                     best = (count, start);
                 }
             }
+            most_frequent_bound = most_frequent_bound.min(best.0);
             let chars = lengths[best.1..best.1 + n].iter().sum::<usize>() + n - 1;
             let share = f64::from(best.0) * chars as f64 / text_chars;
             if best.0 > 1 && share > max {
