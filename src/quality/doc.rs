@@ -4,8 +4,10 @@
 use super::lexicon::WordClass;
 use super::NgramModel;
 use crate::text::Tokens;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::{Deref, DerefMut};
 
 /// Hasher for keys that are already xxh3 hashes: passing them through saves a
 /// second hash on the hot path.
@@ -252,6 +254,10 @@ pub struct KeyCounter {
 
 impl KeyCounter {
     /// Empty the counter and make room for `capacity` distinct keys.
+    ///
+    /// Only as many slots as `capacity` needs are used, even when the table
+    /// is larger from an earlier, longer document: probes then stay in a
+    /// small, cache-warm prefix.
     pub fn reset(&mut self, capacity: usize) {
         let size = (capacity * 2).next_power_of_two().max(16);
         if self.slots.len() < size || self.generation == u32::MAX {
@@ -259,7 +265,7 @@ impl KeyCounter {
             self.generation = 0;
         }
         self.generation += 1;
-        self.mask = self.slots.len() - 1;
+        self.mask = size - 1;
         self.len = 0;
     }
 
@@ -282,10 +288,13 @@ impl KeyCounter {
 
     fn grow(&mut self) {
         let live: Vec<(u64, u32)> = self.iter().collect();
-        let size = (self.slots.len() * 2).max(16);
-        self.slots = vec![(0, 0, 0); size];
+        let size = ((self.mask + 1) * 2).max(16);
+        if self.slots.len() < size || self.generation == u32::MAX {
+            self.slots = vec![(0, 0, 0); size.max(self.slots.len())];
+            self.generation = 0;
+        }
+        self.generation += 1;
         self.mask = size - 1;
-        self.generation = 1;
         for (key, count) in live {
             let mut index = self.slot_of(key);
             while self.slots[index].2 == self.generation {
@@ -324,6 +333,7 @@ impl KeyCounter {
         let generation = self.generation;
         self.slots
             .iter()
+            .take(self.mask + 1)
             .filter(move |s| s.2 == generation && generation != 0)
             .map(|s| (s.0, s.1))
     }
@@ -332,7 +342,7 @@ impl KeyCounter {
     #[inline]
     pub fn add(&mut self, key: u64) -> u32 {
         // Keep the table at most half full so probes stay short and always end.
-        if self.generation == 0 || (self.len + 1) * 2 > self.slots.len() {
+        if self.generation == 0 || (self.len + 1) * 2 > self.mask + 1 {
             self.make_room();
         }
         let mut index = self.slot_of(key);
@@ -353,9 +363,66 @@ impl KeyCounter {
     }
 }
 
+thread_local! {
+    /// Key counters given back by finished documents on this thread.
+    static SPARE_COUNTERS: RefCell<Vec<KeyCounter>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Largest table (in slots) kept for reuse: one huge document should not
+/// pin its memory for the rest of the run.
+const MAX_SPARE_SLOTS: usize = 1 << 16;
+
+/// Most spare counters kept per thread (a document uses a handful at once).
+const MAX_SPARE_COUNTERS: usize = 8;
+
+/// A [`KeyCounter`] taken from this thread's spares and given back when
+/// dropped: documents reuse tables instead of allocating and zeroing new
+/// ones. Call [`KeyCounter::reset`] before use, as with a kept counter.
+#[derive(Debug)]
+pub struct PooledCounter(KeyCounter);
+
+impl Default for PooledCounter {
+    fn default() -> Self {
+        let spare = SPARE_COUNTERS
+            .try_with(|spares| spares.borrow_mut().pop())
+            .ok()
+            .flatten();
+        PooledCounter(spare.unwrap_or_default())
+    }
+}
+
+impl Drop for PooledCounter {
+    fn drop(&mut self) {
+        if self.0.slots.len() > MAX_SPARE_SLOTS {
+            return;
+        }
+        let counter = std::mem::take(&mut self.0);
+        // During thread teardown the pool may be gone: the table is freed.
+        let _ = SPARE_COUNTERS.try_with(|spares| {
+            let mut spares = spares.borrow_mut();
+            if spares.len() < MAX_SPARE_COUNTERS {
+                spares.push(counter);
+            }
+        });
+    }
+}
+
+impl Deref for PooledCounter {
+    type Target = KeyCounter;
+    fn deref(&self) -> &KeyCounter {
+        &self.0
+    }
+}
+
+impl DerefMut for PooledCounter {
+    fn deref_mut(&mut self) -> &mut KeyCounter {
+        &mut self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::KeyCounter;
+    use super::{KeyCounter, PooledCounter};
 
     #[test]
     fn key_counter_counts_resets_and_grows() {
@@ -375,5 +442,26 @@ mod tests {
         assert_eq!(counter.len(), 0);
         assert_eq!(counter.iter().count(), 0);
         assert_eq!(counter.get(7919), 0);
+        // A large table reset for a few keys uses a small prefix, and grows again.
+        counter.reset(4);
+        for key in 0..100u64 {
+            assert_eq!(counter.add(key), 1);
+        }
+        assert_eq!(counter.iter().count(), 100);
+        assert!((0..100u64).all(|k| counter.get(k) == 1));
+    }
+
+    #[test]
+    fn pooled_counters_come_back_empty_after_reset() {
+        {
+            let mut counter = PooledCounter::default();
+            counter.reset(16);
+            counter.add(42);
+        }
+        let mut counter = PooledCounter::default();
+        counter.reset(16);
+        assert_eq!(counter.get(42), 0);
+        assert_eq!(counter.len(), 0);
+        assert_eq!(counter.add(42), 1);
     }
 }

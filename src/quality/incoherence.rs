@@ -2,7 +2,7 @@
 //! dangling references at the start of a story, paragraphs stitched in from
 //! another story, truncated endings and repeated sentences.
 
-use super::doc::{Analysis, HashKeyed, KeyCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
+use super::doc::{Analysis, HashKeyed, PooledCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
 use super::{flag, Category, Flag, NgramModel, QualityConfig};
 use crate::error::{Error, Result};
@@ -199,7 +199,7 @@ fn stitched_paragraphs(
             None => 1.0,
         }
     };
-    let mut doc_counts = KeyCounter::default();
+    let mut doc_counts = PooledCounter::default();
     doc_counts.reset(analysis.tokens.len());
     let mut keys = vec![0u64; analysis.tokens.len()];
     for (i, slot) in keys.iter_mut().enumerate() {
@@ -209,7 +209,7 @@ fn stitched_paragraphs(
             doc_counts.add(key);
         }
     }
-    let mut paragraph_counts = KeyCounter::default();
+    let mut paragraph_counts = PooledCounter::default();
     for paragraph in &analysis.paragraphs {
         // Figures (results tables, their notes) are not prose to compare.
         let digits = (paragraph.first..paragraph.end)
@@ -359,7 +359,7 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     }
     let window_key = |start: usize| -> Option<u64> { window_keys[start] };
     // Most stories repeat nothing: counting the window keys says so cheaply.
-    let mut counter = KeyCounter::default();
+    let mut counter = PooledCounter::default();
     counter.reset(windows);
     let mut any_repeat = false;
     for key in window_keys.iter().flatten() {

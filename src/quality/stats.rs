@@ -4,7 +4,7 @@
 //! reference rarely uses, or common words in pairs the reference never
 //! writes ("charge per unit", "troupe stated"): no lexicon lists those.
 
-use super::doc::{Analysis, HashKeyed, KeyCounter, CLOSED};
+use super::doc::{Analysis, HashKeyed, PooledCounter, CLOSED};
 use super::{flag, Category, Flag};
 use crate::error::{Error, Result};
 use crate::text::Tokens;
@@ -152,8 +152,8 @@ fn joins(gap: &str) -> bool {
 /// Counts of one document, to take it out of corpus counts.
 #[derive(Debug, Default)]
 pub struct DocCounts {
-    words: KeyCounter,
-    pairs: KeyCounter,
+    words: PooledCounter,
+    pairs: PooledCounter,
     total_words: u64,
 }
 
@@ -432,7 +432,7 @@ pub fn measure(
     let rare_count = (config.rare_per_million_words * total / 1e6).max(1.0);
     // A rare word the story keeps using is its topic ("temporao" in a cocoa
     // report); a spinner's synonym is drawn afresh at each occurrence.
-    let mut own_in_doc = KeyCounter::default();
+    let mut own_in_doc = PooledCounter::default();
     let in_doc = match own {
         Some(own) => &own.words,
         None => {
