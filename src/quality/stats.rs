@@ -450,17 +450,18 @@ pub fn measure(
     let share = config.assumed_spin_share.clamp(1e-6, 0.5);
     let spin_odds = share / (1.0 - share);
     // Names, numbers and function words are not what spinners swap.
-    let mut judged = vec![false; toks.len()];
+    let judged: Vec<bool> = (0..toks.len())
+        .map(|i| {
+            analysis.classes[i] & CLOSED == 0
+                && analysis.is_lower_alpha(i)
+                && analysis.word(i).len() >= 3
+        })
+        .collect();
     // The joined pairs next to a judged word, found first and looked up
     // together: in one tight loop the CPU overlaps the cache misses of many
     // lookups in the large pair table.
     let mut pair_lookups: Vec<(usize, u64)> = Vec::new();
     for sentence in &analysis.sentences {
-        for i in sentence.first..sentence.end {
-            judged[i] = analysis.classes[i] & CLOSED == 0
-                && analysis.is_lower_alpha(i)
-                && analysis.word(i).len() >= 3;
-        }
         for left in sentence.first..sentence.end.saturating_sub(1) {
             let right = left + 1;
             if (judged[left] || judged[right])
