@@ -2,9 +2,12 @@
 //! paragraphs, all as token ranges with byte ranges into the original text.
 
 use super::lexicon::WordClass;
+use super::NgramModel;
 use crate::text::Tokens;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::{Deref, DerefMut};
 
 /// Hasher for keys that are already xxh3 hashes: passing them through saves a
 /// second hash on the hot path.
@@ -76,6 +79,11 @@ pub struct Analysis<'a> {
     pub tokens: &'a Tokens,
     /// Word-class mask of each token.
     pub classes: Vec<u16>,
+    /// Whether each token's normalized form holds an ASCII digit (a figure).
+    pub has_digit: Vec<bool>,
+    /// Each token's count in the reference the statistics use (see
+    /// [`Analysis::count_in`]); empty without a reference.
+    pub reference_counts: Vec<u32>,
     pub sentences: Vec<Segment>,
     pub paragraphs: Vec<Segment>,
 }
@@ -92,6 +100,9 @@ impl<'a> Analysis<'a> {
             .tokens
             .iter()
             .map(|t| classes_of.get(&t.hash).copied().unwrap_or(0))
+            .collect();
+        let has_digit: Vec<bool> = (0..tokens.len())
+            .map(|i| tokens.word(i).bytes().any(|b| b.is_ascii_digit()))
             .collect();
         let mut sentences = Vec::new();
         let mut paragraphs = Vec::new();
@@ -141,9 +152,23 @@ impl<'a> Analysis<'a> {
             text,
             tokens,
             classes,
+            has_digit,
+            reference_counts: Vec::new(),
             sentences,
             paragraphs,
         }
+    }
+
+    /// Look every token up in `model` once: the rarity statistics and the
+    /// stitched-paragraph weights both need these counts, and each lookup in
+    /// a large model is a cache miss.
+    pub fn count_in(&mut self, model: &NgramModel) {
+        self.reference_counts = self
+            .tokens
+            .tokens
+            .iter()
+            .map(|t| model.word_count(t.hash))
+            .collect();
     }
 
     /// The original spelling of token `i`.
@@ -218,7 +243,7 @@ fn next_starts_sentence(text: &str, toks: &[crate::text::Token], i: usize) -> bo
 /// document: counting n-grams of one article this way is several times faster
 /// than a general hash map or a sort. Slots carry the generation that wrote
 /// them, so emptying the table is one increment, not a memset.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct KeyCounter {
     /// (key, count, generation) per slot.
     slots: Vec<(u64, u32, u32)>,
@@ -229,6 +254,10 @@ pub struct KeyCounter {
 
 impl KeyCounter {
     /// Empty the counter and make room for `capacity` distinct keys.
+    ///
+    /// Only as many slots as `capacity` needs are used, even when the table
+    /// is larger from an earlier, longer document: probes then stay in a
+    /// small, cache-warm prefix.
     pub fn reset(&mut self, capacity: usize) {
         let size = (capacity * 2).next_power_of_two().max(16);
         if self.slots.len() < size || self.generation == u32::MAX {
@@ -236,20 +265,36 @@ impl KeyCounter {
             self.generation = 0;
         }
         self.generation += 1;
-        self.mask = self.slots.len() - 1;
+        self.mask = size - 1;
         self.len = 0;
     }
 
+    #[inline]
     fn slot_of(&self, key: u64) -> usize {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask
     }
 
+    /// Make room for one more key: the rare path of [`KeyCounter::add`],
+    /// kept out of line so the common path inlines into the counting loops.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self) {
+        if self.generation == 0 {
+            self.reset(8);
+        } else {
+            self.grow();
+        }
+    }
+
     fn grow(&mut self) {
         let live: Vec<(u64, u32)> = self.iter().collect();
-        let size = (self.slots.len() * 2).max(16);
-        self.slots = vec![(0, 0, 0); size];
+        let size = ((self.mask + 1) * 2).max(16);
+        if self.slots.len() < size || self.generation == u32::MAX {
+            self.slots = vec![(0, 0, 0); size.max(self.slots.len())];
+            self.generation = 0;
+        }
+        self.generation += 1;
         self.mask = size - 1;
-        self.generation = 1;
         for (key, count) in live {
             let mut index = self.slot_of(key);
             while self.slots[index].2 == self.generation {
@@ -260,6 +305,7 @@ impl KeyCounter {
     }
 
     /// Current count of `key`.
+    #[inline]
     pub fn get(&self, key: u64) -> u32 {
         if self.slots.is_empty() || self.generation == 0 {
             return 0;
@@ -287,19 +333,17 @@ impl KeyCounter {
         let generation = self.generation;
         self.slots
             .iter()
+            .take(self.mask + 1)
             .filter(move |s| s.2 == generation && generation != 0)
             .map(|s| (s.0, s.1))
     }
 
     /// Count one more `key`; returns its count so far.
+    #[inline]
     pub fn add(&mut self, key: u64) -> u32 {
         // Keep the table at most half full so probes stay short and always end.
-        if self.generation == 0 || (self.len + 1) * 2 > self.slots.len() {
-            if self.generation == 0 {
-                self.reset(8);
-            } else {
-                self.grow();
-            }
+        if self.generation == 0 || (self.len + 1) * 2 > self.mask + 1 {
+            self.make_room();
         }
         let mut index = self.slot_of(key);
         loop {
@@ -319,9 +363,66 @@ impl KeyCounter {
     }
 }
 
+thread_local! {
+    /// Key counters given back by finished documents on this thread.
+    static SPARE_COUNTERS: RefCell<Vec<KeyCounter>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Largest table (in slots) kept for reuse: one huge document should not
+/// pin its memory for the rest of the run.
+const MAX_SPARE_SLOTS: usize = 1 << 16;
+
+/// Most spare counters kept per thread (a document uses a handful at once).
+const MAX_SPARE_COUNTERS: usize = 8;
+
+/// A [`KeyCounter`] taken from this thread's spares and given back when
+/// dropped: documents reuse tables instead of allocating and zeroing new
+/// ones. Call [`KeyCounter::reset`] before use, as with a kept counter.
+#[derive(Debug)]
+pub struct PooledCounter(KeyCounter);
+
+impl Default for PooledCounter {
+    fn default() -> Self {
+        let spare = SPARE_COUNTERS
+            .try_with(|spares| spares.borrow_mut().pop())
+            .ok()
+            .flatten();
+        PooledCounter(spare.unwrap_or_default())
+    }
+}
+
+impl Drop for PooledCounter {
+    fn drop(&mut self) {
+        if self.0.slots.len() > MAX_SPARE_SLOTS {
+            return;
+        }
+        let counter = std::mem::take(&mut self.0);
+        // During thread teardown the pool may be gone: the table is freed.
+        let _ = SPARE_COUNTERS.try_with(|spares| {
+            let mut spares = spares.borrow_mut();
+            if spares.len() < MAX_SPARE_COUNTERS {
+                spares.push(counter);
+            }
+        });
+    }
+}
+
+impl Deref for PooledCounter {
+    type Target = KeyCounter;
+    fn deref(&self) -> &KeyCounter {
+        &self.0
+    }
+}
+
+impl DerefMut for PooledCounter {
+    fn deref_mut(&mut self) -> &mut KeyCounter {
+        &mut self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::KeyCounter;
+    use super::{KeyCounter, PooledCounter};
 
     #[test]
     fn key_counter_counts_resets_and_grows() {
@@ -341,5 +442,26 @@ mod tests {
         assert_eq!(counter.len(), 0);
         assert_eq!(counter.iter().count(), 0);
         assert_eq!(counter.get(7919), 0);
+        // A large table reset for a few keys uses a small prefix, and grows again.
+        counter.reset(4);
+        for key in 0..100u64 {
+            assert_eq!(counter.add(key), 1);
+        }
+        assert_eq!(counter.iter().count(), 100);
+        assert!((0..100u64).all(|k| counter.get(k) == 1));
+    }
+
+    #[test]
+    fn pooled_counters_come_back_empty_after_reset() {
+        {
+            let mut counter = PooledCounter::default();
+            counter.reset(16);
+            counter.add(42);
+        }
+        let mut counter = PooledCounter::default();
+        counter.reset(16);
+        assert_eq!(counter.get(42), 0);
+        assert_eq!(counter.len(), 0);
+        assert_eq!(counter.add(42), 1);
     }
 }

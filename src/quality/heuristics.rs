@@ -8,7 +8,7 @@
 //! words; ratios over words therefore differ slightly. Every failing rule is
 //! reported (datatrove stops at the first).
 
-use super::doc::{Analysis, KeyCounter};
+use super::doc::{Analysis, PooledCounter};
 use super::{flag, Category, Flag};
 
 /// Thresholds of the training-data heuristics; `None` turns a rule off.
@@ -341,7 +341,7 @@ fn gopher_quality(
 /// Equal items are found by their 64-bit xxh3: a collision would need two
 /// different lines of one document to share a hash.
 fn duplicates<'t>(items: impl Iterator<Item = &'t str>) -> (usize, usize, usize) {
-    let mut seen = KeyCounter::default();
+    let mut seen = PooledCounter::default();
     seen.reset(64);
     let (mut count, mut dup, mut dup_chars) = (0, 0, 0);
     for item in items {
@@ -432,8 +432,12 @@ fn gopher_repetition(
     // keys[start] is the key of the n-gram starting at `start`, extended by
     // one word per round: every n costs one step per position.
     let mut keys: Vec<u64> = vec![NGRAM_SEED; toks.len()];
-    let mut counter = KeyCounter::default();
+    let mut counter = PooledCounter::default();
     let mut dup_n_grams_done = false;
+    // An n-gram occurs at most as often as the (n-1)-gram it starts with:
+    // where even the most frequent shorter n-gram, spread over the widest
+    // window, cannot cover the threshold, counting cannot flag anything.
+    let mut most_frequent_bound = u32::try_from(toks.len()).unwrap_or(u32::MAX);
     for n in 1..=max_n {
         if dup_n_grams_done && n > max_top_n {
             break;
@@ -444,6 +448,18 @@ fn gopher_repetition(
             *key = ngram_step(*key, toks[start + n - 1].hash);
         }
         for &(_, max) in config.top_n_grams.iter().filter(|&&(m, _)| m == n) {
+            let widest = lengths
+                .windows(n)
+                .map(|window| window.iter().sum::<usize>())
+                .max()
+                .unwrap_or(0)
+                + n
+                - 1;
+            if most_frequent_bound <= 1
+                || f64::from(most_frequent_bound) * widest as f64 / text_chars <= max
+            {
+                continue;
+            }
             counter.reset(windows);
             let mut best = (0u32, 0usize);
             for (start, &key) in keys.iter().enumerate() {
@@ -452,6 +468,7 @@ fn gopher_repetition(
                     best = (count, start);
                 }
             }
+            most_frequent_bound = most_frequent_bound.min(best.0);
             let chars = lengths[best.1..best.1 + n].iter().sum::<usize>() + n - 1;
             let share = f64::from(best.0) * chars as f64 / text_chars;
             if best.0 > 1 && share > max {
@@ -511,15 +528,17 @@ fn split_paragraphs(text: &str) -> Vec<&str> {
     let mut start = 0;
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
-            out.push(&text[start..i]);
+    while let Some(found) = memchr::memchr(b'\n', &bytes[i..]) {
+        let newline = i + found;
+        if bytes.get(newline + 1) == Some(&b'\n') {
+            out.push(&text[start..newline]);
+            i = newline;
             while i < bytes.len() && bytes[i] == b'\n' {
                 i += 1;
             }
             start = i;
         } else {
-            i += 1;
+            i = newline + 1;
         }
     }
     out.push(&text[start..]);

@@ -2,7 +2,7 @@
 //! dangling references at the start of a story, paragraphs stitched in from
 //! another story, truncated endings and repeated sentences.
 
-use super::doc::{Analysis, HashKeyed, KeyCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
+use super::doc::{Analysis, HashKeyed, PooledCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
 use super::{flag, Category, Flag, NgramModel, QualityConfig};
 use crate::error::{Error, Result};
@@ -174,9 +174,7 @@ fn topic_key(word: &str) -> u64 {
 
 fn is_topic_word(analysis: &Analysis<'_>, i: usize) -> bool {
     let word = analysis.word(i);
-    word.len() >= 3
-        && analysis.classes[i] & (CLOSED | GENERIC_NEWS) == 0
-        && !word.bytes().any(|b| b.is_ascii_digit())
+    word.len() >= 3 && analysis.classes[i] & (CLOSED | GENERIC_NEWS) == 0 && !analysis.has_digit[i]
 }
 
 /// A paragraph that shares (almost) no topical word with the rest of the story.
@@ -193,7 +191,7 @@ fn stitched_paragraphs(
     let specificity = |i: usize| -> f64 {
         match reference {
             Some(model) => {
-                let count = f64::from(model.word_count(analysis.tokens.tokens[i].hash));
+                let count = f64::from(analysis.reference_counts[i]);
                 ((model.total_words() as f64 + 1.0) / (count + 1.0))
                     .ln()
                     .max(0.5)
@@ -201,7 +199,7 @@ fn stitched_paragraphs(
             None => 1.0,
         }
     };
-    let mut doc_counts = KeyCounter::default();
+    let mut doc_counts = PooledCounter::default();
     doc_counts.reset(analysis.tokens.len());
     let mut keys = vec![0u64; analysis.tokens.len()];
     for (i, slot) in keys.iter_mut().enumerate() {
@@ -211,11 +209,11 @@ fn stitched_paragraphs(
             doc_counts.add(key);
         }
     }
-    let mut paragraph_counts = KeyCounter::default();
+    let mut paragraph_counts = PooledCounter::default();
     for paragraph in &analysis.paragraphs {
         // Figures (results tables, their notes) are not prose to compare.
         let digits = (paragraph.first..paragraph.end)
-            .filter(|&i| analysis.word(i).bytes().any(|b| b.is_ascii_digit()))
+            .filter(|&i| analysis.has_digit[i])
             .count();
         if digits * 5 > paragraph.len() {
             continue;
@@ -346,7 +344,7 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     let mut window_keys: Vec<Option<u64>> = Vec::with_capacity(windows);
     let mut rolling = 0u64;
     let mut figures = 0usize;
-    let is_figure = |i: usize| analysis.word(i).bytes().any(|b| b.is_ascii_digit());
+    let is_figure = |i: usize| analysis.has_digit[i];
     for i in 0..toks.len() {
         if i >= window {
             rolling = rolling.wrapping_sub(toks[i - window].hash.wrapping_mul(top_power));
@@ -361,7 +359,7 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
     }
     let window_key = |start: usize| -> Option<u64> { window_keys[start] };
     // Most stories repeat nothing: counting the window keys says so cheaply.
-    let mut counter = KeyCounter::default();
+    let mut counter = PooledCounter::default();
     counter.reset(windows);
     let mut any_repeat = false;
     for key in window_keys.iter().flatten() {

@@ -221,13 +221,16 @@ impl Checker {
 
     /// Check one document with explicit statistical evidence.
     pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
-        let analysis = Analysis::new(text, tokens, &self.classes);
-        let mut flags = Vec::new();
-        self.furniture.check(&analysis, &mut flags);
+        let mut analysis = Analysis::new(text, tokens, &self.classes);
         let reference = match evidence {
             Evidence::None => None,
             Evidence::Model(model) | Evidence::CorpusLeaveOneOut(model) => Some(model),
         };
+        if let Some(model) = reference {
+            analysis.count_in(model);
+        }
+        let mut flags = Vec::new();
+        self.furniture.check(&analysis, &mut flags);
         spin::check(&analysis, &self.phrases, reference, &mut flags);
         grammar::check(&analysis, &mut flags);
         incoherence::check(&analysis, &self.config, reference, &mut flags);

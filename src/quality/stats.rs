@@ -4,7 +4,7 @@
 //! reference rarely uses, or common words in pairs the reference never
 //! writes ("charge per unit", "troupe stated"): no lexicon lists those.
 
-use super::doc::{Analysis, HashKeyed, CLOSED};
+use super::doc::{Analysis, HashKeyed, PooledCounter, CLOSED};
 use super::{flag, Category, Flag};
 use crate::error::{Error, Result};
 use crate::text::Tokens;
@@ -152,19 +152,23 @@ fn joins(gap: &str) -> bool {
 /// Counts of one document, to take it out of corpus counts.
 #[derive(Debug, Default)]
 pub struct DocCounts {
-    words: HashKeyed<u32>,
-    pairs: HashKeyed<u32>,
+    words: PooledCounter,
+    pairs: PooledCounter,
     total_words: u64,
 }
 
 impl DocCounts {
     pub(crate) fn of(analysis: &Analysis<'_>) -> DocCounts {
         let mut counts = DocCounts::default();
+        // Sized once for the document: growing a table word by word costs
+        // more than counting.
+        counts.words.reset(analysis.tokens.len());
+        counts.pairs.reset(analysis.tokens.len());
         visit(analysis.text, analysis.tokens, |word, pair| {
-            *counts.words.entry(word).or_default() += 1;
+            counts.words.add(word);
             counts.total_words += 1;
             if let Some(pair) = pair {
-                *counts.pairs.entry(pair).or_default() += 1;
+                counts.pairs.add(pair);
             }
         });
         counts
@@ -385,8 +389,21 @@ impl Surprise {
     }
 }
 
+/// Statistics of two adjacent tokens in one phrase, shared by both words'
+/// judgements: the pair's counts and the logarithms the spin model needs.
+#[derive(Clone, Copy)]
+struct GapStats {
+    expected: f64,
+    observed: f64,
+    ln_pair: f64,
+    ln_expected: f64,
+    /// `ln(expected / (observed + 0.5))`, floored at 0 (0 when not judged).
+    surprise: f64,
+}
+
 /// Score every content word against the reference; return the document's
-/// statistical spin evidence and the per-word surprises.
+/// statistical spin evidence and the per-word surprises. `analysis` must
+/// hold the counts of `model` (`Analysis::count_in`).
 pub fn measure(
     analysis: &Analysis<'_>,
     model: &NgramModel,
@@ -398,43 +415,101 @@ pub fn measure(
     if total < config.min_reference_words as f64 {
         return (0.0, Vec::new());
     }
-    let word_count = |hash: u64| -> f64 {
-        let c = model.word_count(hash);
-        let mine = own.map_or(0, |o| o.words.get(&hash).copied().unwrap_or(0));
-        f64::from(c.saturating_sub(mine))
-    };
-    let pair_count = |key: u64| -> f64 {
-        let c = model.pair_count(key);
-        let mine = own.map_or(0, |o| o.pairs.get(&key).copied().unwrap_or(0));
-        f64::from(c.saturating_sub(mine))
-    };
-    let rare_count = (config.rare_per_million_words * total / 1e6).max(1.0);
     let toks = &analysis.tokens.tokens;
     let text = analysis.text;
+    // Each token's count and each joined pair's statistics are looked up in
+    // the (large, cache-cold) reference once per document: a content word's
+    // neighbours are often content words that need the same figures.
+    let mut word_counts = vec![f64::NAN; toks.len()];
+    let mut word_count = |i: usize| -> f64 {
+        if word_counts[i].is_nan() {
+            let c = analysis.reference_counts[i];
+            let mine = own.map_or(0, |o| o.words.get(toks[i].hash));
+            word_counts[i] = f64::from(c.saturating_sub(mine));
+        }
+        word_counts[i]
+    };
+    let rare_count = (config.rare_per_million_words * total / 1e6).max(1.0);
     // A rare word the story keeps using is its topic ("temporao" in a cocoa
     // report); a spinner's synonym is drawn afresh at each occurrence.
-    let mut in_doc: HashKeyed<u32> = HashKeyed::default();
-    for token in toks {
-        *in_doc.entry(token.hash).or_default() += 1;
-    }
+    let mut own_in_doc = PooledCounter::default();
+    let in_doc = match own {
+        Some(own) => &own.words,
+        None => {
+            own_in_doc.reset(toks.len());
+            for token in toks {
+                own_in_doc.add(token.hash);
+            }
+            &own_in_doc
+        }
+    };
     let mut surprises = Vec::new();
     let mut evidence_sum = 0.0;
     let weights = &config.weights;
     let rescale = weights.fitted_reference_words / total;
     let share = config.assumed_spin_share.clamp(1e-6, 0.5);
     let spin_odds = share / (1.0 - share);
+    // Names, numbers and function words are not what spinners swap.
+    let judged: Vec<bool> = (0..toks.len())
+        .map(|i| {
+            analysis.classes[i] & CLOSED == 0
+                && analysis.is_lower_alpha(i)
+                && analysis.word(i).len() >= 3
+        })
+        .collect();
+    // The joined pairs next to a judged word, found first and looked up
+    // together: in one tight loop the CPU overlaps the cache misses of many
+    // lookups in the large pair table.
+    let mut pair_lookups: Vec<(usize, u64)> = Vec::new();
+    for sentence in &analysis.sentences {
+        for left in sentence.first..sentence.end.saturating_sub(1) {
+            let right = left + 1;
+            if (judged[left] || judged[right])
+                && joins(&text[toks[left].end as usize..toks[right].start as usize])
+            {
+                pair_lookups.push((left, pair_key(toks[left].hash, toks[right].hash)));
+            }
+        }
+    }
+    let reference_pairs: Vec<u32> = pair_lookups
+        .iter()
+        .map(|&(_, key)| model.pair_count(key))
+        .collect();
+    // gaps[left]: the pair of tokens `left` and `left + 1` when they are
+    // joined and next to a judged word.
+    let mut gaps: Vec<Option<GapStats>> = vec![None; toks.len()];
+    for (&(left, key), &reference) in pair_lookups.iter().zip(&reference_pairs) {
+        let mine = own.map_or(0, |o| o.pairs.get(key));
+        let observed = f64::from(reference.saturating_sub(mine));
+        let expected = word_count(left) * word_count(left + 1) / total;
+        let surprise_ratio = expected / (observed + 0.5);
+        gaps[left] = Some(GapStats {
+            expected,
+            observed,
+            ln_pair: (observed * rescale + 0.5).ln(),
+            ln_expected: (expected * rescale + 0.5).ln(),
+            // Only pairs expected often enough are judged by their surprise.
+            surprise: if expected >= config.min_expected_pair && surprise_ratio > 1.0 {
+                surprise_ratio.ln()
+            } else {
+                0.0
+            },
+        });
+    }
     for sentence in &analysis.sentences {
         for i in sentence.first..sentence.end {
-            // Names, numbers and function words are not what spinners swap.
-            if analysis.classes[i] & CLOSED != 0
-                || !analysis.is_lower_alpha(i)
-                || analysis.word(i).len() < 3
-            {
+            if !judged[i] {
                 continue;
             }
-            let count = word_count(toks[i].hash);
-            let repeated = in_doc.get(&toks[i].hash).copied().unwrap_or(0) > 1;
-            let mut rarity = (rare_count / (count + 0.5)).ln().max(0.0);
+            let count = word_count(i);
+            let repeated = in_doc.get(toks[i].hash) > 1;
+            // ln of a ratio at most 1 is at most 0, which the floor makes 0.
+            let rarity_ratio = rare_count / (count + 0.5);
+            let mut rarity = if rarity_ratio > 1.0 {
+                rarity_ratio.ln()
+            } else {
+                0.0
+            };
             if repeated {
                 rarity *= config.repeated_word_discount;
             }
@@ -451,11 +526,16 @@ pub fn measure(
                 if left < sentence.first || right >= sentence.end {
                     continue;
                 }
-                if !joins(&text[toks[left].end as usize..toks[right].start as usize]) {
+                let Some(GapStats {
+                    expected,
+                    observed,
+                    ln_pair,
+                    ln_expected,
+                    surprise,
+                }) = gaps[left]
+                else {
                     continue;
-                }
-                let expected = word_count(toks[left].hash) * word_count(toks[right].hash) / total;
-                let observed = pair_count(pair_key(toks[left].hash, toks[right].hash));
+                };
                 pair_counts[side] = Some(observed);
                 let (joined, log_pair, association) = if side == 0 {
                     (
@@ -470,14 +550,11 @@ pub fn measure(
                         weights.right_association,
                     )
                 };
-                let ln_pair = (observed * rescale + 0.5).ln();
-                logit += joined
-                    + log_pair * ln_pair
-                    + association * (ln_pair - (expected * rescale + 0.5).ln());
+                logit += joined + log_pair * ln_pair + association * (ln_pair - ln_expected);
                 if expected < config.min_expected_pair {
                     continue;
                 }
-                pair_surprise += (expected / (observed + 0.5)).ln().max(0.0);
+                pair_surprise += surprise;
             }
             // Likelihood ratio of "a spinner replaced a share of the words"
             // against "clean" for this word, from the model's log-odds
