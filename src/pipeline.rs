@@ -263,6 +263,9 @@ pub fn sign_all(
     progress: &dyn Progress,
 ) -> (Vec<Sketch>, Vec<u32>, Vec<Vec<u64>>) {
     let hasher = config.hasher();
+    // Word shingles without the rewrite wing need word hashes only: no
+    // offsets, no normalized text.
+    let hashes_suffice = rewrite.is_none() && config.shingle == dedup::ShingleKind::Words;
     let chunks: Vec<Vec<(Sketch, u32, Vec<u64>)>> = documents
         .par_chunks(SIGN_CHUNK)
         .map_init(
@@ -275,9 +278,16 @@ pub fn sign_all(
             |local_counts, chunk| {
                 let mut tokens = Tokens::default();
                 let mut spot_signature = Vec::new();
+                let (mut word_hashes, mut scratch) = (Vec::new(), String::new());
                 let signed = chunk
                     .iter()
                     .map(|doc| {
+                        if hashes_suffice {
+                            text::word_hashes_into(&doc.text, &mut word_hashes, &mut scratch);
+                            let words = u32::try_from(word_hashes.len()).unwrap_or(u32::MAX);
+                            let sketch = dedup::sign_word_hashes(&word_hashes, config, &hasher);
+                            return (sketch, words, Vec::new());
+                        }
                         text::tokenize_into(&doc.text, &mut tokens);
                         let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
                         let keys = match (rewrite, local_counts.as_mut()) {

@@ -104,39 +104,12 @@ pub fn tokenize(text: &str) -> Tokens {
 pub fn tokenize_into(text: &str, out: &mut Tokens) {
     out.norm.clear();
     out.tokens.clear();
-    let text = if text.len() > u32::MAX as usize {
-        let mut cut = u32::MAX as usize;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        &text[..cut]
-    } else {
-        text
-    };
-    let bytes = text.as_bytes();
-    out.norm.reserve(bytes.len());
-    let mut pos = 0usize;
-    while pos < bytes.len() {
-        // Skip to the start of the next word; the ASCII fast path avoids decoding.
-        let b = bytes[pos];
-        if b < 0x80 {
-            if !ASCII_WORD[b as usize] {
-                pos += 1;
-                continue;
-            }
-            // Most words are plain ASCII letters and digits ended by an ASCII
-            // space or punctuation: lower-case them straight into `norm`.
-            // Anything else (an apostrophe, a non-ASCII letter) takes the
-            // general path below from the word's start.
-            let mut end = pos;
-            let mut upper = false;
-            while end < bytes.len() && bytes[end] < 0x80 && ASCII_WORD[bytes[end] as usize] {
-                upper |= bytes[end].is_ascii_uppercase();
-                end += 1;
-            }
-            if end == bytes.len() || (bytes[end] < 0x80 && bytes[end] != b'\'') {
-                let word = &bytes[pos..end];
-                let norm_start = out.norm.len();
+    out.norm.reserve(text.len());
+    scan_words(text, |found| {
+        let norm_start = out.norm.len();
+        let (start, end, hash) = match found {
+            Word::Ascii { start, end, upper } => {
+                let word = &text.as_bytes()[start..end];
                 // SAFETY: only ASCII bytes are appended, so `norm` stays UTF-8.
                 let norm = unsafe { out.norm.as_mut_vec() };
                 // Most words are already lower case: hash them from the text
@@ -148,12 +121,116 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
                     norm.extend_from_slice(word);
                     xxh3_64(word)
                 };
-                out.tokens.push(Token {
-                    start: pos as u32,
-                    end: end as u32,
-                    norm_start: norm_start as u32,
-                    norm_end: (norm_start + word.len()) as u32,
-                    hash,
+                (start, end, hash)
+            }
+            Word::General { start, end, ascii } => {
+                push_normalized(&text[start..end], ascii, &mut out.norm);
+                (start, end, xxh3_64(&out.norm.as_bytes()[norm_start..]))
+            }
+        };
+        out.tokens.push(Token {
+            start: start as u32,
+            end: end as u32,
+            norm_start: norm_start as u32,
+            norm_end: out.norm.len() as u32,
+            hash,
+        });
+    });
+}
+
+/// The hash of every word of `text`, exactly the [`Token::hash`]es that
+/// [`tokenize`] gives, without offsets or normalized forms: what signing for
+/// near-duplicates needs, at less cost. `scratch` holds the normalized form
+/// of words that are not plain lower-case ASCII.
+pub fn word_hashes_into(text: &str, hashes: &mut Vec<u64>, scratch: &mut String) {
+    hashes.clear();
+    scan_words(text, |found| {
+        let hash = match found {
+            Word::Ascii {
+                start,
+                end,
+                upper: false,
+            } => xxh3_64(&text.as_bytes()[start..end]),
+            Word::Ascii { start, end, .. } => {
+                let word = &text.as_bytes()[start..end];
+                let mut buffer = [0u8; 32];
+                match buffer.get_mut(..word.len()) {
+                    Some(lower) => {
+                        for (slot, &b) in lower.iter_mut().zip(word) {
+                            *slot = b.to_ascii_lowercase();
+                        }
+                        xxh3_64(lower)
+                    }
+                    None => {
+                        scratch.clear();
+                        push_normalized(&text[start..end], true, scratch);
+                        xxh3_64(scratch.as_bytes())
+                    }
+                }
+            }
+            Word::General { start, end, ascii } => {
+                scratch.clear();
+                push_normalized(&text[start..end], ascii, scratch);
+                xxh3_64(scratch.as_bytes())
+            }
+        };
+        hashes.push(hash);
+    });
+}
+
+/// A word found by [`scan_words`], by byte range in the text.
+enum Word {
+    /// ASCII letters and digits only, ended by ASCII that is not an
+    /// apostrophe (or by the end of the text); `upper` when any is upper case.
+    Ascii {
+        start: usize,
+        end: usize,
+        upper: bool,
+    },
+    /// Any other word; `ascii` when all its bytes are ASCII.
+    General {
+        start: usize,
+        end: usize,
+        ascii: bool,
+    },
+}
+
+/// Find the words of `text` in order (the first 4 GiB: offsets are `u32`).
+#[inline(always)]
+fn scan_words(text: &str, mut on_word: impl FnMut(Word)) {
+    let text = if text.len() > u32::MAX as usize {
+        let mut cut = u32::MAX as usize;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        &text[..cut]
+    } else {
+        text
+    };
+    let bytes = text.as_bytes();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        // Skip to the start of the next word; the ASCII fast path avoids decoding.
+        let b = bytes[pos];
+        if b < 0x80 {
+            if !ASCII_WORD[b as usize] {
+                pos += 1;
+                continue;
+            }
+            // Most words are plain ASCII letters and digits ended by an ASCII
+            // space or punctuation. Anything else (an apostrophe, a non-ASCII
+            // letter) takes the general path below from the word's start.
+            let mut end = pos;
+            let mut upper = false;
+            while end < bytes.len() && bytes[end] < 0x80 && ASCII_WORD[bytes[end] as usize] {
+                upper |= bytes[end].is_ascii_uppercase();
+                end += 1;
+            }
+            if end == bytes.len() || (bytes[end] < 0x80 && bytes[end] != b'\'') {
+                on_word(Word::Ascii {
+                    start: pos,
+                    end,
+                    upper,
                 });
                 pos = end;
                 continue;
@@ -190,29 +267,29 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
             }
             break;
         }
-        let word = &text[start..pos];
-        let norm_start = out.norm.len();
-        if ascii {
-            out.norm.push_str(word);
-            out.norm[norm_start..].make_ascii_lowercase();
-        } else {
-            for c in word.nfkc() {
-                if is_apostrophe(c) {
-                    out.norm.push('\'');
-                } else {
-                    out.norm.extend(c.to_lowercase());
-                }
+        on_word(Word::General {
+            start,
+            end: pos,
+            ascii,
+        });
+    }
+}
+
+/// Append the normalized form of one word: lower case, and for non-ASCII
+/// words NFKC with every apostrophe variant as `'`.
+fn push_normalized(word: &str, ascii: bool, out: &mut String) {
+    let norm_start = out.len();
+    if ascii {
+        out.push_str(word);
+        out[norm_start..].make_ascii_lowercase();
+    } else {
+        for c in word.nfkc() {
+            if is_apostrophe(c) {
+                out.push('\'');
+            } else {
+                out.extend(c.to_lowercase());
             }
         }
-        let norm_end = out.norm.len();
-        let hash = xxh3_64(&out.norm.as_bytes()[norm_start..norm_end]);
-        out.tokens.push(Token {
-            start: start as u32,
-            end: pos as u32,
-            norm_start: norm_start as u32,
-            norm_end: norm_end as u32,
-            hash,
-        });
     }
 }
 
@@ -286,6 +363,33 @@ mod tests {
         assert_eq!(originals, ["Ｆｕｌｌ", "café", "Straße"]);
         assert_eq!(tokens.word(0), "full");
         assert_eq!(tokens.word(2), "straße");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(3),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The hash-only scan gives exactly the tokenizer's hashes, whatever
+        /// mix of cases, apostrophes, accents, wide forms and long words.
+        #[test]
+        fn word_hashes_are_the_tokens_hashes(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "The", "MINISTER", "said", " ", "  ", ", ", ".", "don't", "O\u{2019}Neill",
+                    "'", "caf\u{e9}", "Stra\u{df}e", "\u{ff26}\u{ff55}\u{ff4c}\u{ff4c}", "2.5%", "\u{65e5}\u{672c}",
+                    "-", "\n", "a", "Supercalifragilisticexpialidociously-LONG", "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ",
+                ]),
+                0..40,
+            ),
+        ) {
+            let text: String = parts.concat();
+            let expected: Vec<u64> = tokenize(&text).tokens.iter().map(|t| t.hash).collect();
+            let (mut hashes, mut scratch) = (Vec::new(), String::new());
+            word_hashes_into(&text, &mut hashes, &mut scratch);
+            proptest::prop_assert_eq!(hashes, expected);
+        }
     }
 
     #[test]

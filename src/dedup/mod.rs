@@ -165,6 +165,18 @@ pub fn sign(tokens: &Tokens, config: &DedupConfig, hasher: &MinHasher) -> Sketch
     sketch
 }
 
+/// Shingle and sign one document given by its word hashes
+/// ([`crate::text::word_hashes_into`]): the same sketch as [`sign`] gives
+/// for word shingles, without tokens. Word shingles whatever `config.shingle`
+/// says (character shingles need the text).
+pub fn sign_word_hashes(word_hashes: &[u64], config: &DedupConfig, hasher: &MinHasher) -> Sketch {
+    let mut sketch = Sketch::default();
+    shingle::word_shingles_of_hashes(word_hashes, config.ngram, &mut sketch.shingles);
+    hasher.signature(&sketch.shingles, &mut sketch.signature);
+    sketch.exact_key = shingle::sequence_hash(EXACT_KEY_SEED, word_hashes.iter().copied());
+    sketch
+}
+
 impl DedupConfig {
     /// The signature hasher of this configuration.
     pub fn hasher(&self) -> MinHasher {
@@ -349,6 +361,21 @@ mod tests {
                 format!("w{}", state % 3000)
             })
             .collect()
+    }
+
+    #[test]
+    fn signing_word_hashes_gives_the_tokens_sketch() {
+        let config = DedupConfig::default();
+        let hasher = config.hasher();
+        for text in ["", "one", "Three words here", &article(4, 300).join(" ")] {
+            let from_tokens = sign(&tokenize(text), &config, &hasher);
+            let (mut hashes, mut scratch) = (Vec::new(), String::new());
+            crate::text::word_hashes_into(text, &mut hashes, &mut scratch);
+            let from_hashes = sign_word_hashes(&hashes, &config, &hasher);
+            assert_eq!(from_hashes.shingles, from_tokens.shingles);
+            assert_eq!(from_hashes.signature, from_tokens.signature);
+            assert_eq!(from_hashes.exact_key, from_tokens.exact_key);
+        }
     }
 
     #[test]

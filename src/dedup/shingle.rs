@@ -37,6 +37,23 @@ fn word_shingles(tokens: &Tokens, ngram: usize, out: &mut Vec<u64>) {
     );
 }
 
+/// The sorted, deduplicated word shingles of a document given by its word
+/// hashes alone (what [`shingles`] gives for word shingles).
+pub fn word_shingles_of_hashes(word_hashes: &[u64], ngram: usize, out: &mut Vec<u64>) {
+    out.clear();
+    if !word_hashes.is_empty() {
+        let width = ngram.max(1).min(word_hashes.len());
+        out.reserve(word_hashes.len() + 1 - width);
+        out.extend(
+            word_hashes
+                .windows(width)
+                .map(|window| sequence_hash(SHINGLE_SEED, window.iter().copied())),
+        );
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
 /// A hash of a sequence of word hashes. Word hashes are already uniform
 /// 64-bit values, so a multiply-rotate chain finished by a full mixer is
 /// enough, and much cheaper than rehashing their bytes with xxh3.
