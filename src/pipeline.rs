@@ -443,7 +443,9 @@ fn dedup_corpus(
     }
     let clustering = dedup::cluster(&mut pairs, &sketches, &rank);
     let relations = dedup::member_relations(&clustering, &sketches, &pairs, &config.dedup);
-    drop(sketches);
+    // Freeing 100k shingle sets one by one is serial work nobody waits for:
+    // a thread of its own does it while the results are assembled and written.
+    std::thread::spawn(move || drop(sketches));
     let mut documents: Vec<DocumentResult> = num_words
         .iter()
         .map(|&num_words| DocumentResult {

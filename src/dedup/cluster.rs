@@ -126,7 +126,8 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
         links.push((p.b, p.a, p.overlap.containment[1]));
     }
     // Per document, partners by the share of the document they cover, largest first.
-    links.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+    // A total order (partners are distinct per document), so unstable is exact.
+    links.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
     // Components do not change until the story checks are done, so a
     // snapshot of every root lets the checks run in parallel.
     let root: Vec<u32> = (0..num_docs as u32)
