@@ -533,7 +533,8 @@ fn looks_spun(pair: &Pair, detail: &PairDetail) -> bool {
 const MIN_MINED_SWAPS: usize = 3;
 
 /// The spin lexicon of a run: the replace edits of its rewrite pairs, and of
-/// the copy pairs that look spun ([`looks_spun`]): a copy spun lightly still
+/// the copy pairs that look spun (three swaps or more, and at least half of
+/// their edits swaps): a copy spun lightly still
 /// shares enough shingles to be a near-exact or excerpt pair, and its swaps
 /// are the same spinner's habits. `partial` pairs (overlap that is not a copy)
 /// are left out.
