@@ -331,10 +331,6 @@ pub fn sign_all(
 /// above every rank [`ranks`] gives (those fit in 32 bits).
 const SPUN_RANK: u64 = 1 << 40;
 
-/// Word swaps that make the non-source side of a copy count as spun; a copy
-/// that only lost words (a trimmed or edited reprint) has none.
-const MIN_SWAPS_FOR_SPUN: usize = 3;
-
 /// Representative preference per document: lower ranks win, ties go to the
 /// earlier document.
 pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) -> Vec<u64> {
@@ -425,20 +421,13 @@ fn dedup_corpus(
     let started = Instant::now();
     progress.start("cluster", None);
     let mut rank = ranks(&corpus.documents, &num_words, config.prefer);
-    // The spun side of a copy with word swaps is a poor representative
+    // The spun side of a pair that looks spun is a poor representative
     // (spinners lengthen text, so "longest" would pick it): rank it after
     // every document not known to be spun.
     for (pair, detail) in pairs.iter().zip(&pair_details) {
-        let swaps = detail
-            .edits
-            .iter()
-            .filter(|e| e.op == crate::rewrite::EditOp::Replace)
-            .count();
-        if pair.relation != Relation::Partial && swaps >= MIN_SWAPS_FOR_SPUN {
-            if let Some(source) = detail.source {
-                let spun = if source == pair.a { pair.b } else { pair.a };
-                rank[spun as usize] |= SPUN_RANK;
-            }
+        if let (true, Some(source)) = (rewrites::looks_spun(pair, detail), detail.source) {
+            let spun = if source == pair.a { pair.b } else { pair.a };
+            rank[spun as usize] |= SPUN_RANK;
         }
     }
     let clustering = dedup::cluster(&mut pairs, &sketches, &rank);

@@ -513,31 +513,35 @@ pub fn link_rewrites(
     (details, stats)
 }
 
-/// Whether a copy pair that is not a `rewrite` still shows a spinner's hand:
-/// several word swaps, and more swaps than words dropped or added. Copies
-/// that only lost words (trimmed, edited, OCR-damaged) show pseudo-swaps where
-/// both sides dropped a different word at one place; they are not mined.
-fn looks_spun(pair: &Pair, detail: &PairDetail) -> bool {
-    if pair.relation == Relation::Partial {
-        return false;
+/// Whether one side of a kept pair is a spun copy of the other: a `rewrite`
+/// pair, or a copy pair that still shows a spinner's hand: several word
+/// swaps, and more swaps than words dropped or added. Copies that only lost
+/// words (trimmed, edited, OCR-damaged) show pseudo-swaps where both sides
+/// dropped a different word at one place; they do not count. `partial` pairs
+/// (overlap that is not a copy) never do.
+pub(crate) fn looks_spun(pair: &Pair, detail: &PairDetail) -> bool {
+    match pair.relation {
+        Relation::Rewrite => true,
+        Relation::Partial => false,
+        _ => {
+            let swaps = detail
+                .edits
+                .iter()
+                .filter(|e| e.op == EditOp::Replace)
+                .count();
+            swaps >= MIN_SPUN_SWAPS && 2 * swaps >= detail.edits.len()
+        }
     }
-    let swaps = detail
-        .edits
-        .iter()
-        .filter(|e| e.op == EditOp::Replace)
-        .count();
-    swaps >= MIN_MINED_SWAPS && 2 * swaps >= detail.edits.len()
 }
 
-/// Word swaps a non-rewrite copy pair needs before its swaps are mined.
-const MIN_MINED_SWAPS: usize = 3;
+/// Word swaps a copy pair that is not a `rewrite` needs to look spun.
+const MIN_SPUN_SWAPS: usize = 3;
 
-/// The spin lexicon of a run: the replace edits of its rewrite pairs, and of
-/// the copy pairs that look spun (three swaps or more, and at least half of
-/// their edits swaps): a copy spun lightly still
-/// shares enough shingles to be a near-exact or excerpt pair, and its swaps
-/// are the same spinner's habits. `partial` pairs (overlap that is not a copy)
-/// are left out.
+/// The spin lexicon of a run: the replace edits of the pairs that look spun
+/// (rewrite pairs, and copy pairs with three swaps or more that are at least
+/// half of their edits): a copy spun lightly still shares enough shingles to
+/// be a near-exact or excerpt pair, and its swaps are the same spinner's
+/// habits. `partial` pairs (overlap that is not a copy) are left out.
 pub fn substitutions(
     documents: &[Document],
     pairs: &[Pair],
@@ -547,7 +551,7 @@ pub fn substitutions(
     let mined = pairs
         .iter()
         .zip(details)
-        .filter(|(pair, detail)| pair.relation == Relation::Rewrite || looks_spun(pair, detail))
+        .filter(|(pair, detail)| looks_spun(pair, detail))
         .map(|(pair, detail)| {
             let (a, b) = (&documents[pair.a as usize], &documents[pair.b as usize]);
             rewrite::PairEdits {
