@@ -10,12 +10,12 @@
 
 use crate::error::{Error, Location, RejectReason, Result};
 use crate::progress::Progress;
+use crate::text::HashKeyed;
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -295,7 +295,7 @@ pub fn read_inputs(
 /// accepted id already holds go into `collided` by their full string.
 #[derive(Default)]
 struct SeenIds {
-    by_hash: HashMap<u64, usize, BuildHasherDefault<HashIsKey>>,
+    by_hash: HashKeyed<usize>,
     collided: HashMap<String, usize>,
 }
 
@@ -320,25 +320,6 @@ impl SeenIds {
                 self.collided.insert(id.to_owned(), index);
             }
         }
-    }
-}
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct HashIsKey(u64);
-
-impl Hasher for HashIsKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u64 keys are hashed; fold anything else all the same.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
     }
 }
 

@@ -10,6 +10,8 @@
 //! Invariant of [`Tokens`]: tokens are in text order, their original ranges do
 //! not overlap, and `tokens[i].norm` indexes into [`Tokens::norm`].
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64;
@@ -82,6 +84,32 @@ impl Tokens {
         out
     }
 }
+
+/// A hasher for keys that are xxh3 hashes already (word hashes, id hashes):
+/// they pass through, which saves hashing them a second time on hot paths.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are meant; fold anything else all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// A map keyed by xxh3 hashes (see [`PassThroughHasher`]).
+pub type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<PassThroughHasher>>;
+
+/// A set of xxh3 hashes (see [`PassThroughHasher`]).
+pub type HashKeyedSet = HashSet<u64, BuildHasherDefault<PassThroughHasher>>;
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}')

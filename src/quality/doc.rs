@@ -3,33 +3,9 @@
 
 use super::lexicon::WordClass;
 use super::NgramModel;
-use crate::text::Tokens;
+use crate::text::{HashKeyed, Tokens};
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
-
-/// Hasher for keys that are already xxh3 hashes: passing them through saves a
-/// second hash on the hot path.
-#[derive(Default, Clone, Copy)]
-pub struct PassThroughHasher(u64);
-
-impl Hasher for PassThroughHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
-/// A map keyed by word hashes.
-pub type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<PassThroughHasher>>;
 
 pub const SUBJECT: u16 = 1 << WordClass::SubjectPronoun as u16;
 pub const ANAPHOR: u16 = 1 << WordClass::Anaphor as u16;

@@ -2,10 +2,11 @@
 //! dangling references at the start of a story, paragraphs stitched in from
 //! another story, truncated endings and repeated sentences.
 
-use super::doc::{Analysis, HashKeyed, PooledCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
+use super::doc::{Analysis, PooledCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
 use super::{flag, Category, Flag, NgramModel, QualityConfig};
 use crate::error::{Error, Result};
+use crate::text::HashKeyed;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// Page-furniture patterns, compiled: a regex set decides in one pass which

@@ -27,8 +27,8 @@ pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
 pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
 
 use crate::error::Result;
-use crate::text::Tokens;
-use doc::{Analysis, HashKeyed};
+use crate::text::{HashKeyed, Tokens};
+use doc::Analysis;
 
 /// What kind of problem a flag reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

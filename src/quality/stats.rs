@@ -4,9 +4,10 @@
 //! reference rarely uses, or common words in pairs the reference never
 //! writes ("charge per unit", "troupe stated"): no lexicon lists those.
 
-use super::doc::{Analysis, HashKeyed, PooledCounter, CLOSED};
+use super::doc::{Analysis, PooledCounter, CLOSED};
 use super::{flag, Category, Flag};
 use crate::error::{Error, Result};
+use crate::text::HashKeyed;
 use crate::text::Tokens;
 use std::io::{BufRead, Write};
 use std::path::Path;

@@ -6,9 +6,8 @@
 //! capital: a capitalized word that does not open a sentence, or an acronym.
 
 use crate::error::{Error, Result};
+use crate::text::HashKeyedSet;
 use crate::text::Tokens;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -35,27 +34,6 @@ impl WordClass {
     }
 }
 
-/// Word hashes are xxh3 values already: hashing them again is wasted work.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
-/// Build hasher for maps keyed by word hashes.
-pub(crate) type WordHashing = BuildHasherDefault<PassThrough>;
-
 /// A set of function words, held as hashes of their normalized forms.
 ///
 /// Every word of every document is looked up (to sign it and to align it):
@@ -75,7 +53,7 @@ pub struct FunctionWords {
 const EMPTY_SLOT: u64 = 0;
 
 impl FunctionWords {
-    fn from_hashes(hashes: HashSet<u64, WordHashing>) -> FunctionWords {
+    fn from_hashes(hashes: HashKeyedSet) -> FunctionWords {
         let capacity = (4 * hashes.len()).next_power_of_two().max(16);
         let mut words = FunctionWords {
             slots: vec![EMPTY_SLOT; capacity],
@@ -105,7 +83,7 @@ impl Default for FunctionWords {
     fn default() -> Self {
         // The embedded list is part of the build and tested to parse.
         FunctionWords::parse(DEFAULT_FUNCTION_WORDS, Path::new("data/function_words.txt"))
-            .unwrap_or_else(|_| FunctionWords::from_hashes(HashSet::default()))
+            .unwrap_or_else(|_| FunctionWords::from_hashes(HashKeyedSet::default()))
     }
 }
 
@@ -113,7 +91,7 @@ impl FunctionWords {
     /// Parse a list: one word per line, `#` comments, blank lines ignored.
     /// `path` names the list in errors.
     pub fn parse(list: &str, path: &Path) -> Result<FunctionWords> {
-        let mut hashes = HashSet::default();
+        let mut hashes = HashKeyedSet::default();
         for (index, line) in list.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
