@@ -635,15 +635,25 @@ fn check_corpus(
 
     let started = Instant::now();
     progress.start("check", Some(corpus.documents.len() as u64));
+    // The first pass checks every document, so nothing is dropped by `flatten`.
     let results = match &corpus_model {
-        None => check_documents(corpus, checker, progress, |_| match checker.model() {
-            Some(model) => Evidence::Model(model),
-            None => Evidence::None,
-        }),
+        None => check_documents(corpus, checker, progress, |_| {
+            Some(match checker.model() {
+                Some(model) => Evidence::Model(model),
+                None => Evidence::None,
+            })
+        })
+        .into_iter()
+        .flatten()
+        .collect(),
         Some(model) => {
-            let first = check_documents(corpus, checker, progress, |_| {
-                Evidence::CorpusLeaveOneOut(model)
-            });
+            let first: Vec<crate::quality::DocQuality> =
+                check_documents(corpus, checker, progress, |_| {
+                    Some(Evidence::CorpusLeaveOneOut(model))
+                })
+                .into_iter()
+                .flatten()
+                .collect();
             // Second pass on the counts of the documents that do not look spun.
             let spun: Vec<bool> = first.iter().map(|r| checker.looks_spun(r)).collect();
             progress.finish();
@@ -659,19 +669,21 @@ fn check_corpus(
                 removed.add(&doc.text, &tokens);
             }
             trusted.subtract(&removed);
-            // Only documents at least half way to looking spun are checked
-            // again: taking the spun documents' words out of the counts moves
-            // the others' evidence too little to matter, and checking every
-            // document twice would double the cost of the pass.
+            // Only documents at least a quarter of the way to looking spun
+            // are checked again: taking the spun documents' words out of the
+            // counts moves the others' evidence too little to matter, and
+            // checking every document twice would double the cost of the pass.
             let recheck: Vec<bool> = first.iter().map(|r| checker.near_spun(r)).collect();
             let started = Instant::now();
             progress.start("recheck", Some(corpus.documents.len() as u64));
-            let second = check_documents_where(corpus, checker, progress, &recheck, |index| {
-                if spun[index] {
-                    Evidence::Model(&trusted)
-                } else {
-                    Evidence::CorpusLeaveOneOut(&trusted)
-                }
+            let second = check_documents(corpus, checker, progress, |index| {
+                recheck[index].then(|| {
+                    if spun[index] {
+                        Evidence::Model(&trusted)
+                    } else {
+                        Evidence::CorpusLeaveOneOut(&trusted)
+                    }
+                })
             });
             let second: Vec<crate::quality::DocQuality> = first
                 .into_iter()
@@ -688,14 +700,13 @@ fn check_corpus(
     (results, stats_source)
 }
 
-/// Check the documents of `corpus` whose `selected` entry is true with the
-/// evidence `evidence(index)`; `None` for the others.
-fn check_documents_where<'m>(
+/// Check each document of `corpus` for which `evidence(index)` gives the
+/// evidence to use; `None` (not checked) for the others.
+fn check_documents<'m>(
     corpus: &Corpus,
     checker: &Checker,
     progress: &dyn Progress,
-    selected: &[bool],
-    evidence: impl Fn(usize) -> Evidence<'m> + Sync,
+    evidence: impl Fn(usize) -> Option<Evidence<'m>> + Sync,
 ) -> Vec<Option<crate::quality::DocQuality>> {
     corpus
         .documents
@@ -707,39 +718,9 @@ fn check_documents_where<'m>(
                 .iter()
                 .enumerate()
                 .map(|(i, doc)| {
-                    let index = chunk_index * SIGN_CHUNK + i;
-                    selected[index].then(|| {
-                        text::tokenize_into(&doc.text, &mut tokens);
-                        checker.check_with(&doc.text, &tokens, evidence(index))
-                    })
-                })
-                .collect();
-            progress.advance(chunk.len() as u64);
-            checked
-        })
-        .flatten()
-        .collect()
-}
-
-/// Check every document of `corpus` with the evidence `evidence(index)`.
-fn check_documents<'m>(
-    corpus: &Corpus,
-    checker: &Checker,
-    progress: &dyn Progress,
-    evidence: impl Fn(usize) -> Evidence<'m> + Sync,
-) -> Vec<crate::quality::DocQuality> {
-    corpus
-        .documents
-        .par_chunks(SIGN_CHUNK)
-        .enumerate()
-        .map(|(chunk_index, chunk)| {
-            let mut tokens = Tokens::default();
-            let checked: Vec<_> = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, doc)| {
+                    let evidence = evidence(chunk_index * SIGN_CHUNK + i)?;
                     text::tokenize_into(&doc.text, &mut tokens);
-                    checker.check_with(&doc.text, &tokens, evidence(chunk_index * SIGN_CHUNK + i))
+                    Some(checker.check_with(&doc.text, &tokens, evidence))
                 })
                 .collect();
             progress.advance(chunk.len() as u64);
