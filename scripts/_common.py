@@ -317,6 +317,24 @@ def prf(tp: int, pred_pairs: int, true_pairs: int) -> dict:
     return {"tp": tp, "pred_pairs": pred_pairs, "true_pairs": true_pairs, "precision": p, "recall": r, "f1": f}
 
 
+def auc(positives, negatives):
+    """Mann-Whitney AUC with ties counted half."""
+    ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
+    rank_sum = 0.0
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mean_rank = (i + j + 1) / 2
+        rank_sum += mean_rank * sum(1 for k in range(i, j) if ranked[k][1] == 1)
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
 def fmt(x, digits: int = 3) -> str:
     if x is None:
         return "n/a"

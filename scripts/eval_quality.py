@@ -50,6 +50,8 @@ import sys
 import tempfile
 import zlib
 from collections import Counter, defaultdict
+
+import _common as C
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,24 +66,6 @@ def load_spinner():
 
             return spin
     sys.exit("scripts/spinner.py not found (it comes from the rewrite wing)")
-
-
-def auc(positives, negatives):
-    """Mann-Whitney AUC with ties counted half."""
-    ranked = sorted([(v, 1) for v in positives] + [(v, 0) for v in negatives])
-    rank_sum = 0.0
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        mean_rank = (i + j + 1) / 2
-        rank_sum += mean_rank * sum(1 for k in range(i, j) if ranked[k][1] == 1)
-        i = j
-    n_pos, n_neg = len(positives), len(negatives)
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def words(text):
@@ -429,7 +413,7 @@ def main():
                 base = clean_res
                 clean_scores = [base[d["id"]]["scores"]["spin"] for d in sample]
                 spun_scores = [res[d["id"]]["scores"]["spin"] for d in spun_docs]
-                a = auc(spun_scores, clean_scores)
+                a = C.auc(spun_scores, clean_scores)
                 hit = total = drop_hit = drop_total = landing = flags_n = 0
                 kinds = Counter()
                 for d in spun_docs:

@@ -47,6 +47,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
+import _common as C  # noqa: E402
 import spinner  # noqa: E402
 
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -236,23 +237,6 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def auc(scores: list[tuple[float, int]]) -> float:
-    pos = [s for s, y in scores if y == 1]
-    neg = [s for s, y in scores if y == 0]
-    ranked = sorted(scores, key=lambda x: x[0])
-    # Mann-Whitney U with average ranks for ties.
-    i = 0
-    rank_sum = 0.0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        avg = (i + j + 1) / 2
-        rank_sum += avg * sum(1 for k in range(i, j) if ranked[k][1] == 1)
-        i = j
-    return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
-
-
 def run_pairs(args, pairs: list[tuple[str, str]]) -> list[dict]:
     payload = "".join(json.dumps({"a": a, "b": b}) + "\n" for a, b in pairs)
     profile = ["--release"] if args.release else []
@@ -303,7 +287,8 @@ def msrp(args) -> None:
                     pairs.append((int(parts[0]), parts[3], parts[4]))
     rows = run_pairs(args, [(a, b) for _, a, b in pairs])
     for key in ("similarity", "spot_jaccard", "word5_jaccard"):
-        value = auc([(r[key], label) for r, (label, _, _) in zip(rows, pairs)])
+        value = C.auc([r[key] for r, (label, _, _) in zip(rows, pairs) if label == 1],
+                      [r[key] for r, (label, _, _) in zip(rows, pairs) if label == 0])
         print(f"MSRP ({len(pairs)} pairs) AUC of {key}: {value:.3f}")
 
 
