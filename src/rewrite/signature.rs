@@ -9,6 +9,7 @@
 
 use super::immutables::{classify, classify_one, in_name_phrase_of, FunctionWords, WordClass};
 use super::RewriteConfig;
+use crate::dedup::{MinHashScheme, MinHasher};
 use crate::text::Tokens;
 
 /// The placeholder for a run of content words (any fixed value; hashes of real
@@ -107,55 +108,24 @@ fn spot_hashes(
         .collect()
 }
 
-/// splitmix64's finalizer: spreads a 64-bit value over all bits.
-fn spread(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+/// MinHash signature of a spot set: the core's one-permutation hashing with
+/// optimal densification ([`MinHashScheme::OnePermutation`]), each spot
+/// hashed once into one of `num_perm` bins. Cost is linear in spots plus
+/// bins, where per-permutation MinHash is their product: the rewrite channel
+/// signs every document a second time, so this keeps it cheap. All
+/// `u32::MAX` for an empty set.
+pub fn signature(spots: &[u64], num_perm: usize, seed: u64, out: &mut Vec<u32>) {
+    spot_hasher(num_perm, seed).signature(spots, out);
 }
 
-/// MinHash signature of a spot set by one-permutation hashing with optimal
-/// densification (Shrivastava, 2017): each spot is hashed once and lands in
-/// one of `num_perm` bins, keeping the bin's minimum; an empty bin borrows the
-/// value of a filled bin chosen by a hash of the bin number and the attempt,
-/// so empty bins borrow independently of each other (borrowing from the next
-/// bin to the right would make neighbouring bins equal and whole LSH bands
-/// collide for short documents). Cost is linear in spots plus bins, where
-/// per-permutation MinHash is their product: the rewrite channel signs every
-/// document a second time, so this keeps it cheap. All `u32::MAX` for an
-/// empty set.
-pub fn signature(spots: &[u64], num_perm: usize, seed: u64, out: &mut Vec<u32>) {
-    out.clear();
-    out.resize(num_perm, u32::MAX);
-    if num_perm == 0 || spots.is_empty() {
-        return;
-    }
-    let mut filled = vec![false; num_perm];
-    let seed = spread(seed ^ 0x5851_f42d_4c95_7f2d);
-    let bin_of = |hash: u64| bin_of(hash, num_perm);
-    for &spot in spots {
-        let hash = spread(spot ^ seed);
-        let bin = bin_of(hash);
-        let value = hash as u32;
-        if value <= out[bin] {
-            out[bin] = value;
-            filled[bin] = true;
-        }
-    }
-    for bin in 0..num_perm {
-        if filled[bin] {
-            continue;
-        }
-        // At least one bin is filled, so the expected number of attempts is
-        // at most num_perm; the cap only guards against a pathological hash.
-        for attempt in 1..=64 * num_perm as u64 {
-            let donor = bin_of(spread(seed ^ ((bin as u64) << 32) ^ attempt));
-            if filled[donor] {
-                out[bin] = out[donor];
-                break;
-            }
-        }
-    }
+/// The core wing's one-permutation MinHash, seeded apart from the core's own
+/// signatures.
+fn spot_hasher(num_perm: usize, seed: u64) -> MinHasher {
+    MinHasher::with_scheme(
+        MinHashScheme::OnePermutation,
+        num_perm,
+        seed ^ 0x5851_f42d_4c95_7f2d,
+    )
 }
 
 /// Spots and signature of one document in one call.
@@ -169,53 +139,35 @@ pub fn sign(
     SpotSigner::new(config).sign(tokens, text, function_words, config, out);
 }
 
-/// Donors precomputed per empty bin; a bin that finds none of them filled
-/// (a document with very few spots) goes on hashing attempts.
-const PRECOMPUTED_DONORS: usize = 16;
-
 /// Signs the spots of one document after another: what [`sign`] computes,
-/// with its buffers kept between documents, the spots fed to the bins as they
-/// are cut (no spot list), and the densification's donor bins looked up in a
-/// table (they depend on the bin and the attempt only, not on the document).
+/// with its buffers kept between documents and the hasher (with its
+/// densification table) made once.
 #[derive(Debug, Clone)]
 pub struct SpotSigner {
     num_perm: usize,
-    /// The seed as the signature mixes it.
     seed: u64,
-    /// `donors[bin * PRECOMPUTED_DONORS + attempt - 1]`: the bin that `bin`
-    /// borrows from at `attempt` when that bin is filled.
-    donors: Vec<u32>,
+    hasher: MinHasher,
     classes: Vec<WordClass>,
     symbols: Vec<u64>,
-    /// Bit `bin` set when the bin got a spot.
-    filled: Vec<u64>,
+    spots: Vec<u64>,
 }
 
 impl SpotSigner {
     /// A signer for `config`'s signature size and seed.
     pub fn new(config: &RewriteConfig) -> SpotSigner {
-        let num_perm = config.num_perm;
-        let seed = spread(config.seed ^ 0x5851_f42d_4c95_7f2d);
-        let donors = (0..num_perm)
-            .flat_map(|bin| {
-                (1..=PRECOMPUTED_DONORS as u64).map(move |attempt| {
-                    bin_of(spread(seed ^ ((bin as u64) << 32) ^ attempt), num_perm) as u32
-                })
-            })
-            .collect();
         SpotSigner {
-            num_perm,
-            seed,
-            donors,
+            num_perm: config.num_perm,
+            seed: config.seed,
+            hasher: spot_hasher(config.num_perm, config.seed),
             classes: Vec::new(),
             symbols: Vec::new(),
-            filled: Vec::new(),
+            spots: Vec::new(),
         }
     }
 
     /// True when this signer was made for `config`'s signature size and seed.
     pub fn fits(&self, config: &RewriteConfig) -> bool {
-        self.num_perm == config.num_perm && self.seed == spread(config.seed ^ 0x5851_f42d_4c95_7f2d)
+        self.num_perm == config.num_perm && self.seed == config.seed
     }
 
     /// The spot signature of a document into `out`, equal to what [`sign`]
@@ -228,41 +180,23 @@ impl SpotSigner {
         config: &RewriteConfig,
         out: &mut Vec<u32>,
     ) {
-        let num_perm = self.num_perm;
-        out.clear();
-        out.resize(num_perm, u32::MAX);
-        self.filled.clear();
-        self.filled.resize(num_perm.div_ceil(64), 0);
-        if num_perm == 0 {
-            return;
-        }
         self.classes.clear();
         self.classes.extend(
             (0..tokens.len()).map(|index| classify_one(tokens, text, function_words, index)),
         );
         symbols_into(tokens, &self.classes, config, &mut self.symbols);
-
-        let (seed, filled, out_bins) = (self.seed, &mut self.filled, &mut out[..]);
-        let mut add = |spot: u64| {
-            let hash = spread(spot ^ seed);
-            let bin = bin_of(hash, num_perm);
-            let value = hash as u32;
-            if value <= out_bins[bin] {
-                out_bins[bin] = value;
-                filled[bin / 64] |= 1 << (bin % 64);
-            }
-        };
+        self.spots.clear();
         let length = config.spot_length.max(1);
         let symbols = &self.symbols;
         if symbols.len() < length {
-            if symbols.is_empty() {
-                return;
+            if !symbols.is_empty() {
+                self.spots.push(
+                    symbols
+                        .iter()
+                        .fold(length as u64, |state, &s| mix(state, s)),
+                );
             }
-            add(symbols
-                .iter()
-                .fold(length as u64, |state, &s| mix(state, s)));
         } else {
-            let mut spots = 0usize;
             // The anchors of the window, kept up to date as it slides.
             let is_anchor = |s: u64| usize::from(s != CONTENT_RUN && s != NAME_RUN);
             let mut window_anchors: usize =
@@ -270,46 +204,12 @@ impl SpotSigner {
             for (first, window) in symbols.windows(length).enumerate() {
                 window_anchors += is_anchor(window[length - 1]);
                 if config.min_spot_anchors == 0 || window_anchors >= config.min_spot_anchors {
-                    add(spot_hash(window));
-                    spots += 1;
+                    self.spots.push(spot_hash(window));
                 }
                 window_anchors -= is_anchor(symbols[first]);
             }
-            if spots == 0 {
-                return;
-            }
         }
-        self.densify(out);
-    }
-
-    /// Fill each empty bin from a filled one, as [`signature`] does.
-    fn densify(&self, out: &mut [u32]) {
-        let num_perm = self.num_perm;
-        let filled = |bin: usize| self.filled[bin / 64] >> (bin % 64) & 1 == 1;
-        for (word_index, &word) in self.filled.iter().enumerate() {
-            // Only the empty bins, taken from the bitset a word at a time.
-            let mut empty = !word;
-            while empty != 0 {
-                let bin = word_index * 64 + empty.trailing_zeros() as usize;
-                empty &= empty - 1;
-                if bin >= num_perm {
-                    break;
-                }
-                let table = &self.donors[bin * PRECOMPUTED_DONORS..(bin + 1) * PRECOMPUTED_DONORS];
-                if let Some(&donor) = table.iter().find(|&&donor| filled(donor as usize)) {
-                    out[bin] = out[donor as usize];
-                    continue;
-                }
-                for attempt in PRECOMPUTED_DONORS as u64 + 1..=64 * num_perm as u64 {
-                    let donor =
-                        bin_of(spread(self.seed ^ ((bin as u64) << 32) ^ attempt), num_perm);
-                    if filled(donor) {
-                        out[bin] = out[donor];
-                        break;
-                    }
-                }
-            }
-        }
+        self.hasher.signature(&self.spots, out);
     }
 }
 
@@ -330,11 +230,6 @@ fn anchors(window: &[u64]) -> usize {
         .iter()
         .filter(|&&s| s != CONTENT_RUN && s != NAME_RUN)
         .count()
-}
-
-/// The bin of a spot hash among `num_perm` bins.
-fn bin_of(hash: u64, num_perm: usize) -> usize {
-    (((hash >> 32) * num_perm as u64) >> 32) as usize
 }
 
 #[cfg(test)]
@@ -369,8 +264,11 @@ mod tests {
 
     #[test]
     fn one_permutation_signature_estimates_jaccard() {
-        let set =
-            |range: std::ops::Range<u64>| -> Vec<u64> { range.map(|i| spread(i + 1)).collect() };
+        let set = |range: std::ops::Range<u64>| -> Vec<u64> {
+            range
+                .map(|i| xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes()))
+                .collect()
+        };
         let (a, b) = (set(0..300), set(100..400)); // Jaccard 200/400
         let (mut sa, mut sb) = (Vec::new(), Vec::new());
         signature(&a, 256, 9, &mut sa);
