@@ -139,34 +139,39 @@ pub fn candidate_pairs(keys: &[Vec<u64>], num_bands: usize) -> (Vec<(u32, u32)>,
 }
 
 /// Every document's key of `band` with the document, sorted by key (then
-/// document). Keys are uniform hashes: a counting pass on their top bits
-/// puts them in order of buckets of one or two entries, each then sorted on
-/// its own, in linear time where a comparison sort of 100k entries per band
-/// was most of this stage.
+/// document).
 fn sorted_by_key(keys: &[Vec<u64>], band: usize) -> Vec<(u64, u32)> {
-    let entries = || {
+    sort_keyed(
         keys.iter()
             .enumerate()
-            .filter_map(move |(doc, k)| k.get(band).map(|&key| (key, doc as u32)))
-    };
-    let len = entries().count();
-    let bits = (usize::BITS - len.leading_zeros()).clamp(1, 24);
+            .filter_map(|(doc, k)| k.get(band).map(|&key| (key, doc as u32)))
+            .collect(),
+    )
+}
+
+/// `(key, document)` entries sorted by key, then document. Keys are hashes
+/// (band keys): a counting pass on their top bits puts the entries in order
+/// of buckets of one or two, each then sorted on its own, in linear time
+/// where a comparison sort of 100k entries per band was most of the LSH
+/// stage. A bucket of many equal keys (a giant bucket) costs one sort of an
+/// already sorted run.
+pub fn sort_keyed(keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    let bits = (usize::BITS - keyed.len().leading_zeros()).clamp(1, 24);
     let shift = 64 - bits;
     let mut starts = vec![0u32; (1 << bits) + 1];
-    for (key, _) in entries() {
+    for &(key, _) in &keyed {
         starts[(key >> shift) as usize + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let mut sorted = vec![(0u64, 0u32); len];
-    for entry in entries() {
+    let mut sorted = vec![(0u64, 0u32); keyed.len()];
+    for &entry in &keyed {
         let slot = &mut starts[(entry.0 >> shift) as usize];
         sorted[*slot as usize] = entry;
         *slot += 1;
     }
-    // After the scatter, bucket b spans starts[b - 1]..starts[b]; a bucket
-    // of many equal keys (a giant bucket) comes out in document order already.
+    // After the scatter, bucket b spans starts[b - 1]..starts[b].
     let mut from = 0;
     for &to in &starts[..1 << bits] {
         let bucket = &mut sorted[from as usize..to as usize];
@@ -190,6 +195,36 @@ pub(super) fn unpack(key: u64) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorting_keyed_puts_equal_keys_together_in_document_order() {
+        let keys = [u64::MAX, 7 << 60, 3, 7 << 60, u64::MAX, 3, 5 << 48, 7 << 60];
+        let keyed: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(doc, &key)| (key, doc as u32))
+            .collect();
+        let grouped = sort_keyed(keyed.clone());
+        let mut sorted = grouped.clone();
+        sorted.sort_unstable();
+        let mut expected = keyed;
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
+        for (i, &(key, doc)) in grouped.iter().enumerate() {
+            // A key's entries are one run, in document order.
+            let run: Vec<u32> = grouped.iter().filter(|e| e.0 == key).map(|e| e.1).collect();
+            let first = grouped.iter().position(|e| e.0 == key).unwrap();
+            assert_eq!(
+                grouped[first..first + run.len()]
+                    .iter()
+                    .map(|e| e.1)
+                    .collect::<Vec<_>>(),
+                run
+            );
+            assert!(run.windows(2).all(|w| w[0] < w[1]), "{i} {doc}");
+        }
+        assert!(sort_keyed(Vec::new()).is_empty());
+    }
 
     #[test]
     fn optimal_params_for_the_usual_settings() {

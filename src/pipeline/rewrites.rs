@@ -246,7 +246,7 @@ impl BandBuckets {
 
     /// One band's buckets from its `(key, document)` entries, in document order.
     fn new(keyed: Vec<(u64, u32)>, documents: usize) -> BandBuckets {
-        let keyed = group_by_key(keyed);
+        let keyed = dedup::sort_keyed(keyed);
         let mut starts = Vec::new();
         let mut bucket_of = vec![u32::MAX; documents];
         for (position, &(key, doc)) in keyed.iter().enumerate() {
@@ -291,39 +291,6 @@ impl BandBuckets {
             out.extend_from_slice(&members[1..]);
         }
     }
-}
-
-/// Bits of a band key that place an entry in a partition of [`group_by_key`].
-const PARTITION_BITS: u32 = 16;
-
-/// `(key, document)` entries with equal keys made adjacent, documents in
-/// increasing order within a key; the order of the keys themselves is left
-/// unspecified. Band keys are hashes: one counting pass on their top bits
-/// spreads the entries over partitions of one or two entries each, sorted
-/// apart, instead of sorting them all (this runs once per band).
-fn group_by_key(keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
-    let partition = |key: u64| (key >> (64 - PARTITION_BITS)) as usize;
-    let mut starts = vec![0u32; (1 << PARTITION_BITS) + 1];
-    for &(key, _) in &keyed {
-        starts[partition(key) + 1] += 1;
-    }
-    for index in 1..starts.len() {
-        starts[index] += starts[index - 1];
-    }
-    let mut grouped = vec![(0u64, 0u32); keyed.len()];
-    let mut next = starts.clone();
-    for &entry in &keyed {
-        let slot = &mut next[partition(entry.0)];
-        grouped[*slot as usize] = entry;
-        *slot += 1;
-    }
-    for bounds in starts.windows(2) {
-        let part = &mut grouped[bounds[0] as usize..bounds[1] as usize];
-        if part.len() > 1 {
-            part.sort_unstable();
-        }
-    }
-    grouped
 }
 
 /// Documents per unit of parallel work when listing the pairs to align.
@@ -600,36 +567,6 @@ mod tests {
         );
         jobs.sort_unstable_by_key(|job| (job.a, job.b));
         jobs
-    }
-
-    #[test]
-    fn grouping_by_key_puts_equal_keys_together_in_document_order() {
-        let keys = [u64::MAX, 7 << 60, 3, 7 << 60, u64::MAX, 3, 5 << 48, 7 << 60];
-        let keyed: Vec<(u64, u32)> = keys
-            .iter()
-            .enumerate()
-            .map(|(doc, &key)| (key, doc as u32))
-            .collect();
-        let grouped = group_by_key(keyed.clone());
-        let mut sorted = grouped.clone();
-        sorted.sort_unstable();
-        let mut expected = keyed;
-        expected.sort_unstable();
-        assert_eq!(sorted, expected);
-        for (i, &(key, doc)) in grouped.iter().enumerate() {
-            // A key's entries are one run, in document order.
-            let run: Vec<u32> = grouped.iter().filter(|e| e.0 == key).map(|e| e.1).collect();
-            let first = grouped.iter().position(|e| e.0 == key).unwrap();
-            assert_eq!(
-                grouped[first..first + run.len()]
-                    .iter()
-                    .map(|e| e.1)
-                    .collect::<Vec<_>>(),
-                run
-            );
-            assert!(run.windows(2).all(|w| w[0] < w[1]), "{i} {doc}");
-        }
-        assert!(group_by_key(Vec::new()).is_empty());
     }
 
     #[test]
