@@ -34,7 +34,7 @@ use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, Relation, S
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
-use crate::rewrite::{RewriteConfig, Substitution, WordFrequencies};
+use crate::rewrite::{PreparedWords, RewriteConfig, Substitution, WordFrequencies};
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -251,11 +251,13 @@ impl Drop for LocalWordCounts<'_> {
     }
 }
 
-/// Tokenize and sign every document in parallel, in input order. Token arrays
-/// live only in one reused buffer per chunk; only sketches, word counts and,
+/// Tokenize and sign every document in parallel, in input order. Words
+/// live only in buffers reused per chunk; only sketches, word counts and,
 /// when `rewrite` is given, the band keys of the rewrite spot signatures stay
 /// (and the corpus word counts the rewrite wing's direction needs are added
-/// to the given table).
+/// to the given table). Words are cut into hashes (and start offsets for the
+/// rewrite wing) without building tokens, except for character shingles,
+/// which are cut from the normalized text.
 pub fn sign_all(
     documents: &[corpus::Document],
     config: &DedupConfig,
@@ -263,9 +265,7 @@ pub fn sign_all(
     progress: &dyn Progress,
 ) -> (Vec<Sketch>, Vec<u32>, Vec<Vec<u64>>) {
     let hasher = config.hasher();
-    // Word shingles without the rewrite wing need word hashes only: no
-    // offsets, no normalized text.
-    let hashes_suffice = rewrite.is_none() && config.shingle == dedup::ShingleKind::Words;
+    let by_words = config.shingle == dedup::ShingleKind::Words;
     let chunks: Vec<Vec<(Sketch, u32, Vec<u64>)>> = documents
         .par_chunks(SIGN_CHUNK)
         .map_init(
@@ -277,32 +277,42 @@ pub fn sign_all(
             },
             |local_counts, chunk| {
                 let mut tokens = Tokens::default();
+                let mut words = PreparedWords::default();
                 let mut spot_signature = Vec::new();
                 let (mut word_hashes, mut scratch) = (Vec::new(), String::new());
                 let signed = chunk
                     .iter()
                     .map(|doc| {
-                        if hashes_suffice {
-                            text::word_hashes_into(&doc.text, &mut word_hashes, &mut scratch);
-                            let words = u32::try_from(word_hashes.len()).unwrap_or(u32::MAX);
-                            let sketch = dedup::sign_word_hashes(&word_hashes, config, &hasher);
-                            return (sketch, words, Vec::new());
-                        }
-                        text::tokenize_into(&doc.text, &mut tokens);
-                        let words = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
-                        let keys = match (rewrite, local_counts.as_mut()) {
-                            (Some((rewrite, frequencies)), Some(local)) => {
-                                frequencies.count_into(&tokens, &mut local.counts);
-                                rewrites::spot_keys(
-                                    &tokens,
-                                    &doc.text,
-                                    rewrite,
-                                    &mut spot_signature,
-                                )
-                            }
-                            _ => Vec::new(),
+                        let mut sketch_of_tokens = || {
+                            text::tokenize_into(&doc.text, &mut tokens);
+                            (dedup::sign(&tokens, config, &hasher), tokens.len())
                         };
-                        (dedup::sign(&tokens, config, &hasher), words, keys)
+                        let (Some((rewrite, _)), Some(local)) = (rewrite, local_counts.as_mut())
+                        else {
+                            let (sketch, num_words) = if by_words {
+                                text::word_hashes_into(&doc.text, &mut word_hashes, &mut scratch);
+                                let sketch = dedup::sign_word_hashes(&word_hashes, config, &hasher);
+                                (sketch, word_hashes.len())
+                            } else {
+                                sketch_of_tokens()
+                            };
+                            let num_words = u32::try_from(num_words).unwrap_or(u32::MAX);
+                            return (sketch, num_words, Vec::new());
+                        };
+                        words.prepare(&doc.text);
+                        let doc_words = words.words();
+                        local
+                            .frequencies
+                            .count_into(doc_words.hashes, &mut local.counts);
+                        let keys =
+                            rewrites::spot_keys(doc_words, &doc.text, rewrite, &mut spot_signature);
+                        let sketch = if by_words {
+                            dedup::sign_word_hashes(doc_words.hashes, config, &hasher)
+                        } else {
+                            sketch_of_tokens().0
+                        };
+                        let num_words = u32::try_from(doc_words.len()).unwrap_or(u32::MAX);
+                        (sketch, num_words, keys)
                     })
                     .collect();
                 progress.advance(chunk.len() as u64);

@@ -71,6 +71,12 @@ impl Tokens {
             .map(move |t| &self.norm[t.norm_start as usize..t.norm_end as usize])
     }
 
+    /// Each word's hash and start offset (see [`WordStarts`]), as
+    /// [`push_word_starts`] gives them.
+    pub fn hashes_and_starts(&self) -> (Vec<u64>, Vec<u32>) {
+        self.tokens.iter().map(|t| (t.hash, t.start)).unzip()
+    }
+
     /// The normalized words joined by single spaces: the text that character
     /// shingles are cut from.
     pub fn joined(&self) -> String {
@@ -172,38 +178,147 @@ pub fn tokenize_into(text: &str, out: &mut Tokens) {
 /// of words that are not plain lower-case ASCII.
 pub fn word_hashes_into(text: &str, hashes: &mut Vec<u64>, scratch: &mut String) {
     hashes.clear();
-    scan_words(text, |found| {
-        let hash = match found {
-            Word::Ascii {
-                start,
-                end,
-                upper: false,
-            } => xxh3_64(&text.as_bytes()[start..end]),
-            Word::Ascii { start, end, .. } => {
-                let word = &text.as_bytes()[start..end];
-                let mut buffer = [0u8; 32];
-                match buffer.get_mut(..word.len()) {
-                    Some(lower) => {
-                        for (slot, &b) in lower.iter_mut().zip(word) {
-                            *slot = b.to_ascii_lowercase();
-                        }
-                        xxh3_64(lower)
-                    }
-                    None => {
-                        scratch.clear();
-                        push_normalized(&text[start..end], true, scratch);
-                        xxh3_64(scratch.as_bytes())
-                    }
-                }
-            }
-            Word::General { start, end, ascii } => {
-                scratch.clear();
-                push_normalized(&text[start..end], ascii, scratch);
-                xxh3_64(scratch.as_bytes())
-            }
-        };
+    scan_hashes(text, scratch, |hash, _| hashes.push(hash));
+}
+
+/// The words of a document reduced to what matching and alignment read:
+/// each word's hash (its [`Token::hash`]) and the byte offset where it starts
+/// in the original text. A word's end is found again with [`word_end`]:
+/// keeping 12 bytes a word instead of a [`Token`]'s 24 and no normalized
+/// text is what lets a whole corpus's words stay in memory between stages.
+///
+/// Invariant: `hashes` and `starts` have the same length and the starts are
+/// those of [`tokenize`]'s tokens, in order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordStarts<'a> {
+    /// The hash of each word.
+    pub hashes: &'a [u64],
+    /// The byte offset of each word's first byte in the original text.
+    pub starts: &'a [u32],
+}
+
+impl WordStarts<'_> {
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// True when the document has no words.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// The byte range of word `index` in `text`, the text these words were
+    /// cut from.
+    pub fn span(&self, text: &str, index: usize) -> Range<usize> {
+        let start = self.starts[index] as usize;
+        start..word_end(text, start)
+    }
+}
+
+/// Append the hash and start offset of every word of `text` (see
+/// [`WordStarts`]) to `hashes` and `starts`: [`tokenize`]'s hashes and
+/// starts, without building tokens or normalized text.
+pub fn push_word_starts(
+    text: &str,
+    hashes: &mut Vec<u64>,
+    starts: &mut Vec<u32>,
+    scratch: &mut String,
+) {
+    scan_hashes(text, scratch, |hash, start| {
         hashes.push(hash);
+        starts.push(start as u32);
     });
+}
+
+/// Each word's hash and start offset, in order.
+#[inline(always)]
+fn scan_hashes(text: &str, scratch: &mut String, mut on_word: impl FnMut(u64, usize)) {
+    scan_words(text, |found| match found {
+        Word::Ascii {
+            start,
+            end,
+            upper: false,
+        } => on_word(xxh3_64(&text.as_bytes()[start..end]), start),
+        Word::Ascii { start, end, .. } => {
+            let word = &text.as_bytes()[start..end];
+            let mut buffer = [0u8; 32];
+            let hash = match buffer.get_mut(..word.len()) {
+                Some(lower) => {
+                    for (slot, &b) in lower.iter_mut().zip(word) {
+                        *slot = b.to_ascii_lowercase();
+                    }
+                    xxh3_64(lower)
+                }
+                None => {
+                    scratch.clear();
+                    push_normalized(&text[start..end], true, scratch);
+                    xxh3_64(scratch.as_bytes())
+                }
+            };
+            on_word(hash, start);
+        }
+        Word::General { start, end, ascii } => {
+            scratch.clear();
+            push_normalized(&text[start..end], ascii, scratch);
+            on_word(xxh3_64(scratch.as_bytes()), start);
+        }
+    });
+}
+
+/// The end of the word that starts at byte `start` of `text`, as
+/// [`tokenize`] cuts it: for every token `t` of `text`,
+/// `word_end(text, t.start) == t.end`. Never panics: a `start` past the text
+/// or inside a character gives an empty word.
+pub fn word_end(text: &str, start: usize) -> usize {
+    let text = scannable(text);
+    if !text.is_char_boundary(start) {
+        return start;
+    }
+    word_end_from(text, start).0
+}
+
+/// The first 4 GiB of `text` (offsets are `u32`), cut at a character boundary.
+fn scannable(text: &str) -> &str {
+    if text.len() > u32::MAX as usize {
+        let mut cut = u32::MAX as usize;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        &text[..cut]
+    } else {
+        text
+    }
+}
+
+/// Scan a word from `pos`: alphanumerics, and an apostrophe only when an
+/// alphanumeric follows. Returns its end and whether all its bytes are ASCII.
+#[inline(always)]
+fn word_end_from(text: &str, mut pos: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut ascii = true;
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        if b < 0x80 {
+            if ASCII_WORD[b as usize] {
+                pos += 1;
+                continue;
+            }
+            if b == b'\'' && next_is_alnum(text, pos + 1) {
+                pos += 1;
+                continue;
+            }
+            break;
+        }
+        let c = text[pos..].chars().next().unwrap_or(' ');
+        if c.is_alphanumeric() || (is_apostrophe(c) && next_is_alnum(text, pos + c.len_utf8())) {
+            ascii = false;
+            pos += c.len_utf8();
+            continue;
+        }
+        break;
+    }
+    (pos, ascii)
 }
 
 /// A word found by [`scan_words`], by byte range in the text.
@@ -226,15 +341,7 @@ enum Word {
 /// Find the words of `text` in order (the first 4 GiB: offsets are `u32`).
 #[inline(always)]
 fn scan_words(text: &str, mut on_word: impl FnMut(Word)) {
-    let text = if text.len() > u32::MAX as usize {
-        let mut cut = u32::MAX as usize;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        &text[..cut]
-    } else {
-        text
-    };
+    let text = scannable(text);
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     while pos < bytes.len() {
@@ -271,30 +378,8 @@ fn scan_words(text: &str, mut on_word: impl FnMut(Word)) {
             }
         }
         let start = pos;
-        let mut ascii = true;
-        // Scan the word: alphanumerics, and an apostrophe only when an alphanumeric follows.
-        while pos < bytes.len() {
-            let b = bytes[pos];
-            if b < 0x80 {
-                if ASCII_WORD[b as usize] {
-                    pos += 1;
-                    continue;
-                }
-                if b == b'\'' && next_is_alnum(text, pos + 1) {
-                    pos += 1;
-                    continue;
-                }
-                break;
-            }
-            let c = text[pos..].chars().next().unwrap_or(' ');
-            if c.is_alphanumeric() || (is_apostrophe(c) && next_is_alnum(text, pos + c.len_utf8()))
-            {
-                ascii = false;
-                pos += c.len_utf8();
-                continue;
-            }
-            break;
-        }
+        let (end, ascii) = word_end_from(text, start);
+        pos = end;
         on_word(Word::General {
             start,
             end: pos,
@@ -416,8 +501,28 @@ mod tests {
             let expected: Vec<u64> = tokenize(&text).tokens.iter().map(|t| t.hash).collect();
             let (mut hashes, mut scratch) = (Vec::new(), String::new());
             word_hashes_into(&text, &mut hashes, &mut scratch);
-            proptest::prop_assert_eq!(hashes, expected);
+            proptest::prop_assert_eq!(&hashes, &expected);
+            // The same hashes with the tokens' starts, and each word's end found again.
+            let tokens = tokenize(&text);
+            let (mut with_starts, mut starts) = (vec![7], vec![7]);
+            push_word_starts(&text, &mut with_starts, &mut starts, &mut scratch);
+            proptest::prop_assert_eq!(&with_starts[1..], &expected[..]);
+            let words = WordStarts { hashes: &with_starts[1..], starts: &starts[1..] };
+            for (index, token) in tokens.tokens.iter().enumerate() {
+                proptest::prop_assert_eq!(words.starts[index], token.start);
+                proptest::prop_assert_eq!(words.span(&text, index), token.span());
+            }
         }
+    }
+
+    #[test]
+    fn word_end_never_panics_off_a_word() {
+        let text = "caf\u{e9} ok";
+        assert_eq!(word_end(text, 0), 5);
+        assert_eq!(word_end(text, 4), 4); // inside "é"
+        assert_eq!(word_end(text, 5), 5); // a space
+        assert_eq!(word_end(text, 6), 8);
+        assert_eq!(word_end(text, 99), 99);
     }
 
     #[test]

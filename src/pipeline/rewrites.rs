@@ -5,12 +5,13 @@
 //! whose alignment passes become `rewrite` too. Every kept pair is aligned
 //! once for its edits, and every copy pair (not `partial`) gets a likely
 //! source. Pairs are aligned in chunks of consecutive first documents with a
-//! per-chunk token cache, so the copies of one story are tokenized once per
-//! chunk rather than once per pair; tokens are not kept between stages (they
-//! would hold some 200 MB on the perf corpus). Each worker keeps its buffers
-//! (prepared documents, the aligner's) from chunk to chunk, and the likely
-//! source by word commonness is decided while a pair's tokens are at hand,
-//! so what stays per pair is its edits' byte ranges.
+//! per-chunk cache of prepared words (hashes and start offsets, no tokens),
+//! so the copies of one story are cut into words once per chunk rather than
+//! once per pair; words are not kept between stages (some 160 MB on the perf
+//! corpus, for a gain within noise). Each worker keeps its buffers (prepared
+//! documents, the aligner's) from chunk to chunk, and the likely source by
+//! word commonness is decided while a pair's words are at hand, so what
+//! stays per pair is its edits' byte ranges.
 
 use crate::corpus::Document;
 use crate::dedup::{self, Pair, Relation, Sketch};
@@ -19,7 +20,7 @@ use crate::rewrite::{
     self, AlignInput, Aligner, Edit, EditOp, PreparedWords, RewriteConfig, Side, SpotSigner,
     Substitution, WordEdit, WordFrequencies,
 };
-use crate::text::Tokens;
+use crate::text::WordStarts;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -105,7 +106,7 @@ pub struct RewriteStats {
 
 /// Band keys of one document's spot signature (empty for a document without spots).
 pub fn spot_keys(
-    tokens: &Tokens,
+    words: WordStarts,
     text: &str,
     config: &RewriteConfig,
     signature: &mut Vec<u32>,
@@ -122,7 +123,7 @@ pub fn spot_keys(
             Some(signer) if signer.fits(config) => signer,
             _ => signer.insert(SpotSigner::new(config)),
         };
-        signer.sign(tokens, text, &config.function_words, config, signature);
+        signer.sign(words, text, &config.function_words, config, signature);
     });
     let mut keys = Vec::new();
     if signature.first().is_some_and(|&v| v != u32::MAX) {
@@ -162,7 +163,7 @@ struct ChunkAligner {
 impl ChunkAligner {
     /// The slot of document `index`, prepared on first use in this chunk:
     /// copies of one story meet in several pairs of a chunk, and each is
-    /// tokenized once per chunk.
+    /// cut into words once per chunk.
     fn slot(&mut self, index: u32, documents: &[Document]) -> usize {
         let next = self.slots.len();
         let slot = *self.slots.entry(index).or_insert(next);
@@ -196,7 +197,12 @@ impl ChunkAligner {
                 accepted,
                 similarity: alignment.similarity,
                 more_common: if keep_edits {
-                    rewrite::more_common_side(edits, a.tokens(), b.tokens(), frequencies)
+                    rewrite::more_common_side(
+                        edits,
+                        a.words().hashes,
+                        b.words().hashes,
+                        frequencies,
+                    )
                 } else {
                     None
                 },
@@ -378,7 +384,7 @@ pub fn link_rewrites(
     stats.candidates = jobs.iter().filter(|job| job.kept.is_none()).count() as u64;
     stats.aligned = jobs.len() as u64;
 
-    // Chunks hold whole groups of one `a`, so `a` is tokenized once per group.
+    // Chunks hold whole groups of one `a`, so `a` is prepared once per group.
     let mut bounds = Vec::new();
     let (mut chunk_start, mut group_start) = (0, 0);
     for group in jobs.chunk_by(|x, y| x.a == y.a) {

@@ -16,7 +16,7 @@
 
 use super::immutables::{in_name_phrase, FunctionWords};
 use super::{Edit, EditOp, RewriteConfig};
-use crate::text::{self, Tokens};
+use crate::text::{self, Tokens, WordStarts};
 use std::ops::Range;
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
@@ -71,10 +71,7 @@ impl WordEdit {
     /// The edit's byte ranges in the texts of `a` and `b` (an empty range
     /// sits where the next word starts, or at the end of the text).
     pub fn byte_ranges(&self, a: &AlignInput, b: &AlignInput) -> ([usize; 2], [usize; 2]) {
-        (
-            byte_range(a.tokens, a.text.len(), self.a_words),
-            byte_range(b.tokens, b.text.len(), self.b_words),
-        )
+        (byte_range(a, self.a_words), byte_range(b, self.b_words))
     }
 
     fn to_edit(self, a: &AlignInput, b: &AlignInput, with_texts: bool) -> Edit {
@@ -98,47 +95,63 @@ impl WordEdit {
     }
 }
 
-/// A document as the alignment reads it: its text, its tokens, their hashes
-/// in one array and its count of numbers. Made by [`PreparedWords::input`].
+/// A document as the alignment reads it: its text, its words (hashes and
+/// start offsets, [`WordStarts`]) and its count of numbers. Made by
+/// [`AlignInput::new`] or [`PreparedWords::input`].
 #[derive(Debug, Clone, Copy)]
 pub struct AlignInput<'t> {
     text: &'t str,
-    tokens: &'t Tokens,
     hashes: &'t [u64],
+    starts: &'t [u32],
     numbers: u32,
 }
 
 impl<'t> AlignInput<'t> {
-    /// The document's tokens.
-    pub fn tokens(&self) -> &'t Tokens {
-        self.tokens
+    /// The alignment's view of `text`, whose words are `words`.
+    pub fn new(text: &'t str, words: WordStarts<'t>) -> AlignInput<'t> {
+        AlignInput {
+            text,
+            hashes: words.hashes,
+            starts: words.starts,
+            numbers: count_numbers(text, words.starts),
+        }
+    }
+
+    /// The document's words.
+    pub fn words(&self) -> WordStarts<'t> {
+        WordStarts {
+            hashes: self.hashes,
+            starts: self.starts,
+        }
     }
 }
 
-/// A document's words prepared once for every pair it is in: its tokens, the
-/// word hashes the alignment compares (in one array, not strided through the
-/// tokens) and its count of numbers. Reusable: [`prepare`](Self::prepare)
-/// keeps the allocations.
+/// A document's words prepared for every pair it is in: their hashes and
+/// start offsets and the count of numbers. Reusable:
+/// [`prepare`](Self::prepare) keeps the allocations.
 #[derive(Debug, Clone, Default)]
 pub struct PreparedWords {
-    tokens: Tokens,
     hashes: Vec<u64>,
+    starts: Vec<u32>,
     numbers: u32,
+    scratch: String,
 }
 
 impl PreparedWords {
-    /// Tokenize `text` into this buffer.
+    /// Cut `text` into words, into this buffer.
     pub fn prepare(&mut self, text: &str) {
-        text::tokenize_into(text, &mut self.tokens);
         self.hashes.clear();
-        self.hashes
-            .extend(self.tokens.tokens.iter().map(|token| token.hash));
-        self.numbers = count_numbers(&self.tokens);
+        self.starts.clear();
+        text::push_word_starts(text, &mut self.hashes, &mut self.starts, &mut self.scratch);
+        self.numbers = count_numbers(text, &self.starts);
     }
 
-    /// The tokens.
-    pub fn tokens(&self) -> &Tokens {
-        &self.tokens
+    /// The words.
+    pub fn words(&self) -> WordStarts<'_> {
+        WordStarts {
+            hashes: &self.hashes,
+            starts: &self.starts,
+        }
     }
 
     /// The alignment's view of the document; `text` must be the text this
@@ -146,26 +159,32 @@ impl PreparedWords {
     pub fn input<'t>(&'t self, text: &'t str) -> AlignInput<'t> {
         AlignInput {
             text,
-            tokens: &self.tokens,
             hashes: &self.hashes,
+            starts: &self.starts,
             numbers: self.numbers,
         }
     }
 }
 
-/// A number is told by the first character of its normalized form.
-fn is_number(tokens: &Tokens, index: usize) -> bool {
-    let first = tokens.tokens[index].norm_start as usize;
-    match tokens.norm.as_bytes().get(first) {
+/// A number is a word whose first character is numeric (the words'
+/// normalization keeps digits digits).
+fn is_number(text: &str, start: u32) -> bool {
+    let start = start as usize;
+    match text.as_bytes().get(start) {
         // An ASCII character is numeric when it is a digit.
         Some(&byte) if byte < 0x80 => byte.is_ascii_digit(),
-        Some(_) => tokens.word(index).starts_with(char::is_numeric),
+        Some(_) => text
+            .get(start..)
+            .is_some_and(|rest| rest.starts_with(char::is_numeric)),
         None => false,
     }
 }
 
-fn count_numbers(tokens: &Tokens) -> u32 {
-    (0..tokens.len()).filter(|&i| is_number(tokens, i)).count() as u32
+fn count_numbers(text: &str, starts: &[u32]) -> u32 {
+    starts
+        .iter()
+        .filter(|&&start| is_number(text, start))
+        .count() as u32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,20 +402,22 @@ fn align_with(
     config: &RewriteConfig,
     with_texts: bool,
 ) -> Alignment {
-    let hashes = |tokens: &Tokens| -> Vec<u64> { tokens.tokens.iter().map(|t| t.hash).collect() };
-    let (a_hashes, b_hashes) = (hashes(a_tokens), hashes(b_tokens));
-    let a = AlignInput {
-        text: a_text,
-        tokens: a_tokens,
-        hashes: &a_hashes,
-        numbers: count_numbers(a_tokens),
-    };
-    let b = AlignInput {
-        text: b_text,
-        tokens: b_tokens,
-        hashes: &b_hashes,
-        numbers: count_numbers(b_tokens),
-    };
+    let (a_hashes, a_starts) = a_tokens.hashes_and_starts();
+    let (b_hashes, b_starts) = b_tokens.hashes_and_starts();
+    let a = AlignInput::new(
+        a_text,
+        WordStarts {
+            hashes: &a_hashes,
+            starts: &a_starts,
+        },
+    );
+    let b = AlignInput::new(
+        b_text,
+        WordStarts {
+            hashes: &b_hashes,
+            starts: &b_starts,
+        },
+    );
     let mut aligner = Aligner::new();
     let mut alignment = aligner.align(a, b, config);
     alignment.edits = aligner
@@ -867,16 +888,17 @@ impl Pending {
     }
 }
 
-fn byte_range(tokens: &Tokens, text_len: usize, words: [u32; 2]) -> [usize; 2] {
+fn byte_range(input: &AlignInput, words: [u32; 2]) -> [usize; 2] {
     let (lo, hi) = (words[0] as usize, words[1] as usize);
     if lo < hi {
-        [
-            tokens.tokens[lo].start as usize,
-            tokens.tokens[hi - 1].end as usize,
-        ]
+        let last = input.starts[hi - 1] as usize;
+        [input.starts[lo] as usize, text::word_end(input.text, last)]
     } else {
         // An empty range sits where the next word starts (or at the end).
-        let at = tokens.tokens.get(lo).map_or(text_len, |t| t.start as usize);
+        let at = input
+            .starts
+            .get(lo)
+            .map_or(input.text.len(), |&start| start as usize);
         [at, at]
     }
 }
@@ -903,7 +925,7 @@ struct Side<'t> {
 impl Side<'_> {
     fn in_name(&self, index: u32) -> bool {
         in_name_phrase(
-            self.input.tokens,
+            self.input.words(),
             self.input.text,
             self.function_words,
             index as usize,
@@ -911,7 +933,7 @@ impl Side<'_> {
     }
 
     fn is_number(&self, index: u32) -> bool {
-        is_number(self.input.tokens, index as usize)
+        is_number(self.input.text, self.input.starts[index as usize])
     }
 
     fn is_value(&self, index: u32) -> u32 {
@@ -1235,7 +1257,7 @@ mod tests {
             b_words.prepare(b);
             let (a_input, b_input) = (a_words.input(a), b_words.input(b));
             let reused = aligner.align(a_input, b_input, &config);
-            let fresh = align_spans(a, a_words.tokens(), b, b_words.tokens(), &config);
+            let fresh = align_spans(a, &text::tokenize(a), b, &text::tokenize(b), &config);
             assert_eq!(
                 Alignment {
                     edits: Vec::new(),

@@ -57,23 +57,11 @@ impl WordFrequencies {
         }
     }
 
-    /// Count every word occurrence of a document into the table (see
-    /// [`table`](Self::table)); does nothing on a map-based counter.
-    pub fn add_occurrences(&self, tokens: &Tokens) {
-        if self.table.is_empty() {
-            return;
-        }
-        let mask = self.table.len() as u64 - 1;
-        for token in &tokens.tokens {
-            self.table[(token.hash & mask) as usize].fetch_add(1, Atomic::Relaxed);
-        }
-    }
-
     /// Count every word occurrence of a document into `local`, a plain
     /// per-thread copy of the table (resized on first use), to be added with
     /// [`add_counts`](Self::add_counts): atomic increments on a shared table
     /// make the threads fight over the cache lines of the common words.
-    pub fn count_into(&self, tokens: &Tokens, local: &mut Vec<u32>) {
+    pub fn count_into(&self, hashes: &[u64], local: &mut Vec<u32>) {
         if self.table.is_empty() {
             return;
         }
@@ -82,8 +70,8 @@ impl WordFrequencies {
             local.resize(self.table.len(), 0);
         }
         let mask = self.table.len() as u64 - 1;
-        for token in &tokens.tokens {
-            let slot = &mut local[(token.hash & mask) as usize];
+        for &hash in hashes {
+            let slot = &mut local[(hash & mask) as usize];
             *slot = slot.saturating_add(1);
         }
     }
@@ -197,18 +185,18 @@ fn side_of(balance: f64) -> Option<Side> {
 /// tokens are at hand.
 pub fn more_common_side(
     edits: &[WordEdit],
-    a_tokens: &Tokens,
-    b_tokens: &Tokens,
+    a_hashes: &[u64],
+    b_hashes: &[u64],
     frequencies: &WordFrequencies,
 ) -> Option<Side> {
-    fn hashes(tokens: &Tokens, range: [u32; 2]) -> Option<impl ExactSizeIterator<Item = u64> + '_> {
-        let words = tokens.tokens.get(range[0] as usize..range[1] as usize)?;
-        Some(words.iter().map(|t| t.hash))
+    fn hashes(hashes: &[u64], range: [u32; 2]) -> Option<impl ExactSizeIterator<Item = u64> + '_> {
+        let words = hashes.get(range[0] as usize..range[1] as usize)?;
+        Some(words.iter().copied())
     }
     let balance: f64 = edits
         .iter()
         .filter(|e| e.op == EditOp::Replace)
-        .filter_map(|e| Some((hashes(a_tokens, e.a_words)?, hashes(b_tokens, e.b_words)?)))
+        .filter_map(|e| Some((hashes(a_hashes, e.a_words)?, hashes(b_hashes, e.b_words)?)))
         .map(|(a, b)| commonness(a, frequencies) - commonness(b, frequencies))
         .sum();
     side_of(balance)

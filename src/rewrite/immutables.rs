@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::text::HashKeyedSet;
-use crate::text::Tokens;
+use crate::text::{self, Tokens, WordStarts};
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -195,17 +195,29 @@ pub fn classify_one(
     index: usize,
 ) -> WordClass {
     let token = &tokens.tokens[index];
+    classify_word(text, token.hash, token.start as usize, function_words)
+}
+
+/// The class of the word with this hash that starts at byte `start` of
+/// `text` (see [`classify`]).
+#[inline]
+pub fn classify_word(
+    text: &str,
+    hash: u64,
+    start: usize,
+    function_words: &FunctionWords,
+) -> WordClass {
     // Most words start with a lower-case ASCII letter: neither a number nor
     // capitalized, so only the function-word list can tell.
     if text
         .as_bytes()
-        .get(token.start as usize)
+        .get(start)
         .is_some_and(u8::is_ascii_lowercase)
     {
         return [WordClass::Content, WordClass::Function]
-            [usize::from(function_words.contains_hash(token.hash))];
+            [usize::from(function_words.contains_hash(hash))];
     }
-    let original = text.get(token.span()).unwrap_or("");
+    let original = text.get(start..text::word_end(text, start)).unwrap_or("");
     let first = original.chars().next().unwrap_or(' ');
     if first.is_numeric() {
         return WordClass::Number;
@@ -216,32 +228,40 @@ pub fn classify_one(
     if capital && original.chars().nth(1).is_some() && original.chars().all(|c| !c.is_lowercase()) {
         return WordClass::Name;
     }
-    if function_words.contains_hash(token.hash) {
+    if function_words.contains_hash(hash) {
         return WordClass::Function;
     }
-    if capital && !opens_sentence(text, token.start as usize) {
+    if capital && !opens_sentence(text, start) {
         return WordClass::Name;
     }
     WordClass::Content
 }
 
-/// True when token `index` belongs to a name phrase (see [`name_phrase_words`]),
-/// classifying only the token and its neighbours.
+/// True when word `index` of a document belongs to a name phrase (see
+/// [`name_phrase_words`]), classifying only the word and its neighbours.
+/// `words` were cut from `text`.
 pub fn in_name_phrase(
-    tokens: &Tokens,
+    words: WordStarts,
     text: &str,
     function_words: &FunctionWords,
     index: usize,
 ) -> bool {
-    if index >= tokens.len() {
+    if index >= words.len() {
         return false;
     }
-    let class = |i: usize| classify_one(tokens, text, function_words, i);
+    let class = |i: usize| {
+        classify_word(
+            text,
+            words.hashes[i],
+            words.starts[i] as usize,
+            function_words,
+        )
+    };
     match class(index) {
         WordClass::Name => true,
         WordClass::Function => {
             index > 0
-                && index + 1 < tokens.len()
+                && index + 1 < words.len()
                 && class(index - 1) == WordClass::Name
                 && class(index + 1) == WordClass::Name
         }

@@ -29,8 +29,8 @@ mod signature;
 pub use align::{align, align_spans, AlignInput, Aligner, Alignment, PreparedWords, WordEdit};
 pub use direction::{more_common_side, source, ReplacedWords, Side, WordFrequencies};
 pub use immutables::{
-    classify, classify_one, in_name_phrase, name_phrase_words, FunctionWords, WordClass,
-    DEFAULT_FUNCTION_WORDS,
+    classify, classify_one, classify_word, in_name_phrase, name_phrase_words, FunctionWords,
+    WordClass, DEFAULT_FUNCTION_WORDS,
 };
 pub use mine::{mine, PairEdits, Substitution};
 pub use signature::{sign, signature, spots, symbols, SpotSigner};

@@ -7,10 +7,10 @@
 //! MinHash is what the rewrite channel bands, in the manner of DSpin's
 //! immutables and SpotSigs' stopword-anchored spots.
 
-use super::immutables::{classify, classify_one, in_name_phrase_of, FunctionWords, WordClass};
+use super::immutables::{classify, classify_word, in_name_phrase_of, FunctionWords, WordClass};
 use super::RewriteConfig;
 use crate::dedup::{MinHashScheme, MinHasher};
-use crate::text::Tokens;
+use crate::text::{Tokens, WordStarts};
 
 /// The placeholder for a run of content words (any fixed value; hashes of real
 /// words are xxh3 values and collide with it with negligible probability).
@@ -26,27 +26,23 @@ pub fn symbols(
     config: &RewriteConfig,
 ) -> Vec<u64> {
     let classes = classify(tokens, text, function_words);
+    let hashes: Vec<u64> = tokens.tokens.iter().map(|token| token.hash).collect();
     let mut out = Vec::with_capacity(tokens.len());
-    symbols_into(tokens, &classes, config, &mut out);
+    symbols_into(&hashes, &classes, config, &mut out);
     out
 }
 
-/// The symbol sequence of a document whose words have these classes, into
-/// `out` (cleared first).
-fn symbols_into(
-    tokens: &Tokens,
-    classes: &[WordClass],
-    config: &RewriteConfig,
-    out: &mut Vec<u64>,
-) {
+/// The symbol sequence of a document whose words have these hashes and
+/// classes, into `out` (cleared first).
+fn symbols_into(hashes: &[u64], classes: &[WordClass], config: &RewriteConfig, out: &mut Vec<u64>) {
     out.clear();
     let mut previous = None;
-    for (index, (token, &class)) in tokens.tokens.iter().zip(classes).enumerate() {
+    for (index, (&hash, &class)) in hashes.iter().zip(classes).enumerate() {
         let symbol = match class {
             WordClass::Content => CONTENT_RUN,
             // "U.S." and "United States of America" are one name phrase each.
             _ if config.collapse_names && in_name_phrase_of(classes, index) => NAME_RUN,
-            _ => token.hash,
+            _ => hash,
         };
         let is_run = symbol == CONTENT_RUN || symbol == NAME_RUN;
         if is_run && previous == Some(symbol) {
@@ -136,7 +132,12 @@ pub fn sign(
     config: &RewriteConfig,
     out: &mut Vec<u32>,
 ) {
-    SpotSigner::new(config).sign(tokens, text, function_words, config, out);
+    let (hashes, starts) = tokens.hashes_and_starts();
+    let words = WordStarts {
+        hashes: &hashes,
+        starts: &starts,
+    };
+    SpotSigner::new(config).sign(words, text, function_words, config, out);
 }
 
 /// Signs the spots of one document after another: what [`sign`] computes,
@@ -174,7 +175,7 @@ impl SpotSigner {
     /// gives; `config` must be the one the signer was made for ([`fits`](Self::fits)).
     pub fn sign(
         &mut self,
-        tokens: &Tokens,
+        words: WordStarts,
         text: &str,
         function_words: &FunctionWords,
         config: &RewriteConfig,
@@ -182,9 +183,13 @@ impl SpotSigner {
     ) {
         self.classes.clear();
         self.classes.extend(
-            (0..tokens.len()).map(|index| classify_one(tokens, text, function_words, index)),
+            words
+                .hashes
+                .iter()
+                .zip(words.starts)
+                .map(|(&hash, &start)| classify_word(text, hash, start as usize, function_words)),
         );
-        symbols_into(tokens, &self.classes, config, &mut self.symbols);
+        symbols_into(words.hashes, &self.classes, config, &mut self.symbols);
         self.spots.clear();
         let length = config.spot_length.max(1);
         let symbols = &self.symbols;
@@ -320,8 +325,15 @@ mod tests {
                 let spots = spots(&tokens, text, &function_words, &config);
                 let mut expected = Vec::new();
                 signature(&spots, config.num_perm, config.seed, &mut expected);
+                // The signer reads the words as the pipeline keeps them.
+                let (mut hashes, mut starts) = (Vec::new(), Vec::new());
+                crate::text::push_word_starts(text, &mut hashes, &mut starts, &mut String::new());
+                let words = WordStarts {
+                    hashes: &hashes,
+                    starts: &starts,
+                };
                 let mut got = vec![7; 3];
-                signer.sign(&tokens, text, &function_words, &config, &mut got);
+                signer.sign(words, text, &function_words, &config, &mut got);
                 assert_eq!(got, expected, "{num_perm} bins: {text:?}");
             }
         }
