@@ -27,7 +27,7 @@
 
 pub mod rewrites;
 
-pub use rewrites::{EditSpans, PairDetail, RewriteStats};
+pub use rewrites::{ChunkKeys, EditSpans, PairDetail, RewriteStats, SpotKeys};
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, Relation, Sketch};
@@ -263,10 +263,10 @@ pub fn sign_all(
     config: &DedupConfig,
     rewrite: Option<(&RewriteConfig, &WordFrequencies)>,
     progress: &dyn Progress,
-) -> (Vec<Sketch>, Vec<u32>, Vec<Vec<u64>>) {
+) -> (Vec<Sketch>, Vec<u32>, SpotKeys) {
     let hasher = config.hasher();
     let by_words = config.shingle == dedup::ShingleKind::Words;
-    let chunks: Vec<Vec<(Sketch, u32, Vec<u64>)>> = documents
+    let chunks: Vec<(Vec<(Sketch, u32)>, ChunkKeys)> = documents
         .par_chunks(SIGN_CHUNK)
         .map_init(
             || {
@@ -278,7 +278,8 @@ pub fn sign_all(
             |local_counts, chunk| {
                 let mut tokens = Tokens::default();
                 let mut words = PreparedWords::default();
-                let mut spot_signature = Vec::new();
+                let mut chunk_keys = ChunkKeys::default();
+                let (mut spot_signature, mut keys) = (Vec::new(), Vec::new());
                 let (mut word_hashes, mut scratch) = (Vec::new(), String::new());
                 let signed = chunk
                     .iter()
@@ -296,45 +297,45 @@ pub fn sign_all(
                             } else {
                                 sketch_of_tokens()
                             };
-                            let num_words = u32::try_from(num_words).unwrap_or(u32::MAX);
-                            return (sketch, num_words, Vec::new());
+                            return (sketch, u32::try_from(num_words).unwrap_or(u32::MAX));
                         };
                         words.prepare(&doc.text);
                         let doc_words = words.words();
                         local
                             .frequencies
                             .count_into(doc_words.hashes, &mut local.counts);
-                        let keys =
-                            rewrites::spot_keys(doc_words, &doc.text, rewrite, &mut spot_signature);
+                        chunk_keys.push(
+                            doc_words,
+                            &doc.text,
+                            rewrite,
+                            &mut keys,
+                            &mut spot_signature,
+                        );
                         let sketch = if by_words {
                             dedup::sign_word_hashes(doc_words.hashes, config, &hasher)
                         } else {
                             sketch_of_tokens().0
                         };
-                        let num_words = u32::try_from(doc_words.len()).unwrap_or(u32::MAX);
-                        (sketch, num_words, keys)
+                        (sketch, u32::try_from(doc_words.len()).unwrap_or(u32::MAX))
                     })
                     .collect();
                 progress.advance(chunk.len() as u64);
-                signed
+                (signed, chunk_keys)
             },
         )
         .collect();
     let mut sketches = Vec::with_capacity(documents.len());
     let mut words = Vec::with_capacity(documents.len());
-    let mut keys = Vec::with_capacity(if rewrite.is_some() {
-        documents.len()
-    } else {
-        0
-    });
-    for (sketch, count, spot_keys) in chunks.into_iter().flatten() {
-        sketches.push(sketch);
-        words.push(count);
-        if rewrite.is_some() {
-            keys.push(spot_keys);
+    let mut keys = Vec::with_capacity(chunks.len());
+    for (signed, chunk_keys) in chunks {
+        for (sketch, count) in signed {
+            sketches.push(sketch);
+            words.push(count);
         }
+        keys.push(chunk_keys);
     }
-    (sketches, words, keys)
+    let num_bands = rewrite.map_or(0, |(rewrite, _)| rewrite.num_bands);
+    (sketches, words, SpotKeys::new(num_bands, SIGN_CHUNK, keys))
 }
 
 /// Added to the rank of a document found to be the spun side of a rewrite:

@@ -104,13 +104,112 @@ pub struct RewriteStats {
     pub source_by_words: u64,
 }
 
-/// Band keys of one document's spot signature (empty for a document without spots).
-pub fn spot_keys(
+/// The band keys of every document's spot signature: what the rewrite
+/// channel's LSH buckets. Filled in parallel by chunks of consecutive
+/// documents, each chunk's keys in one array, so a corpus costs a few
+/// thousand allocations rather than one per document.
+///
+/// Invariant: every chunk but the last holds `chunk_len` documents; a
+/// chunk's `keys` has `num_bands` slots per document, and a document without
+/// spots (`keyed` false) has zeros there and joins no bucket.
+#[derive(Debug, Clone, Default)]
+pub struct SpotKeys {
+    num_bands: usize,
+    chunk_len: usize,
+    chunks: Vec<ChunkKeys>,
+}
+
+/// The band keys of consecutive documents (see [`SpotKeys`]).
+#[derive(Debug, Clone, Default)]
+pub struct ChunkKeys {
+    keys: Vec<u64>,
+    keyed: Vec<bool>,
+}
+
+impl ChunkKeys {
+    /// Sign the spots of the next document and add its band keys. `keys` is
+    /// a buffer for them and `signature` one for the spot signature, both
+    /// reused from document to document.
+    pub fn push(
+        &mut self,
+        words: WordStarts,
+        text: &str,
+        config: &RewriteConfig,
+        keys: &mut Vec<u64>,
+        signature: &mut Vec<u32>,
+    ) {
+        spot_keys(words, text, config, signature, keys);
+        self.keyed.push(!keys.is_empty());
+        // Exactly `num_bands` slots, whatever the parameters: the layout
+        // of the chunk depends on it.
+        let first = self.keys.len();
+        self.keys.resize(first + config.num_bands, 0);
+        for (slot, &key) in self.keys[first..].iter_mut().zip(keys.iter()) {
+            *slot = key;
+        }
+    }
+}
+
+impl SpotKeys {
+    /// The keys of a corpus from its chunks, each of `chunk_len` documents
+    /// but the last, with `num_bands` keys a document.
+    pub fn new(num_bands: usize, chunk_len: usize, chunks: Vec<ChunkKeys>) -> SpotKeys {
+        SpotKeys {
+            num_bands,
+            chunk_len,
+            chunks,
+        }
+    }
+
+    /// From each document's keys: `num_bands` of them, or none.
+    pub fn from_documents(keys: &[Vec<u64>], num_bands: usize) -> SpotKeys {
+        let mut chunk = ChunkKeys::default();
+        for doc_keys in keys {
+            let keyed = doc_keys.len() == num_bands && num_bands > 0;
+            chunk.keyed.push(keyed);
+            match keyed {
+                true => chunk.keys.extend_from_slice(doc_keys),
+                false => chunk.keys.resize(chunk.keys.len() + num_bands, 0),
+            }
+        }
+        SpotKeys::new(num_bands, keys.len().max(1), vec![chunk])
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(|chunk| chunk.keyed.len()).sum()
+    }
+
+    /// True when there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `(key, document)` entries of one band, in document order.
+    fn band(&self, band: usize) -> Vec<(u64, u32)> {
+        let mut out = Vec::with_capacity(self.len());
+        for (number, chunk) in self.chunks.iter().enumerate() {
+            let first = number * self.chunk_len;
+            for (index, _) in chunk.keyed.iter().enumerate().filter(|(_, &keyed)| keyed) {
+                out.push((
+                    chunk.keys[index * self.num_bands + band],
+                    (first + index) as u32,
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The band keys of one document's spot signature into `keys` (left empty
+/// for a document without spots).
+fn spot_keys(
     words: WordStarts,
     text: &str,
     config: &RewriteConfig,
     signature: &mut Vec<u32>,
-) -> Vec<u64> {
+    keys: &mut Vec<u64>,
+) {
     let params = dedup::LshParams::with_bands(config.num_bands, config.num_perm);
     // One signer per thread, kept across documents: its donor table is
     // computed once and its buffers are reused.
@@ -125,11 +224,10 @@ pub fn spot_keys(
         };
         signer.sign(words, text, &config.function_words, config, signature);
     });
-    let mut keys = Vec::new();
+    keys.clear();
     if signature.first().is_some_and(|&v| v != u32::MAX) {
-        dedup::band_keys(signature, &params, &mut keys);
+        dedup::band_keys(signature, &params, keys);
     }
-    keys
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,81 +318,64 @@ impl ChunkAligner {
     }
 }
 
-/// One band of the spot signatures' LSH: the documents grouped by band key.
-struct BandBuckets {
-    /// Documents with keys, sorted by (band key, document).
-    members: Vec<u32>,
-    /// Start of each bucket in `members`, then the end of the last.
-    starts: Vec<u32>,
-    /// Bucket of each document, `u32::MAX` for a document without keys or
-    /// alone in its bucket.
-    bucket_of: Vec<u32>,
+/// One band of the spot signatures' LSH as links: each document's next
+/// member of its bucket, buckets ordered by document, so the later members
+/// of a document's bucket are the chain from it.
+///
+/// Invariant: `next[doc]` is [`NO_LINK`] for the last member of a bucket,
+/// for a document alone in its bucket and for one without keys; a member of
+/// a bucket larger than [`dedup::MAX_BUCKET_PAIRS_SIZE`] other than its head
+/// is `quiet` (it pairs with the head only, from the head's chain).
+struct BandLinks {
+    next: Vec<u32>,
+    /// One bit per document.
+    quiet: Vec<u64>,
 }
 
-impl BandBuckets {
-    /// The buckets of every band, from each document's band keys.
-    fn all(keys: &[Vec<u64>], num_bands: usize) -> Vec<BandBuckets> {
-        // Band-major copies of the keys, read once document by document
-        // (reading band by band would visit every document's keys 32 times).
-        let mut keyed: Vec<Vec<(u64, u32)>> = (0..num_bands)
-            .map(|_| Vec::with_capacity(keys.len()))
-            .collect();
-        for (doc, doc_keys) in keys.iter().enumerate() {
-            for (band, &key) in keyed.iter_mut().zip(doc_keys) {
-                band.push((key, doc as u32));
-            }
-        }
-        keyed
+/// The end of a chain in [`BandLinks`].
+const NO_LINK: u32 = u32::MAX;
+
+impl BandLinks {
+    /// The links of every band.
+    fn all(keys: &SpotKeys) -> Vec<BandLinks> {
+        let documents = keys.len();
+        (0..keys.num_bands)
             .into_par_iter()
-            .map(|band| BandBuckets::new(band, keys.len()))
+            .map(|band| BandLinks::new(keys.band(band), documents))
             .collect()
     }
 
-    /// One band's buckets from its `(key, document)` entries, in document order.
-    fn new(keyed: Vec<(u64, u32)>, documents: usize) -> BandBuckets {
+    /// One band's links from its `(key, document)` entries, in document order.
+    fn new(keyed: Vec<(u64, u32)>, documents: usize) -> BandLinks {
         let keyed = dedup::sort_keyed(keyed);
-        let mut starts = Vec::new();
-        let mut bucket_of = vec![u32::MAX; documents];
-        for (position, &(key, doc)) in keyed.iter().enumerate() {
-            if position == 0 || keyed[position - 1].0 != key {
-                starts.push(position as u32);
+        let mut next = vec![NO_LINK; documents];
+        let mut quiet = vec![0u64; documents.div_ceil(64)];
+        for bucket in keyed.chunk_by(|x, y| x.0 == y.0) {
+            for link in bucket.windows(2) {
+                next[link[0].1 as usize] = link[1].1;
             }
-            bucket_of[doc as usize] = (starts.len() - 1) as u32;
-        }
-        starts.push(keyed.len() as u32);
-        // A document alone in its bucket pairs with nobody: say so where it
-        // is looked up, sparing a read of the bucket.
-        for bucket in starts.windows(2) {
-            if bucket[1] - bucket[0] == 1 {
-                bucket_of[keyed[bucket[0] as usize].1 as usize] = u32::MAX;
+            if bucket.len() > dedup::MAX_BUCKET_PAIRS_SIZE {
+                for &(_, doc) in &bucket[1..] {
+                    quiet[doc as usize / 64] |= 1 << (doc % 64);
+                }
             }
         }
-        BandBuckets {
-            members: keyed.into_iter().map(|(_, doc)| doc).collect(),
-            starts,
-            bucket_of,
-        }
+        BandLinks { next, quiet }
     }
 
-    /// Add to `out` the documents after `doc` that its bucket pairs it with:
-    /// all of them in a bucket of at most [`dedup::MAX_BUCKET_PAIRS_SIZE`],
-    /// in a larger one all of them only when `doc` is the bucket's head (the
-    /// others pair with the head only), as [`dedup::candidate_pairs`] pairs them.
-    fn partners_after(&self, doc: u32, out: &mut Vec<u32>) {
-        let Some(&bucket) = self.bucket_of.get(doc as usize) else {
-            return;
-        };
-        if bucket == u32::MAX {
+    /// Call `partner` with each document after `doc` that its bucket pairs
+    /// it with, as [`dedup::candidate_pairs`] pairs them: all later members
+    /// of a bucket of at most [`dedup::MAX_BUCKET_PAIRS_SIZE`], in a larger
+    /// one all of them only when `doc` is the bucket's head.
+    #[inline]
+    fn partners_after(&self, doc: u32, mut partner: impl FnMut(u32)) {
+        if self.quiet[doc as usize / 64] >> (doc % 64) & 1 == 1 {
             return;
         }
-        let bucket = bucket as usize;
-        let members = &self.members[self.starts[bucket] as usize..self.starts[bucket + 1] as usize];
-        if members.len() <= dedup::MAX_BUCKET_PAIRS_SIZE {
-            // Members are in document order: the later ones are a suffix.
-            let later = members.partition_point(|&m| m <= doc);
-            out.extend_from_slice(&members[later..]);
-        } else if members[0] == doc {
-            out.extend_from_slice(&members[1..]);
+        let mut member = self.next[doc as usize];
+        while member != NO_LINK {
+            partner(member);
+            member = self.next[member as usize];
         }
     }
 }
@@ -307,48 +388,57 @@ const JOB_CHUNK: usize = 1024;
 /// candidates are those of [`dedup::candidate_pairs`] over the spot keys,
 /// gathered per first document rather than sorted together: a corpus of
 /// copies meets each pair in most of the bands, millions of repeats that a
-/// global sort would order only to drop them.
-fn jobs(keys: &[Vec<u64>], num_bands: usize, pairs: &[Pair]) -> Vec<Job> {
-    let bands = BandBuckets::all(keys, num_bands);
+/// global sort would order only to drop them. A worker drops the repeats as
+/// it meets them, marking each partner with the document it was found for.
+fn jobs(keys: &SpotKeys, pairs: &[Pair]) -> Vec<Job> {
+    let bands = BandLinks::all(keys);
     let documents = keys.len().max(pairs.last().map_or(0, |p| p.a as usize + 1));
     let starts: Vec<usize> = (0..documents).step_by(JOB_CHUNK).collect();
     let per_chunk: Vec<Vec<Job>> = starts
         .par_iter()
-        .map(|&start| {
-            let end = (start + JOB_CHUNK).min(documents);
-            let mut kept = pairs.partition_point(|p| (p.a as usize) < start);
-            let mut partners = Vec::new();
-            let mut out = Vec::new();
-            for a in start as u32..end as u32 {
-                partners.clear();
-                for band in &bands {
-                    band.partners_after(a, &mut partners);
-                }
-                partners.sort_unstable();
-                partners.dedup();
-                // Merge the kept pairs of `a` with its candidates, both in order of `b`.
-                let mut candidates = partners.iter().copied().peekable();
-                while kept < pairs.len() && pairs[kept].a == a {
-                    let b = pairs[kept].b;
-                    while let Some(c) = candidates.next_if(|&c| c < b) {
-                        out.push(Job {
-                            a,
-                            b: c,
-                            kept: None,
+        .map_init(
+            || vec![NO_LINK; keys.len()],
+            |found_for, &start| {
+                let end = (start + JOB_CHUNK).min(documents);
+                let mut kept = pairs.partition_point(|p| (p.a as usize) < start);
+                let mut partners = Vec::new();
+                let mut out = Vec::new();
+                for a in start as u32..end as u32 {
+                    partners.clear();
+                    for band in &bands {
+                        band.partners_after(a, |b| {
+                            let seen = &mut found_for[b as usize];
+                            if *seen != a {
+                                *seen = a;
+                                partners.push(b);
+                            }
                         });
                     }
-                    candidates.next_if_eq(&b);
-                    out.push(Job {
-                        a,
-                        b,
-                        kept: Some(kept),
-                    });
-                    kept += 1;
+                    partners.sort_unstable();
+                    // Merge the kept pairs of `a` with its candidates, both in order of `b`.
+                    let mut candidates = partners.iter().copied().peekable();
+                    while kept < pairs.len() && pairs[kept].a == a {
+                        let b = pairs[kept].b;
+                        while let Some(c) = candidates.next_if(|&c| c < b) {
+                            out.push(Job {
+                                a,
+                                b: c,
+                                kept: None,
+                            });
+                        }
+                        candidates.next_if_eq(&b);
+                        out.push(Job {
+                            a,
+                            b,
+                            kept: Some(kept),
+                        });
+                        kept += 1;
+                    }
+                    out.extend(candidates.map(|b| Job { a, b, kept: None }));
                 }
-                out.extend(candidates.map(|b| Job { a, b, kept: None }));
-            }
-            out
-        })
+                out
+            },
+        )
         .collect();
     per_chunk.into_iter().flatten().collect()
 }
@@ -373,14 +463,14 @@ fn date_order(documents: &[Document], a: u32, b: u32) -> Option<Ordering> {
 pub fn link_rewrites(
     documents: &[Document],
     sketches: &[Sketch],
-    keys: &[Vec<u64>],
+    keys: &SpotKeys,
     frequencies: &WordFrequencies,
     pairs: &mut Vec<Pair>,
     config: &RewriteConfig,
     progress: &dyn Progress,
 ) -> (Vec<PairDetail>, RewriteStats) {
     let mut stats = RewriteStats::default();
-    let jobs = jobs(keys, config.num_bands, pairs);
+    let jobs = jobs(keys, pairs);
     stats.candidates = jobs.iter().filter(|job| job.kept.is_none()).count() as u64;
     stats.aligned = jobs.len() as u64;
 
@@ -633,7 +723,8 @@ mod tests {
                 .collect();
             let expected = jobs_by_global_sort(&keys, num_bands, &pairs);
             assert!(expected.iter().any(|job| job.kept.is_none()) || documents == 0);
-            assert_eq!(jobs(&keys, num_bands, &pairs), expected);
+            let spot_keys = SpotKeys::from_documents(&keys, num_bands);
+            assert_eq!(jobs(&spot_keys, &pairs), expected);
         }
     }
 }
