@@ -156,31 +156,41 @@ fn sorted_by_key(keys: &[Vec<u64>], band: usize) -> Vec<(u64, u32)> {
 /// stage. A bucket of many equal keys (a giant bucket) costs one sort of an
 /// already sorted run.
 pub fn sort_keyed(keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    let mut sorted = Vec::new();
+    sort_keyed_into(&keyed, &mut Vec::new(), &mut sorted);
+    sorted
+}
+
+/// [`sort_keyed`] into `sorted` (replaced), with `counts` as scratch: a
+/// caller sorting band after band reuses both, sparing the page faults of
+/// fresh buffers for each band.
+pub fn sort_keyed_into(keyed: &[(u64, u32)], counts: &mut Vec<u32>, sorted: &mut Vec<(u64, u32)>) {
     let bits = (usize::BITS - keyed.len().leading_zeros()).clamp(1, 24);
     let shift = 64 - bits;
-    let mut starts = vec![0u32; (1 << bits) + 1];
-    for &(key, _) in &keyed {
-        starts[(key >> shift) as usize + 1] += 1;
+    counts.clear();
+    counts.resize((1 << bits) + 1, 0);
+    for &(key, _) in keyed {
+        counts[(key >> shift) as usize + 1] += 1;
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
     }
-    let mut sorted = vec![(0u64, 0u32); keyed.len()];
-    for &entry in &keyed {
-        let slot = &mut starts[(entry.0 >> shift) as usize];
+    sorted.clear();
+    sorted.resize(keyed.len(), (0, 0));
+    for &entry in keyed {
+        let slot = &mut counts[(entry.0 >> shift) as usize];
         sorted[*slot as usize] = entry;
         *slot += 1;
     }
-    // After the scatter, bucket b spans starts[b - 1]..starts[b].
+    // After the scatter, bucket b spans counts[b - 1]..counts[b].
     let mut from = 0;
-    for &to in &starts[..1 << bits] {
+    for &to in &counts[..1 << bits] {
         let bucket = &mut sorted[from as usize..to as usize];
         if bucket.len() > 1 {
             bucket.sort_unstable();
         }
         from = to;
     }
-    sorted
 }
 
 pub(super) fn pair_key(a: u32, b: u32) -> u64 {

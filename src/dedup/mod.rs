@@ -144,7 +144,9 @@ pub use anchors::{
     anchor_candidates, is_template_overlap, AnchorIndex, ANCHOR_RATE, MAX_ANCHOR_POSTING,
 };
 pub use cluster::{cluster, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD, STORY_SHARE};
-pub use lsh::{band_keys, candidate_pairs, sort_keyed, LinkStats, MAX_BUCKET_PAIRS_SIZE};
+pub use lsh::{
+    band_keys, candidate_pairs, sort_keyed, sort_keyed_into, LinkStats, MAX_BUCKET_PAIRS_SIZE,
+};
 pub use minhash::{estimate_jaccard, MinHashScheme, MinHasher};
 pub use shingle::shingles;
 pub use verify::{classify, intersection_size, verify, MIN_SHARED_SHINGLES, PARTIAL_FLOOR};

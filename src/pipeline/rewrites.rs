@@ -185,9 +185,10 @@ impl SpotKeys {
         self.len() == 0
     }
 
-    /// The `(key, document)` entries of one band, in document order.
-    fn band(&self, band: usize) -> Vec<(u64, u32)> {
-        let mut out = Vec::with_capacity(self.len());
+    /// The `(key, document)` entries of one band, in document order, into
+    /// `out` (replaced).
+    fn band_into(&self, band: usize, out: &mut Vec<(u64, u32)>) {
+        out.clear();
         for (number, chunk) in self.chunks.iter().enumerate() {
             let first = number * self.chunk_len;
             for (index, _) in chunk.keyed.iter().enumerate().filter(|(_, &keyed)| keyed) {
@@ -197,7 +198,6 @@ impl SpotKeys {
                 ));
             }
         }
-        out
     }
 }
 
@@ -339,18 +339,26 @@ impl BandLinks {
     /// The links of every band.
     fn all(keys: &SpotKeys) -> Vec<BandLinks> {
         let documents = keys.len();
+        // Each worker reuses its entry and sort buffers from band to band.
         (0..keys.num_bands)
             .into_par_iter()
-            .map(|band| BandLinks::new(keys.band(band), documents))
+            .map_init(
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(entries, counts, sorted), band| {
+                    keys.band_into(band, entries);
+                    dedup::sort_keyed_into(entries, counts, sorted);
+                    BandLinks::new(sorted, documents)
+                },
+            )
             .collect()
     }
 
-    /// One band's links from its `(key, document)` entries, in document order.
-    fn new(keyed: Vec<(u64, u32)>, documents: usize) -> BandLinks {
-        let keyed = dedup::sort_keyed(keyed);
+    /// One band's links from its `(key, document)` entries sorted by key,
+    /// then document.
+    fn new(sorted: &[(u64, u32)], documents: usize) -> BandLinks {
         let mut next = vec![NO_LINK; documents];
         let mut quiet = vec![0u64; documents.div_ceil(64)];
-        for bucket in keyed.chunk_by(|x, y| x.0 == y.0) {
+        for bucket in sorted.chunk_by(|x, y| x.0 == y.0) {
             for link in bucket.windows(2) {
                 next[link[0].1 as usize] = link[1].1;
             }
@@ -502,36 +510,35 @@ pub fn link_rewrites(
         .collect();
     progress.finish();
 
-    // Merge: new rewrite pairs join the kept ones; partial pairs that align become rewrites.
-    let mut merged: Vec<(Pair, Aligned)> = Vec::with_capacity(pairs.len());
-    let mut kept_aligned: Vec<Option<Aligned>> = (0..pairs.len()).map(|_| None).collect();
+    // Merge: new rewrite pairs join the kept ones; partial pairs that align
+    // become rewrites. Jobs hold every kept pair once, in `(a, b)` order with
+    // the candidates, so the merged pairs come out in order.
+    let mut merged: Vec<(Pair, Aligned)> = Vec::with_capacity(pairs.len() + 16);
     for (job, result) in jobs.iter().zip(aligned) {
-        match job.kept {
-            Some(index) => kept_aligned[index] = Some(result),
+        let pair = match job.kept {
+            Some(index) => {
+                let mut pair = pairs[index].clone();
+                if pair.relation == Relation::Partial && result.accepted {
+                    pair.relation = Relation::Rewrite;
+                    stats.rewrites += 1;
+                }
+                pair
+            }
             None if result.accepted => {
                 let (sa, sb) = (&sketches[job.a as usize], &sketches[job.b as usize]);
-                let pair = Pair {
+                stats.rewrites += 1;
+                Pair {
                     a: job.a,
                     b: job.b,
                     overlap: dedup::verify(sa, sb),
                     relation: Relation::Rewrite,
-                };
-                stats.rewrites += 1;
-                merged.push((pair, result));
+                }
             }
-            None => {}
-        }
-    }
-    for (pair, result) in pairs.drain(..).zip(kept_aligned) {
-        let Some(result) = result else { continue };
-        let mut pair = pair;
-        if pair.relation == Relation::Partial && result.accepted {
-            pair.relation = Relation::Rewrite;
-            stats.rewrites += 1;
-        }
+            None => continue,
+        };
         merged.push((pair, result));
     }
-    merged.par_sort_unstable_by_key(|(p, _)| (p.a, p.b));
+    pairs.clear();
 
     // Direction of every copy relation (a near-exact pair may be a lightly
     // spun copy too): dates first; word commonness (the corpus counts made

@@ -159,7 +159,41 @@ impl FunctionWords {
 /// spaces, quotes and brackets since the start of the text or since a
 /// sentence-ending mark or line break.
 fn opens_sentence(text: &str, start: usize) -> bool {
-    let mut before = text[..start].chars().rev();
+    let bytes = text.as_bytes();
+    let mut at = start.min(bytes.len());
+    // Byte by byte while the text is ASCII (nearly always, a word or two
+    // back); from the first other byte on, character by character.
+    while at > 0 {
+        let byte = bytes[at - 1];
+        if byte >= 0x80 {
+            return opens_sentence_chars(text, at);
+        }
+        match byte {
+            b'.' => {
+                let before = |back: usize| at.checked_sub(back).map(|i| bytes[i]);
+                let (capital, previous) = (before(2), before(3));
+                if capital.is_some_and(|c| c >= 0x80) || previous.is_some_and(|c| c >= 0x80) {
+                    return opens_sentence_chars(text, at);
+                }
+                // A full stop after a single capital is an initial ("U.S.", "J. Smith").
+                let initial = capital.is_some_and(|c| c.is_ascii_uppercase())
+                    && !previous.is_some_and(|c| c.is_ascii_alphanumeric());
+                return !initial;
+            }
+            b'!' | b'?' | b':' | b'\n' | b'\r' => return true,
+            b' ' | b'\t' | 0x0B | 0x0C | b'"' | b'\'' | b'(' | b'[' | b'-' => at -= 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// [`opens_sentence`] for the text before byte `end`, character by character.
+fn opens_sentence_chars(text: &str, end: usize) -> bool {
+    let Some(before) = text.get(..end) else {
+        return false;
+    };
+    let mut before = before.chars().rev();
     while let Some(c) = before.next() {
         match c {
             // A full stop after a single capital is an initial ("U.S.", "J. Smith").
@@ -207,34 +241,64 @@ pub fn classify_word(
     start: usize,
     function_words: &FunctionWords,
 ) -> WordClass {
+    let bytes = text.as_bytes();
     // Most words start with a lower-case ASCII letter: neither a number nor
     // capitalized, so only the function-word list can tell.
-    if text
-        .as_bytes()
-        .get(start)
-        .is_some_and(u8::is_ascii_lowercase)
-    {
-        return [WordClass::Content, WordClass::Function]
-            [usize::from(function_words.contains_hash(hash))];
+    match bytes.get(start) {
+        Some(first) if first.is_ascii_lowercase() => {
+            return [WordClass::Content, WordClass::Function]
+                [usize::from(function_words.contains_hash(hash))];
+        }
+        Some(first) if first.is_ascii_digit() => return WordClass::Number,
+        Some(first) if first.is_ascii_uppercase() => {
+            // A capitalized ASCII word, read byte by byte; one that goes on
+            // past ASCII (an accent, an apostrophe) takes the general path.
+            let mut end = start + 1;
+            let mut lower = false;
+            while let Some(byte) = bytes.get(end).filter(|b| b.is_ascii_alphanumeric()) {
+                lower |= byte.is_ascii_lowercase();
+                end += 1;
+            }
+            if !bytes.get(end).is_some_and(|&b| b >= 0x80 || b == b'\'') {
+                let all_capitals = end - start >= 2 && !lower;
+                return capitalized_class(text, hash, start, all_capitals, function_words);
+            }
+        }
+        _ => {}
     }
     let original = text.get(start..text::word_end(text, start)).unwrap_or("");
     let first = original.chars().next().unwrap_or(' ');
     if first.is_numeric() {
         return WordClass::Number;
     }
-    // Only a capitalized word can be a name or an acronym: the common
-    // lower-case word skips these checks.
-    let capital = first.is_uppercase();
-    if capital && original.chars().nth(1).is_some() && original.chars().all(|c| !c.is_lowercase()) {
-        return WordClass::Name;
+    // Only a capitalized word can be a name or an acronym.
+    if first.is_uppercase() {
+        let all_capitals =
+            original.chars().nth(1).is_some() && original.chars().all(|c| !c.is_lowercase());
+        return capitalized_class(text, hash, start, all_capitals, function_words);
     }
-    if function_words.contains_hash(hash) {
-        return WordClass::Function;
+    [WordClass::Content, WordClass::Function][usize::from(function_words.contains_hash(hash))]
+}
+
+/// The class of a capitalized word: an acronym (`all_capitals`) is a name,
+/// as is a capitalized word that is no function word and does not open a
+/// sentence.
+fn capitalized_class(
+    text: &str,
+    hash: u64,
+    start: usize,
+    all_capitals: bool,
+    function_words: &FunctionWords,
+) -> WordClass {
+    if all_capitals {
+        WordClass::Name
+    } else if function_words.contains_hash(hash) {
+        WordClass::Function
+    } else if opens_sentence(text, start) {
+        WordClass::Content
+    } else {
+        WordClass::Name
     }
-    if capital && !opens_sentence(text, start) {
-        return WordClass::Name;
-    }
-    WordClass::Content
 }
 
 /// True when word `index` of a document belongs to a name phrase (see
@@ -322,6 +386,61 @@ mod tests {
     fn bad_list_line_is_reported_with_its_line() {
         let err = FunctionWords::parse("the\n\ntwo words\n", Path::new("list.txt")).unwrap_err();
         assert!(err.to_string().starts_with("list.txt:3:"), "{err}");
+    }
+
+    /// The classification as first written, character by character: what
+    /// the byte-level paths of [`classify_word`] must agree with.
+    fn classify_by_chars(text: &str, hash: u64, start: usize, words: &FunctionWords) -> WordClass {
+        let original = &text[start..text::word_end(text, start)];
+        let first = original.chars().next().unwrap_or(' ');
+        if first.is_numeric() {
+            return WordClass::Number;
+        }
+        let capital = first.is_uppercase();
+        if capital
+            && original.chars().nth(1).is_some()
+            && original.chars().all(|c| !c.is_lowercase())
+        {
+            return WordClass::Name;
+        }
+        if words.contains_hash(hash) {
+            return WordClass::Function;
+        }
+        if capital && !opens_sentence_chars(text, start) {
+            return WordClass::Name;
+        }
+        WordClass::Content
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(11),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn byte_paths_classify_as_the_character_path(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "The", "the", "U", ".", ". ", "S", "NEW", "York", "O'Neill", "\u{c9}cole", "\u{e9}t\u{e9}",
+                    " ", "\n", "\"", "(", "-", "\u{2014}", "\u{a0}", "\u{201c}", "12", "\u{be}", "A1", "x",
+                    "!", "?", ":", "'", "\u{c9}.", "a\u{c9}", "B.", "and", "Of", "\t", ",",
+                ]),
+                0..24,
+            ),
+        ) {
+            let text: String = parts.concat();
+            let words = FunctionWords::default();
+            let tokens = tokenize(&text);
+            for token in &tokens.tokens {
+                let start = token.start as usize;
+                proptest::prop_assert_eq!(
+                    classify_word(&text, token.hash, start, &words),
+                    classify_by_chars(&text, token.hash, start, &words),
+                    "{:?} at {}", text, start
+                );
+            }
+        }
     }
 
     #[test]
