@@ -266,8 +266,18 @@ pub fn sign_all(
 ) -> (Vec<Sketch>, Vec<u32>, SpotKeys) {
     let hasher = config.hasher();
     let by_words = config.shingle == dedup::ShingleKind::Words;
+    // Each unit of parallel work starts a fresh table of word counts (4 MB)
+    // and adds it to the shared one at its end: few, long units.
+    let min_chunks = documents
+        .len()
+        .div_ceil(SIGN_CHUNK * 4 * rayon::current_num_threads());
     let chunks: Vec<(Vec<(Sketch, u32)>, ChunkKeys)> = documents
         .par_chunks(SIGN_CHUNK)
+        .with_min_len(if rewrite.is_some() {
+            min_chunks.max(1)
+        } else {
+            1
+        })
         .map_init(
             || {
                 rewrite.map(|(_, frequencies)| LocalWordCounts {
