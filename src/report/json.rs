@@ -32,6 +32,12 @@ pub(crate) fn push_str(out: &mut Vec<u8>, value: &str) {
     let bytes = value.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    // Most strings (words of an edit, ids) need no escape: one copy.
+    if bytes.iter().all(|&byte| ESCAPE[byte as usize] == 0) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (index, &byte) in bytes.iter().enumerate() {
         let escape = ESCAPE[byte as usize];
@@ -54,18 +60,7 @@ pub(crate) fn push_str(out: &mut Vec<u8>, value: &str) {
 
 /// Append `value` in decimal.
 pub(crate) fn push_u32(out: &mut Vec<u8>, value: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    let mut rest = value;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 /// Append `value` as `serde_json` writes it (shortest round-trip form,
