@@ -27,14 +27,16 @@
 
 pub mod rewrites;
 
-pub use rewrites::{ChunkKeys, EditSpans, PairDetail, RewriteStats, SpotKeys};
+pub use rewrites::{
+    ChunkKeys, ChunkWords, CorpusWords, EditSpans, PairDetail, RewriteStats, SpotKeys,
+};
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, Relation, Sketch};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
-use crate::rewrite::{PreparedWords, RewriteConfig, Substitution, WordFrequencies};
+use crate::rewrite::{RewriteConfig, Substitution, WordFrequencies};
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -251,19 +253,33 @@ impl Drop for LocalWordCounts<'_> {
     }
 }
 
-/// Tokenize and sign every document in parallel, in input order. Words
-/// live only in buffers reused per chunk; only sketches, word counts and,
-/// when `rewrite` is given, the band keys of the rewrite spot signatures stay
-/// (and the corpus word counts the rewrite wing's direction needs are added
-/// to the given table). Words are cut into hashes (and start offsets for the
-/// rewrite wing) without building tokens, except for character shingles,
-/// which are cut from the normalized text.
+/// What [`sign_all`] gives, per document in input order.
+pub struct Signed {
+    /// The sketch of each document.
+    pub sketches: Vec<Sketch>,
+    /// The number of words of each document.
+    pub num_words: Vec<u32>,
+    /// The band keys of each document's spot signature (none without the
+    /// rewrite wing).
+    pub spot_keys: SpotKeys,
+    /// The words of each document, kept for the rewrite wing's alignment
+    /// (none without it).
+    pub words: CorpusWords,
+}
+
+/// Cut every document into words and sign it, in parallel. Without the
+/// rewrite wing only sketches and word counts stay, and words live in
+/// buffers reused per chunk; with it (`rewrite` given), the band keys of the
+/// spot signatures and every document's words (hashes and start offsets)
+/// stay too, and the corpus word counts its direction needs are added to the
+/// given table. Full tokens (normalized text) are made only for character
+/// shingles, in one buffer reused per chunk.
 pub fn sign_all(
     documents: &[corpus::Document],
     config: &DedupConfig,
     rewrite: Option<(&RewriteConfig, &WordFrequencies)>,
     progress: &dyn Progress,
-) -> (Vec<Sketch>, Vec<u32>, SpotKeys) {
+) -> Signed {
     let hasher = config.hasher();
     let by_words = config.shingle == dedup::ShingleKind::Words;
     // Each unit of parallel work starts a fresh table of word counts (4 MB)
@@ -271,7 +287,8 @@ pub fn sign_all(
     let min_chunks = documents
         .len()
         .div_ceil(SIGN_CHUNK * 4 * rayon::current_num_threads());
-    let chunks: Vec<(Vec<(Sketch, u32)>, ChunkKeys)> = documents
+    type SignedChunk = (Vec<(Sketch, u32)>, ChunkKeys, Option<ChunkWords>);
+    let chunks: Vec<SignedChunk> = documents
         .par_chunks(SIGN_CHUNK)
         .with_min_len(if rewrite.is_some() {
             min_chunks.max(1)
@@ -287,8 +304,10 @@ pub fn sign_all(
             },
             |local_counts, chunk| {
                 let mut tokens = Tokens::default();
-                let mut words = PreparedWords::default();
                 let mut chunk_keys = ChunkKeys::default();
+                let mut chunk_words = rewrite.map(|_| {
+                    ChunkWords::with_capacity(chunk.iter().map(|doc| doc.text.len()).sum())
+                });
                 let (mut spot_signature, mut keys) = (Vec::new(), Vec::new());
                 let (mut word_hashes, mut scratch) = (Vec::new(), String::new());
                 let signed = chunk
@@ -298,7 +317,8 @@ pub fn sign_all(
                             text::tokenize_into(&doc.text, &mut tokens);
                             (dedup::sign(&tokens, config, &hasher), tokens.len())
                         };
-                        let (Some((rewrite, _)), Some(local)) = (rewrite, local_counts.as_mut())
+                        let (Some((rewrite, _)), Some(local), Some(chunk_words)) =
+                            (rewrite, local_counts.as_mut(), chunk_words.as_mut())
                         else {
                             let (sketch, num_words) = if by_words {
                                 text::word_hashes_into(&doc.text, &mut word_hashes, &mut scratch);
@@ -309,8 +329,7 @@ pub fn sign_all(
                             };
                             return (sketch, u32::try_from(num_words).unwrap_or(u32::MAX));
                         };
-                        words.prepare(&doc.text);
-                        let doc_words = words.words();
+                        let doc_words = chunk_words.push(&doc.text);
                         local
                             .frequencies
                             .count_into(doc_words.hashes, &mut local.counts);
@@ -330,22 +349,29 @@ pub fn sign_all(
                     })
                     .collect();
                 progress.advance(chunk.len() as u64);
-                (signed, chunk_keys)
+                (signed, chunk_keys, chunk_words)
             },
         )
         .collect();
     let mut sketches = Vec::with_capacity(documents.len());
-    let mut words = Vec::with_capacity(documents.len());
+    let mut num_words = Vec::with_capacity(documents.len());
     let mut keys = Vec::with_capacity(chunks.len());
-    for (signed, chunk_keys) in chunks {
+    let mut words = Vec::new();
+    for (signed, chunk_keys, chunk_words) in chunks {
         for (sketch, count) in signed {
             sketches.push(sketch);
-            words.push(count);
+            num_words.push(count);
         }
         keys.push(chunk_keys);
+        words.extend(chunk_words);
     }
     let num_bands = rewrite.map_or(0, |(rewrite, _)| rewrite.num_bands);
-    (sketches, words, SpotKeys::new(num_bands, SIGN_CHUNK, keys))
+    Signed {
+        sketches,
+        num_words,
+        spot_keys: SpotKeys::new(num_bands, SIGN_CHUNK, keys),
+        words: CorpusWords::new(SIGN_CHUNK, words),
+    }
 }
 
 /// Added to the rank of a document found to be the spun side of a rewrite:
@@ -408,8 +434,12 @@ fn dedup_corpus(
         WordFrequencies::new()
     };
     let rewrite = config.rewrites.then_some((&config.rewrite, &frequencies));
-    let (sketches, num_words, spot_keys) =
-        sign_all(&corpus.documents, &config.dedup, rewrite, progress);
+    let Signed {
+        sketches,
+        num_words,
+        spot_keys,
+        words,
+    } = sign_all(&corpus.documents, &config.dedup, rewrite, progress);
     progress.finish();
     timings.record("sketch", started.elapsed());
 
@@ -424,6 +454,7 @@ fn dedup_corpus(
         let started = Instant::now();
         let (details, stats) = rewrites::link_rewrites(
             &corpus.documents,
+            &words,
             &sketches,
             &spot_keys,
             &frequencies,
@@ -436,8 +467,7 @@ fn dedup_corpus(
     } else {
         (Vec::new(), None)
     };
-    drop(spot_keys);
-    drop(frequencies);
+    drop((spot_keys, words, frequencies));
 
     let started = Instant::now();
     progress.start("cluster", None);

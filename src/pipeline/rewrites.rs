@@ -4,23 +4,23 @@
 //! kept as `rewrite` pairs when the alignment passes; kept `partial` pairs
 //! whose alignment passes become `rewrite` too. Every kept pair is aligned
 //! once for its edits, and every copy pair (not `partial`) gets a likely
-//! source. Pairs are aligned in chunks of consecutive first documents with a
-//! per-chunk cache of prepared words (hashes and start offsets, no tokens),
-//! so the copies of one story are cut into words once per chunk rather than
-//! once per pair; words are not kept between stages (some 160 MB on the perf
-//! corpus, for a gain within noise). Each worker keeps its buffers (prepared
-//! documents, the aligner's) from chunk to chunk, and the likely source by
-//! word commonness is decided while a pair's words are at hand, so what
+//! source. Documents are not cut into words again: signing kept every
+//! document's words as hashes and start offsets ([`CorpusWords`], 12 bytes a
+//! word: some 160 MB on a 79 MB corpus, which saves a second pass of the
+//! tokenizer over the corpus, about a fifth of this stage's work). Pairs are
+//! aligned in chunks of consecutive first documents; each worker keeps the
+//! aligner's buffers from chunk to chunk, and the likely source by word
+//! commonness is decided while a pair's words are at hand, so what
 //! stays per pair is its edits' byte ranges.
 
 use crate::corpus::Document;
 use crate::dedup::{self, Pair, Relation, Sketch};
 use crate::progress::Progress;
 use crate::rewrite::{
-    self, AlignInput, Aligner, Edit, EditOp, PreparedWords, RewriteConfig, Side, SpotSigner,
-    Substitution, WordEdit, WordFrequencies,
+    self, AlignInput, Aligner, Edit, EditOp, RewriteConfig, Side, SpotSigner, Substitution,
+    WordEdit, WordFrequencies,
 };
-use crate::text::WordStarts;
+use crate::text::{self, WordStarts};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -102,6 +102,95 @@ pub struct RewriteStats {
     pub source_by_date: u64,
     /// Pairs whose source came from word commonness.
     pub source_by_words: u64,
+}
+
+/// The words of every document of a corpus ([`WordStarts`]: hashes and
+/// start offsets, 12 bytes a word), kept from signing so that the rewrite
+/// stage aligns without cutting any document into words a second time.
+///
+/// Invariant: every chunk but the last holds `chunk_len` documents, chunk
+/// `c` starting at document `c * chunk_len`, as the signing workers filled
+/// them.
+#[derive(Debug, Clone, Default)]
+pub struct CorpusWords {
+    chunk_len: usize,
+    chunks: Vec<ChunkWords>,
+}
+
+impl CorpusWords {
+    /// The words of a corpus from its chunks, each of `chunk_len` documents
+    /// but the last.
+    pub fn new(chunk_len: usize, chunks: Vec<ChunkWords>) -> CorpusWords {
+        CorpusWords {
+            chunk_len: chunk_len.max(1),
+            chunks,
+        }
+    }
+
+    /// The words of document `index` (none for a document not held).
+    pub fn document(&self, index: u32) -> WordStarts<'_> {
+        let index = index as usize;
+        self.chunks
+            .get(index / self.chunk_len)
+            .map_or_else(WordStarts::default, |chunk| {
+                chunk.document(index % self.chunk_len)
+            })
+    }
+}
+
+/// The words of consecutive documents, one after another in two arrays.
+///
+/// Invariant: `bounds` starts with 0 and has one more entry than the chunk
+/// has documents; document `i`'s words are `bounds[i]..bounds[i + 1]`.
+#[derive(Debug, Clone)]
+pub struct ChunkWords {
+    hashes: Vec<u64>,
+    starts: Vec<u32>,
+    bounds: Vec<u32>,
+    scratch: String,
+}
+
+impl ChunkWords {
+    /// An empty chunk with room for the words of about `text_bytes` bytes
+    /// of text.
+    pub fn with_capacity(text_bytes: usize) -> ChunkWords {
+        // News text runs at about six bytes a word: room for 1.5 times that.
+        let words = text_bytes / 4;
+        ChunkWords {
+            hashes: Vec::with_capacity(words),
+            starts: Vec::with_capacity(words),
+            bounds: vec![0],
+            scratch: String::new(),
+        }
+    }
+
+    /// Cut the next document's text into words, add them, and return them.
+    pub fn push(&mut self, text: &str) -> WordStarts<'_> {
+        let first = self.hashes.len();
+        text::push_word_starts(text, &mut self.hashes, &mut self.starts, &mut self.scratch);
+        // A chunk past 4 G words cannot be indexed: its later documents get none.
+        let end = u32::try_from(self.hashes.len()).unwrap_or_else(|_| {
+            self.hashes.truncate(first);
+            self.starts.truncate(first);
+            first as u32
+        });
+        self.bounds.push(end);
+        WordStarts {
+            hashes: &self.hashes[first..],
+            starts: &self.starts[first..],
+        }
+    }
+
+    /// The words of the chunk's document `index`.
+    fn document(&self, index: usize) -> WordStarts<'_> {
+        match (self.bounds.get(index), self.bounds.get(index + 1)) {
+            (Some(&start), Some(&end)) => WordStarts {
+                hashes: &self.hashes[start as usize..end as usize],
+                starts: &self.starts[start as usize..end as usize],
+            },
+            _ => WordStarts::default(),
+        }
+    }
 }
 
 /// The band keys of every document's spot signature: what the rewrite
@@ -247,46 +336,42 @@ struct Aligned {
     more_common: Option<Side>,
 }
 
-/// What one worker keeps from chunk to chunk: prepared documents (their
-/// buffers reused) and the aligner's buffers, so a pair allocates only its
-/// edit list.
+/// What one worker keeps from chunk to chunk: the aligner's buffers and the
+/// alignment inputs of the current chunk's documents, so a pair allocates
+/// only its edit list.
 #[derive(Default)]
-struct ChunkAligner {
-    prepared: Vec<PreparedWords>,
-    /// Document index → slot in `prepared`, for the current chunk.
-    slots: HashMap<u32, usize>,
+struct ChunkAligner<'d> {
+    /// Document index → its alignment input, for the current chunk (its
+    /// count of numbers is taken once per chunk, not once per pair).
+    inputs: HashMap<u32, AlignInput<'d>>,
     aligner: Aligner,
 }
 
-impl ChunkAligner {
-    /// The slot of document `index`, prepared on first use in this chunk:
-    /// copies of one story meet in several pairs of a chunk, and each is
-    /// cut into words once per chunk.
-    fn slot(&mut self, index: u32, documents: &[Document]) -> usize {
-        let next = self.slots.len();
-        let slot = *self.slots.entry(index).or_insert(next);
-        if slot == next {
-            if self.prepared.len() == slot {
-                self.prepared.push(PreparedWords::default());
-            }
-            self.prepared[slot].prepare(&documents[index as usize].text);
-        }
-        slot
+impl<'d> ChunkAligner<'d> {
+    fn input(
+        &mut self,
+        index: u32,
+        documents: &'d [Document],
+        words: &'d CorpusWords,
+    ) -> AlignInput<'d> {
+        *self.inputs.entry(index).or_insert_with(|| {
+            AlignInput::new(&documents[index as usize].text, words.document(index))
+        })
     }
 
     fn align_chunk(
         &mut self,
         chunk: &[Job],
-        documents: &[Document],
+        documents: &'d [Document],
+        words: &'d CorpusWords,
         frequencies: &WordFrequencies,
         config: &RewriteConfig,
     ) -> Vec<Aligned> {
-        self.slots.clear();
+        self.inputs.clear();
         let mut out = Vec::with_capacity(chunk.len());
         for job in chunk {
-            let (a_slot, b_slot) = (self.slot(job.a, documents), self.slot(job.b, documents));
-            let a = self.prepared[a_slot].input(&documents[job.a as usize].text);
-            let b = self.prepared[b_slot].input(&documents[job.b as usize].text);
+            let a = self.input(job.a, documents, words);
+            let b = self.input(job.b, documents, words);
             let alignment = self.aligner.align(a, b, config);
             let accepted = config.accepts(&alignment);
             let keep_edits = job.kept.is_some() || accepted;
@@ -470,6 +555,7 @@ fn date_order(documents: &[Document], a: u32, b: u32) -> Option<Ordering> {
 /// stays sorted; the returned details are parallel to it.
 pub fn link_rewrites(
     documents: &[Document],
+    words: &CorpusWords,
     sketches: &[Sketch],
     keys: &SpotKeys,
     frequencies: &WordFrequencies,
@@ -482,7 +568,7 @@ pub fn link_rewrites(
     stats.candidates = jobs.iter().filter(|job| job.kept.is_none()).count() as u64;
     stats.aligned = jobs.len() as u64;
 
-    // Chunks hold whole groups of one `a`, so `a` is prepared once per group.
+    // Chunks hold whole groups of one `a`, so `a`'s input is made once per group.
     let mut bounds = Vec::new();
     let (mut chunk_start, mut group_start) = (0, 0);
     for group in jobs.chunk_by(|x, y| x.a == y.a) {
@@ -500,7 +586,7 @@ pub fn link_rewrites(
     let aligned: Vec<Aligned> = chunks
         .par_iter()
         .map_init(ChunkAligner::default, |work, chunk| {
-            let out = work.align_chunk(chunk, documents, frequencies, config);
+            let out = work.align_chunk(chunk, documents, words, frequencies, config);
             progress.advance(chunk.len() as u64);
             out
         })
