@@ -434,19 +434,15 @@ fn dedup_corpus(
         WordFrequencies::new()
     };
     let rewrite = config.rewrites.then_some((&config.rewrite, &frequencies));
-    let Signed {
-        sketches,
-        num_words,
-        spot_keys,
-        words,
-    } = sign_all(&corpus.documents, &config.dedup, rewrite, progress);
+    let signed = sign_all(&corpus.documents, &config.dedup, rewrite, progress);
     progress.finish();
     timings.record("sketch", started.elapsed());
 
     let started = Instant::now();
     let lsh = config.lsh_params();
     progress.start("pairs", None);
-    let (mut pairs, link_stats) = dedup::find_pairs(&sketches, &config.dedup, &lsh, progress);
+    let (mut pairs, link_stats) =
+        dedup::find_pairs(&signed.sketches, &config.dedup, &lsh, progress);
     progress.finish();
     timings.record("pairs", started.elapsed());
 
@@ -454,9 +450,7 @@ fn dedup_corpus(
         let started = Instant::now();
         let (details, stats) = rewrites::link_rewrites(
             &corpus.documents,
-            &words,
-            &sketches,
-            &spot_keys,
+            &signed,
             &frequencies,
             &mut pairs,
             &config.rewrite,
@@ -467,6 +461,12 @@ fn dedup_corpus(
     } else {
         (Vec::new(), None)
     };
+    let Signed {
+        sketches,
+        num_words,
+        spot_keys,
+        words,
+    } = signed;
     drop((spot_keys, words, frequencies));
 
     let started = Instant::now();

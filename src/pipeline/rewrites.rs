@@ -13,8 +13,9 @@
 //! commonness is decided while a pair's words are at hand, so what
 //! stays per pair is its edits' byte ranges.
 
+use super::Signed;
 use crate::corpus::Document;
-use crate::dedup::{self, Pair, Relation, Sketch};
+use crate::dedup::{self, Pair, Relation};
 use crate::progress::Progress;
 use crate::rewrite::{
     self, AlignInput, Aligner, Edit, EditOp, RewriteConfig, Side, SpotSigner, Substitution,
@@ -551,20 +552,25 @@ fn date_order(documents: &[Document], a: u32, b: u32) -> Option<Ordering> {
     }
 }
 
-/// Run the stage: `pairs` (sorted by `(a, b)`) gains the rewrite pairs and
-/// stays sorted; the returned details are parallel to it.
+/// Run the stage over what signing kept (sketches, spot keys, words):
+/// `pairs` (sorted by `(a, b)`) gains the rewrite pairs and stays sorted; the
+/// returned details are parallel to it.
 pub fn link_rewrites(
     documents: &[Document],
-    words: &CorpusWords,
-    sketches: &[Sketch],
-    keys: &SpotKeys,
+    signed: &Signed,
     frequencies: &WordFrequencies,
     pairs: &mut Vec<Pair>,
     config: &RewriteConfig,
     progress: &dyn Progress,
 ) -> (Vec<PairDetail>, RewriteStats) {
     let mut stats = RewriteStats::default();
-    let jobs = jobs(keys, pairs);
+    let Signed {
+        sketches,
+        spot_keys,
+        words,
+        ..
+    } = signed;
+    let jobs = jobs(spot_keys, pairs);
     stats.candidates = jobs.iter().filter(|job| job.kept.is_none()).count() as u64;
     stats.aligned = jobs.len() as u64;
 
