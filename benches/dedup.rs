@@ -5,8 +5,8 @@
 //! copy of each with 3% of its words deleted, the shape of the perf corpus.
 
 use copydesk::dedup::{
-    anchor_candidates, band_keys, candidate_pairs, shingles, sign, AnchorIndex, DedupConfig,
-    LshParams, MinHashScheme, MinHasher, Sketch,
+    anchor_candidates, band_keys, candidate_pairs, shingles, AnchorIndex, DedupConfig, LshParams,
+    MinHashScheme, MinHasher, Sketch,
 };
 use copydesk::text::{tokenize, tokenize_into, Tokens};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -57,6 +57,7 @@ fn stages(c: &mut Criterion) {
     let bytes: u64 = docs.iter().map(|d| d.len() as u64).sum();
     let config = DedupConfig::default();
     let hasher = config.hasher();
+    let signer = config.signer();
     let tokens: Vec<Tokens> = docs.iter().map(|d| tokenize(d)).collect();
     let shingle_sets: Vec<Vec<u64>> = tokens
         .iter()
@@ -105,29 +106,37 @@ fn stages(c: &mut Criterion) {
     group.bench_function("sign_end_to_end", |b| {
         b.iter(|| {
             for t in &tokens {
-                std::hint::black_box(sign(t, &config, &hasher));
+                std::hint::black_box(signer.sign(t, &config));
             }
         })
     });
     group.finish();
 
-    let sketches: Vec<Sketch> = tokens.iter().map(|t| sign(t, &config, &hasher)).collect();
+    let sketches: Vec<Sketch> = tokens.iter().map(|t| signer.sign(t, &config)).collect();
+    let signatures: Vec<Vec<u32>> = shingle_sets
+        .iter()
+        .map(|set| {
+            let mut signature = Vec::new();
+            hasher.signature(set, &mut signature);
+            signature
+        })
+        .collect();
     let params = LshParams::with_bands(16, 128);
     let mut group = c.benchmark_group("lsh");
     group.throughput(Throughput::Elements(sketches.len() as u64));
     group.bench_function("band_keys_16x8", |b| {
         let mut keys = Vec::new();
         b.iter(|| {
-            for sketch in &sketches {
-                band_keys(&sketch.signature, &params, &mut keys);
+            for signature in &signatures {
+                band_keys(signature, &params, &mut keys);
             }
         })
     });
-    let keys: Vec<Vec<u64>> = sketches
+    let keys: Vec<Vec<u64>> = signatures
         .iter()
-        .map(|s| {
+        .map(|signature| {
             let mut k = Vec::new();
-            band_keys(&s.signature, &params, &mut k);
+            band_keys(signature, &params, &mut k);
             k
         })
         .collect();

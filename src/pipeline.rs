@@ -280,7 +280,7 @@ pub fn sign_all(
     rewrite: Option<(&RewriteConfig, &WordFrequencies)>,
     progress: &dyn Progress,
 ) -> Signed {
-    let hasher = config.hasher();
+    let signer = config.signer();
     let by_words = config.shingle == dedup::ShingleKind::Words;
     // Each unit of parallel work starts a fresh table of word counts (4 MB)
     // and adds it to the shared one at its end: few, long units.
@@ -315,14 +315,14 @@ pub fn sign_all(
                     .map(|doc| {
                         let mut sketch_of_tokens = || {
                             text::tokenize_into(&doc.text, &mut tokens);
-                            (dedup::sign(&tokens, config, &hasher), tokens.len())
+                            (signer.sign(&tokens, config), tokens.len())
                         };
                         let (Some((rewrite, _)), Some(local), Some(chunk_words)) =
                             (rewrite, local_counts.as_mut(), chunk_words.as_mut())
                         else {
                             let (sketch, num_words) = if by_words {
                                 text::word_hashes_into(&doc.text, &mut word_hashes, &mut scratch);
-                                let sketch = dedup::sign_word_hashes(&word_hashes, config, &hasher);
+                                let sketch = signer.sign_word_hashes(&word_hashes, config);
                                 (sketch, word_hashes.len())
                             } else {
                                 sketch_of_tokens()
@@ -341,7 +341,7 @@ pub fn sign_all(
                             &mut spot_signature,
                         );
                         let sketch = if by_words {
-                            dedup::sign_word_hashes(doc_words.hashes, config, &hasher)
+                            signer.sign_word_hashes(doc_words.hashes, config)
                         } else {
                             sketch_of_tokens().0
                         };
@@ -441,8 +441,7 @@ fn dedup_corpus(
     let started = Instant::now();
     let lsh = config.lsh_params();
     progress.start("pairs", None);
-    let (mut pairs, link_stats) =
-        dedup::find_pairs(&signed.sketches, &config.dedup, &lsh, progress);
+    let (mut pairs, link_stats) = dedup::find_pairs(&signed.sketches, &config.dedup, progress);
     progress.finish();
     timings.record("pairs", started.elapsed());
 

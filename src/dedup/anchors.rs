@@ -257,7 +257,7 @@ mod tests {
         Sketch {
             exact_key: 0,
             shingles,
-            signature: Vec::new(),
+            band_keys: Vec::new(),
         }
     }
 

@@ -340,7 +340,7 @@ mod tests {
         Sketch {
             exact_key: shingles.iter().sum(),
             shingles,
-            signature: Vec::new(),
+            band_keys: Vec::new(),
         }
     }
 

@@ -105,7 +105,10 @@ pub fn band_keys(signature: &[u32], params: &LshParams, out: &mut Vec<u64>) {
 /// Distinct candidate pairs `(a, b)` with `a < b`, sorted, from the band keys of
 /// each document (`keys[doc]` holds `num_bands` keys; an empty vector means the
 /// document takes no part, as empty documents do).
-pub fn candidate_pairs(keys: &[Vec<u64>], num_bands: usize) -> (Vec<(u32, u32)>, u64) {
+pub fn candidate_pairs<K: AsRef<[u64]> + Sync>(
+    keys: &[K],
+    num_bands: usize,
+) -> (Vec<(u32, u32)>, u64) {
     let per_band: Vec<(Vec<u64>, u64)> = (0..num_bands)
         .into_par_iter()
         .map(|band| {
@@ -140,11 +143,11 @@ pub fn candidate_pairs(keys: &[Vec<u64>], num_bands: usize) -> (Vec<(u32, u32)>,
 
 /// Every document's key of `band` with the document, sorted by key (then
 /// document).
-fn sorted_by_key(keys: &[Vec<u64>], band: usize) -> Vec<(u64, u32)> {
+fn sorted_by_key<K: AsRef<[u64]>>(keys: &[K], band: usize) -> Vec<(u64, u32)> {
     sort_keyed(
         keys.iter()
             .enumerate()
-            .filter_map(|(doc, k)| k.get(band).map(|&key| (key, doc as u32)))
+            .filter_map(|(doc, k)| k.as_ref().get(band).map(|&key| (key, doc as u32)))
             .collect(),
     )
 }

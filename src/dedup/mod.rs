@@ -73,15 +73,21 @@ pub struct DedupConfig {
     pub num_bands: Option<usize>,
 }
 
-/// Everything later stages need of one document: its shingle set and signature.
+/// Everything later stages need of one document: its shingle set and the
+/// LSH band keys of its MinHash signature (the signature serves only the
+/// keys, and 16 keys take a quarter of the memory of 128 values).
+///
+/// Invariant: `band_keys` is empty exactly when `shingles` is (a document
+/// without shingles joins no bucket), and otherwise holds one key per band of
+/// the [`Signer`]'s layout.
 #[derive(Debug, Clone, Default)]
 pub struct Sketch {
     /// Hash of the whole normalized word sequence: equal keys mean an exact copy.
     pub exact_key: u64,
     /// Sorted, deduplicated shingle hashes.
     pub shingles: Vec<u64>,
-    /// MinHash signature, `num_perm` values.
-    pub signature: Vec<u32>,
+    /// One key per LSH band of the MinHash signature.
+    pub band_keys: Vec<u64>,
 }
 
 /// Bands × rows of the LSH index.
@@ -158,31 +164,70 @@ use rayon::prelude::*;
 /// of exactly `ngram` words does not have its one shingle as exact key.
 const EXACT_KEY_SEED: u64 = 0x4558_4143_544b_4559;
 
-/// Shingle and sign one document.
-pub fn sign(tokens: &Tokens, config: &DedupConfig, hasher: &MinHasher) -> Sketch {
-    let mut sketch = Sketch::default();
-    shingles(tokens, config, &mut sketch.shingles);
-    hasher.signature(&sketch.shingles, &mut sketch.signature);
-    sketch.exact_key = shingle::sequence_hash(EXACT_KEY_SEED, tokens.tokens.iter().map(|t| t.hash));
-    sketch
+/// Signs documents: shingles, a MinHash signature and the signature's LSH
+/// band keys, which the sketch keeps. Made once per run
+/// ([`DedupConfig::signer`]), shared by every worker.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    hasher: MinHasher,
+    params: LshParams,
 }
 
-/// Shingle and sign one document given by its word hashes
-/// ([`crate::text::word_hashes_into`]): the same sketch as [`sign`] gives
-/// for word shingles, without tokens. Word shingles whatever `config.shingle`
-/// says (character shingles need the text).
-pub fn sign_word_hashes(word_hashes: &[u64], config: &DedupConfig, hasher: &MinHasher) -> Sketch {
-    let mut sketch = Sketch::default();
-    shingle::word_shingles_of_hashes(word_hashes, config.ngram, &mut sketch.shingles);
-    hasher.signature(&sketch.shingles, &mut sketch.signature);
-    sketch.exact_key = shingle::sequence_hash(EXACT_KEY_SEED, word_hashes.iter().copied());
-    sketch
+impl Signer {
+    /// A signer hashing with `hasher` into the band layout `params`.
+    pub fn new(hasher: MinHasher, params: LshParams) -> Signer {
+        Signer { hasher, params }
+    }
+
+    /// The band layout of the sketches' keys.
+    pub fn params(&self) -> LshParams {
+        self.params
+    }
+
+    /// Shingle and sign one document.
+    pub fn sign(&self, tokens: &Tokens, config: &DedupConfig) -> Sketch {
+        let mut sketch = Sketch::default();
+        shingles(tokens, config, &mut sketch.shingles);
+        sketch.exact_key =
+            shingle::sequence_hash(EXACT_KEY_SEED, tokens.tokens.iter().map(|t| t.hash));
+        self.add_band_keys(&mut sketch);
+        sketch
+    }
+
+    /// Shingle and sign one document given by its word hashes
+    /// ([`crate::text::word_hashes_into`]): the same sketch as
+    /// [`sign`](Self::sign) gives for word shingles, without tokens. Word
+    /// shingles whatever `config.shingle` says (character shingles need the
+    /// text).
+    pub fn sign_word_hashes(&self, word_hashes: &[u64], config: &DedupConfig) -> Sketch {
+        let mut sketch = Sketch::default();
+        shingle::word_shingles_of_hashes(word_hashes, config.ngram, &mut sketch.shingles);
+        sketch.exact_key = shingle::sequence_hash(EXACT_KEY_SEED, word_hashes.iter().copied());
+        self.add_band_keys(&mut sketch);
+        sketch
+    }
+
+    fn add_band_keys(&self, sketch: &mut Sketch) {
+        if sketch.shingles.is_empty() {
+            return;
+        }
+        // The signature lives only until its keys are made.
+        let mut signature = Vec::with_capacity(self.hasher.num_perm());
+        self.hasher.signature(&sketch.shingles, &mut signature);
+        band_keys(&signature, &self.params, &mut sketch.band_keys);
+        sketch.band_keys.shrink_to_fit();
+    }
 }
 
 impl DedupConfig {
     /// The signature hasher of this configuration.
     pub fn hasher(&self) -> MinHasher {
         MinHasher::with_scheme(self.minhash, self.num_perm, self.seed)
+    }
+
+    /// The signer of this configuration: its hasher and its LSH layout.
+    pub fn signer(&self) -> Signer {
+        Signer::new(self.hasher(), self.lsh_params())
     }
 
     /// The LSH layout: `num_bands` when set, otherwise the optimum for the Jaccard threshold.
@@ -226,25 +271,16 @@ impl DedupConfig {
 }
 
 /// Find and verify all near-duplicate pairs among `sketches`, from both
-/// candidate channels: MinHash LSH for Jaccard and shared anchors for
-/// containment. Pairs come out sorted by `(a, b)`.
+/// candidate channels: MinHash LSH (the sketches' band keys) for Jaccard and
+/// shared anchors for containment. Pairs come out sorted by `(a, b)`.
 pub fn find_pairs(
     sketches: &[Sketch],
     config: &DedupConfig,
-    params: &LshParams,
     progress: &dyn Progress,
 ) -> (Vec<Pair>, LinkStats) {
-    let keys: Vec<Vec<u64>> = sketches
-        .par_iter()
-        .map(|sketch| {
-            let mut keys = Vec::new();
-            if !sketch.shingles.is_empty() {
-                band_keys(&sketch.signature, params, &mut keys);
-            }
-            keys
-        })
-        .collect();
-    let (lsh, giant_buckets) = candidate_pairs(&keys, params.num_bands);
+    let keys: Vec<&[u64]> = sketches.iter().map(|s| s.band_keys.as_slice()).collect();
+    let num_bands = keys.iter().map(|k| k.len()).max().unwrap_or(0);
+    let (lsh, giant_buckets) = candidate_pairs(&keys, num_bands);
     drop(keys);
     let (anchor_index, anchored) = if config.containment {
         let index = AnchorIndex::build(sketches);
@@ -327,13 +363,12 @@ mod tests {
             .unwrap();
         pool.install(|| {
             let config = DedupConfig::default();
-            let hasher = config.hasher();
+            let signer = config.signer();
             let sketches: Vec<Sketch> = texts
                 .iter()
-                .map(|(_, text)| sign(&tokenize(text), &config, &hasher))
+                .map(|(_, text)| signer.sign(&tokenize(text), &config))
                 .collect();
-            let params = config.lsh_params();
-            let (mut pairs, _) = find_pairs(&sketches, &config, &params, &NoProgress);
+            let (mut pairs, _) = find_pairs(&sketches, &config, &NoProgress);
             let rank: Vec<u64> = sketches
                 .iter()
                 .map(|s| u64::MAX - s.shingles.len() as u64)
@@ -368,14 +403,20 @@ mod tests {
     #[test]
     fn signing_word_hashes_gives_the_tokens_sketch() {
         let config = DedupConfig::default();
-        let hasher = config.hasher();
+        let signer = config.signer();
         for text in ["", "one", "Three words here", &article(4, 300).join(" ")] {
-            let from_tokens = sign(&tokenize(text), &config, &hasher);
+            let from_tokens = signer.sign(&tokenize(text), &config);
             let (mut hashes, mut scratch) = (Vec::new(), String::new());
             crate::text::word_hashes_into(text, &mut hashes, &mut scratch);
-            let from_hashes = sign_word_hashes(&hashes, &config, &hasher);
+            let from_hashes = signer.sign_word_hashes(&hashes, &config);
             assert_eq!(from_hashes.shingles, from_tokens.shingles);
-            assert_eq!(from_hashes.signature, from_tokens.signature);
+            assert_eq!(from_hashes.band_keys, from_tokens.band_keys);
+            // One key a band, none without shingles (the empty text).
+            let expected_keys = match from_tokens.shingles.is_empty() {
+                true => 0,
+                false => signer.params().num_bands,
+            };
+            assert_eq!(from_tokens.band_keys.len(), expected_keys, "{text:?}");
             assert_eq!(from_hashes.exact_key, from_tokens.exact_key);
         }
     }
@@ -383,11 +424,10 @@ mod tests {
     #[test]
     fn ten_thousand_copies_yield_linear_pairs() {
         let config = DedupConfig::default();
-        let hasher = config.hasher();
         let text = article(1, 120).join(" ");
-        let sketch = sign(&tokenize(&text), &config, &hasher);
+        let sketch = config.signer().sign(&tokenize(&text), &config);
         let sketches = vec![sketch; 10_000];
-        let (pairs, stats) = find_pairs(&sketches, &config, &config.lsh_params(), &NoProgress);
+        let (pairs, stats) = find_pairs(&sketches, &config, &NoProgress);
         assert_eq!(pairs.len(), 9_999);
         assert!(stats.giant_buckets > 0);
         assert!(pairs.iter().all(|p| p.relation == Relation::Exact));

@@ -157,7 +157,7 @@ mod tests {
         Sketch {
             exact_key: shingles.len() as u64,
             shingles: shingles.to_vec(),
-            signature: Vec::new(),
+            band_keys: Vec::new(),
         }
     }
 
