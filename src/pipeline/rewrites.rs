@@ -21,11 +21,10 @@ use crate::rewrite::{
     self, AlignInput, Aligner, Edit, EditOp, RewriteConfig, Side, SpotSigner, Substitution,
     WordEdit, WordFrequencies,
 };
-use crate::text::{self, WordStarts};
+use crate::text::{self, HashKeyed, WordStarts};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 /// What the rewrite wing adds to a kept pair.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -344,7 +343,7 @@ struct Aligned {
 struct ChunkAligner<'d> {
     /// Document index → its alignment input, for the current chunk (its
     /// count of numbers is taken once per chunk, not once per pair).
-    inputs: HashMap<u32, AlignInput<'d>>,
+    inputs: HashKeyed<AlignInput<'d>>,
     aligner: Aligner,
 }
 
@@ -355,7 +354,9 @@ impl<'d> ChunkAligner<'d> {
         documents: &'d [Document],
         words: &'d CorpusWords,
     ) -> AlignInput<'d> {
-        *self.inputs.entry(index).or_insert_with(|| {
+        // Spread over all bits: the map takes its buckets from the key as is.
+        let key = u64::from(index).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        *self.inputs.entry(key).or_insert_with(|| {
             AlignInput::new(&documents[index as usize].text, words.document(index))
         })
     }
@@ -589,27 +590,29 @@ pub fn link_rewrites(
     }
     let chunks: Vec<&[Job]> = bounds.into_iter().map(|range| &jobs[range]).collect();
     progress.start("rewrite", Some(jobs.len() as u64));
-    let aligned: Vec<Aligned> = chunks
+    let aligned: Vec<Vec<Aligned>> = chunks
         .par_iter()
         .map_init(ChunkAligner::default, |work, chunk| {
             let out = work.align_chunk(chunk, documents, words, frequencies, config);
             progress.advance(chunk.len() as u64);
             out
         })
-        .collect::<Vec<Vec<Aligned>>>()
-        .into_iter()
-        .flatten()
         .collect();
     progress.finish();
 
-    // Merge: new rewrite pairs join the kept ones; partial pairs that align
-    // become rewrites. Jobs hold every kept pair once, in `(a, b)` order with
-    // the candidates, so the merged pairs come out in order.
-    let mut merged: Vec<(Pair, Aligned)> = Vec::with_capacity(pairs.len() + 16);
-    for (job, result) in jobs.iter().zip(aligned) {
+    // Merge in one pass: new rewrite pairs join the kept ones; partial pairs
+    // that align become rewrites. Jobs hold every kept pair once, in `(a, b)`
+    // order with the candidates, so the pairs come out in order. Every copy
+    // relation (a near-exact pair may be a lightly spun copy too) gets its
+    // direction: dates first, word commonness (the corpus counts made while
+    // signing) for the rest.
+    let kept = std::mem::take(pairs);
+    pairs.reserve(kept.len() + 16);
+    let mut details = Vec::with_capacity(kept.len() + 16);
+    for (job, result) in jobs.iter().zip(aligned.into_iter().flatten()) {
         let pair = match job.kept {
             Some(index) => {
-                let mut pair = pairs[index].clone();
+                let mut pair = kept[index].clone();
                 if pair.relation == Relation::Partial && result.accepted {
                     pair.relation = Relation::Rewrite;
                     stats.rewrites += 1;
@@ -628,49 +631,32 @@ pub fn link_rewrites(
             }
             None => continue,
         };
-        merged.push((pair, result));
-    }
-    pairs.clear();
-
-    // Direction of every copy relation (a near-exact pair may be a lightly
-    // spun copy too): dates first; word commonness (the corpus counts made
-    // while signing) for the rest.
-    let mut sources: Vec<Option<u32>> = vec![None; merged.len()];
-    let mut by_words = Vec::new();
-    for (index, (pair, _)) in merged.iter().enumerate() {
-        if pair.relation == Relation::Partial {
-            continue;
-        }
-        match date_order(documents, pair.a, pair.b) {
-            Some(order) => {
-                sources[index] = Some(if order == Ordering::Less {
+        let source = match (pair.relation, date_order(documents, pair.a, pair.b)) {
+            (Relation::Partial, _) => None,
+            (_, Some(order)) => {
+                stats.source_by_date += 1;
+                Some(if order == Ordering::Less {
                     pair.a
                 } else {
                     pair.b
-                });
-                stats.source_by_date += 1;
+                })
             }
-            None => by_words.push(index),
-        }
-    }
-    for index in by_words {
-        let (pair, result) = &merged[index];
-        sources[index] = match result.more_common {
-            Some(Side::A) => Some(pair.a),
-            Some(Side::B) => Some(pair.b),
-            None => None,
+            (_, None) => {
+                let source = match result.more_common {
+                    Some(Side::A) => Some(pair.a),
+                    Some(Side::B) => Some(pair.b),
+                    None => None,
+                };
+                stats.source_by_words += u64::from(source.is_some());
+                source
+            }
         };
-        stats.source_by_words += u64::from(sources[index].is_some());
-    }
-
-    let mut details = Vec::with_capacity(merged.len());
-    for ((pair, result), source) in merged.into_iter().zip(sources) {
-        pairs.push(pair);
         details.push(PairDetail {
             similarity: result.similarity,
             source,
             edits: result.edits,
         });
+        pairs.push(pair);
     }
     (details, stats)
 }
