@@ -3,7 +3,7 @@
 //! `report.html`, and optionally the clean corpus (`--keep`) and what was left
 //! out of it with the reasons (`--drop`).
 
-use super::{html, jsonl, StagedOutputs};
+use super::{html, jsonl, StageJob, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
 use crate::pipeline::{round, DocumentResult, ScanRun, Timings};
@@ -11,7 +11,7 @@ use crate::quality::{DocQuality, Flag};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// File names inside the output directory, besides those of [`jsonl::names`].
@@ -40,32 +40,49 @@ pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Resul
     let started = Instant::now();
     let dedup = &run.dedup;
     let mut staged = StagedOutputs::new();
-    staged.stage(&out_dir.join(jsonl::names::DOCUMENTS), |w| {
-        write_documents(w, run)
-    })?;
-    staged.stage(&out_dir.join(jsonl::names::PAIRS), |w| {
-        jsonl::write_pairs(w, dedup)
-    })?;
-    staged.stage(&out_dir.join(jsonl::names::CLUSTERS), |w| {
-        jsonl::write_clusters(w, dedup)
-    })?;
-    staged.stage(&out_dir.join(jsonl::names::REJECTED), |w| {
-        jsonl::write_rejected(w, &dedup.corpus.rejected)
-    })?;
+    // In parallel, the biggest first, so that the others fill the other
+    // threads meanwhile; committed in this order.
+    let mut jobs: Vec<(PathBuf, StageJob)> = vec![
+        (
+            out_dir.join(jsonl::names::PAIRS),
+            Box::new(|w| jsonl::write_pairs(w, dedup)),
+        ),
+        (
+            out_dir.join(jsonl::names::DOCUMENTS),
+            Box::new(|w| write_documents(w, run)),
+        ),
+        (
+            out_dir.join(names::REPORT),
+            Box::new(|w| html::write_report(w, &report_input(run, out_dir, outputs.limits))),
+        ),
+        (
+            out_dir.join(jsonl::names::CLUSTERS),
+            Box::new(|w| jsonl::write_clusters(w, dedup)),
+        ),
+        (
+            out_dir.join(jsonl::names::REJECTED),
+            Box::new(|w| jsonl::write_rejected(w, &dedup.corpus.rejected)),
+        ),
+    ];
     if dedup.config.rewrites {
-        staged.stage(&out_dir.join(jsonl::names::SUBSTITUTIONS), |w| {
-            jsonl::write_substitutions(w, dedup)
-        })?;
+        jobs.push((
+            out_dir.join(jsonl::names::SUBSTITUTIONS),
+            Box::new(|w| jsonl::write_substitutions(w, dedup)),
+        ));
     }
     if let Some(keep) = outputs.keep {
-        staged.stage(keep, |w| write_keep(w, run, outputs.min_quality))?;
+        jobs.push((
+            keep.to_path_buf(),
+            Box::new(|w| write_keep(w, run, outputs.min_quality)),
+        ));
     }
     if let Some(drop) = outputs.drop {
-        staged.stage(drop, |w| write_drop(w, run, outputs.min_quality))?;
+        jobs.push((
+            drop.to_path_buf(),
+            Box::new(|w| write_drop(w, run, outputs.min_quality)),
+        ));
     }
-    staged.stage(&out_dir.join(names::REPORT), |w| {
-        html::write_report(w, &report_input(run, out_dir, outputs.limits))
-    })?;
+    staged.stage_parallel(jobs)?;
     staged.commit_with_summary(
         &out_dir.join(jsonl::names::SUMMARY),
         &dedup.timings,
