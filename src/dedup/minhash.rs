@@ -241,12 +241,10 @@ impl MinHasher {
             // is the value.
             let hash = (shingle ^ self.bin_seed).wrapping_mul(self.bin_multiplier);
             let bin = bin_of(hash, num_bins);
-            let value = hash as u32;
-            // `<=` so that a value of u32::MAX still marks its bin filled.
-            if value <= out[bin] {
-                out[bin] = value;
-                filled[bin / 64] |= 1 << (bin % 64);
-            }
+            // Without a branch: whether a shingle lowers its bin's minimum
+            // is a coin toss once the bin is filled.
+            out[bin] = out[bin].min(hash as u32);
+            filled[bin / 64] |= 1 << (bin % 64);
         }
         Some(filled)
     }
@@ -306,12 +304,12 @@ impl MinHasher {
         );
         let low_nibble = _mm256_set1_epi8(0x0f);
         let low_three = _mm256_set1_epi8(7);
-        // Byte `bin` of `first_hits` has bit `attempt` set when tabled donor
+        // Bit `attempt` of `tabled_hits[bin]` is set when tabled donor
         // `attempt` of `bin` is filled.
-        let mut first_hits = [0u32; MAX_NARROW_BINS / 4];
+        let mut tabled_hits = [0u8; MAX_NARROW_BINS];
         let groups = num_bins.div_ceil(4);
-        for (hits, group) in first_hits
-            .iter_mut()
+        for (hits, group) in tabled_hits
+            .chunks_exact_mut(4)
             .zip(donors.chunks_exact(DONOR_GROUP_BYTES))
             .take(groups)
         {
@@ -327,7 +325,7 @@ impl MinHasher {
             );
             let bit = _mm256_shuffle_epi8(bit_masks, _mm256_and_si256(donor, low_three));
             let hit = _mm256_cmpeq_epi8(_mm256_and_si256(byte, bit), bit);
-            *hits = _mm256_movemask_epi8(hit) as u32;
+            hits.copy_from_slice(&_mm256_movemask_epi8(hit).to_le_bytes());
         }
         for (word_index, &word) in filled.iter().enumerate().take(num_bins.div_ceil(64)) {
             let bins_in_word = num_bins - word_index * 64;
@@ -339,7 +337,7 @@ impl MinHasher {
             while empty != 0 {
                 let bin = word_index * 64 + empty.trailing_zeros() as usize;
                 empty &= empty - 1;
-                let hits = (first_hits[bin / 4] >> (8 * (bin % 4))) & 0xff;
+                let hits = tabled_hits[bin];
                 let chosen = if hits != 0 {
                     usize::from(donors[bin * DONOR_TABLE_ATTEMPTS + hits.trailing_zeros() as usize])
                 } else {
