@@ -80,7 +80,7 @@ const MAX_NARROW_BINS: usize = 256;
 type FilledBins = [u64; MAX_BINS / 64];
 
 #[inline(always)]
-fn is_filled(filled: &FilledBins, bin: usize) -> bool {
+fn is_filled(filled: &[u64], bin: usize) -> bool {
     filled[bin / 64] & (1 << (bin % 64)) != 0
 }
 
@@ -202,9 +202,10 @@ impl MinHasher {
 
     fn signature_one_permutation(&self, shingles: &[u64], out: &mut [u32]) {
         let num_bins = out.len().min(MAX_BINS);
-        let Some(filled) = self.fill_bins(shingles, &mut out[..num_bins]) else {
+        if num_bins == 0 || shingles.is_empty() {
             return;
-        };
+        }
+        let out = &mut out[..num_bins];
         // Borrow from a filled bin chosen by a hash of (bin, attempt), so
         // empty bins borrow independently of each other: borrowing from the
         // next bin to the right would make neighbouring bins equal and whole
@@ -216,37 +217,78 @@ impl MinHasher {
                 {
                     if std::arch::is_x86_feature_detected!("avx2") {
                         // SAFETY: the CPU supports AVX2, checked just above.
-                        unsafe { self.densify_avx2(donors, &filled, &mut out[..num_bins]) };
+                        unsafe { self.signature_narrow_avx2(shingles, donors, out) };
                         return;
                     }
                 }
-                self.densify_scalar(donors, &filled, &mut out[..num_bins]);
+                let filled = self.fill_bins(shingles, out);
+                self.densify_scalar(donors, &filled, out);
             }
-            DonorTable::Wide(donors) => self.densify_scalar(donors, &filled, &mut out[..num_bins]),
+            DonorTable::Wide(donors) => {
+                let filled = self.fill_bins(shingles, out);
+                self.densify_scalar(donors, &filled, out);
+            }
         }
     }
 
+    /// The bin of a shingle among `num_bins` and its value there.
+    #[inline(always)]
+    fn bin_and_value(&self, shingle: u64, num_bins: usize) -> (usize, u32) {
+        // Shingle hashes are xxh3 outputs, uniform over 64 bits, so one
+        // seeded odd multiply is mixing enough: the product's high half
+        // picks the bin, its low half (a bijection of the key's low half)
+        // is the value.
+        let hash = (shingle ^ self.bin_seed).wrapping_mul(self.bin_multiplier);
+        (bin_of(hash, num_bins), hash as u32)
+    }
+
     /// Keeps each bin's minimum value in `out` (one bin per slot) and
-    /// returns which bins got one; `None` when there is nothing to densify.
-    fn fill_bins(&self, shingles: &[u64], out: &mut [u32]) -> Option<FilledBins> {
+    /// returns which bins got one.
+    fn fill_bins(&self, shingles: &[u64], out: &mut [u32]) -> FilledBins {
         let num_bins = out.len();
-        if num_bins == 0 || shingles.is_empty() {
-            return None;
-        }
         let mut filled = [0u64; MAX_BINS / 64];
         for &shingle in shingles {
-            // Shingle hashes are xxh3 outputs, uniform over 64 bits, so one
-            // seeded odd multiply is mixing enough: the product's high half
-            // picks the bin, its low half (a bijection of the key's low half)
-            // is the value.
-            let hash = (shingle ^ self.bin_seed).wrapping_mul(self.bin_multiplier);
-            let bin = bin_of(hash, num_bins);
+            let (bin, value) = self.bin_and_value(shingle, num_bins);
             // Without a branch: whether a shingle lowers its bin's minimum
             // is a coin toss once the bin is filled.
-            out[bin] = out[bin].min(hash as u32);
+            out[bin] = out[bin].min(value);
             filled[bin / 64] |= 1 << (bin % 64);
         }
-        Some(filled)
+        filled
+    }
+
+    /// [`Self::fill_bins`] then [`Self::densify_avx2`] for at most 256 bins.
+    /// Filled bins are marked one byte each, plain stores: or-ing bits into
+    /// the two words of 128 bins chains every shingle to the previous one
+    /// through memory. The bitmap is then read off the marks 32 at a time.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn signature_narrow_avx2(&self, shingles: &[u64], donors: &[u8], out: &mut [u32]) {
+        use std::arch::x86_64::*;
+        let num_bins = out.len();
+        let mut marks = [0u8; MAX_NARROW_BINS];
+        for &shingle in shingles {
+            let (bin, value) = self.bin_and_value(shingle, num_bins);
+            out[bin] = out[bin].min(value);
+            marks[bin] = 1;
+        }
+        let mut filled = [0u64; MAX_NARROW_BINS / 64];
+        for (word, marks) in filled.iter_mut().zip(marks.chunks_exact(64)) {
+            // SAFETY: `marks` is a 64-byte slice (chunks_exact); two
+            // unaligned 32-byte loads.
+            let (low, high) = unsafe {
+                (
+                    _mm256_loadu_si256(marks.as_ptr().cast()),
+                    _mm256_loadu_si256(marks.as_ptr().add(32).cast()),
+                )
+            };
+            let zero = _mm256_setzero_si256();
+            let empty_low = _mm256_movemask_epi8(_mm256_cmpeq_epi8(low, zero)) as u32;
+            let empty_high = _mm256_movemask_epi8(_mm256_cmpeq_epi8(high, zero)) as u32;
+            *word = !(u64::from(empty_low) | (u64::from(empty_high) << 32));
+        }
+        // SAFETY: the CPU supports AVX2 (this function's precondition).
+        unsafe { self.densify_avx2(donors, &filled, out) };
     }
 
     /// Every empty bin of `out` (one bin per slot) takes the value of its
@@ -255,7 +297,7 @@ impl MinHasher {
     fn densify_scalar<Donor: Copy + Into<usize>>(
         &self,
         donors: &[Donor],
-        filled: &FilledBins,
+        filled: &[u64],
         out: &mut [u32],
     ) {
         let num_bins = out.len();
@@ -289,7 +331,7 @@ impl MinHasher {
     /// each taking the donor at the first set bit of its eight results.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn densify_avx2(&self, donors: &[u8], filled: &FilledBins, out: &mut [u32]) {
+    unsafe fn densify_avx2(&self, donors: &[u8], filled: &[u64], out: &mut [u32]) {
         use std::arch::x86_64::*;
         let num_bins = out.len();
         // Bytes 0..16 of the bitmap (bins 0..128) and 16..32 (bins 128..256),
@@ -351,7 +393,7 @@ impl MinHasher {
     /// The first filled donor of `bin` past the tabled ones, or `bin` itself
     /// (which leaves it `u32::MAX`) if none turns up.
     #[cold]
-    fn untabled_donor(&self, bin: usize, filled: &FilledBins, num_bins: usize) -> usize {
+    fn untabled_donor(&self, bin: usize, filled: &[u64], num_bins: usize) -> usize {
         // At least one bin is filled, so the expected number of attempts is
         // at most num_bins; the cap only guards a pathological hash.
         (DONOR_TABLE_ATTEMPTS as u64 + 1..=64 * num_bins as u64)
@@ -477,7 +519,8 @@ mod tests {
                 .map(|donor| u16::try_from(donor).unwrap())
                 .collect();
             let mut reference = vec![u32::MAX; num_bins];
-            if let Some(filled) = hasher.fill_bins(&shingles, &mut reference) {
+            if !shingles.is_empty() {
+                let filled = hasher.fill_bins(&shingles, &mut reference);
                 hasher.densify_scalar(&wide_donors, &filled, &mut reference);
             }
             prop_assert_eq!(signature, reference);
