@@ -112,6 +112,25 @@ fn stages(c: &mut Criterion) {
     });
     group.finish();
 
+    // The rewrite wing's spot signatures: ~80 spots into 128 bins leave ~68
+    // bins empty, so densification dominates signing.
+    let mut state = 0x5eed_5bd7u64;
+    let spot_sets: Vec<Vec<u64>> = (0..2000)
+        .map(|_| (0..80).map(|_| next(&mut state)).collect())
+        .collect();
+    let mut group = c.benchmark_group("minhash_sparse");
+    group.throughput(Throughput::Elements(spot_sets.len() as u64));
+    let one_permutation_128 = MinHasher::with_scheme(MinHashScheme::OnePermutation, 128, 1);
+    group.bench_function("one_permutation_80_into_128", |b| {
+        let mut signature = Vec::new();
+        b.iter(|| {
+            for set in &spot_sets {
+                one_permutation_128.signature(set, &mut signature);
+            }
+        })
+    });
+    group.finish();
+
     let sketches: Vec<Sketch> = tokens.iter().map(|t| signer.sign(t, &config)).collect();
     let signatures: Vec<Vec<u32>> = shingle_sets
         .iter()

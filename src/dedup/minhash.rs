@@ -38,7 +38,7 @@ pub struct MinHasher {
     bin_multiplier: u64,
     /// One-permutation densification: the first [`DONOR_TABLE_ATTEMPTS`]
     /// donor bins of every bin, bin-major (empty for the other scheme).
-    donors: Vec<u16>,
+    donors: DonorTable,
     multipliers: Vec<u64>,
     offsets: Vec<u64>,
 }
@@ -58,6 +58,31 @@ const MAX_BINS: usize = 4096;
 /// Donor attempts per bin precomputed: with half the bins filled, eight
 /// attempts fail with probability 1/256.
 const DONOR_TABLE_ATTEMPTS: usize = 8;
+
+/// The tabled donor bins, as narrow as the bin numbers allow.
+#[derive(Debug, Clone)]
+enum DonorTable {
+    /// At most 256 bins: one byte per donor, so that the AVX2 densification
+    /// looks up 32 donors (four bins) per load. Padded with zeros to a
+    /// multiple of [`DONOR_GROUP_BYTES`]; the padding belongs to no bin.
+    Narrow(Vec<u8>),
+    /// More than 256 bins.
+    Wide(Vec<u16>),
+}
+
+/// Donor bytes the AVX2 densification reads per load: four bins' worth.
+const DONOR_GROUP_BYTES: usize = 32;
+
+/// Most bins the narrow donor table (and the AVX2 densification) serves.
+const MAX_NARROW_BINS: usize = 256;
+
+/// Which bins hold at least one shingle, bit `bin % 64` of word `bin / 64`.
+type FilledBins = [u64; MAX_BINS / 64];
+
+#[inline(always)]
+fn is_filled(filled: &[u64], bin: usize) -> bool {
+    filled[bin / 64] & (1 << (bin % 64)) != 0
+}
 
 /// splitmix64's finalizer: spreads a 64-bit value over all bits.
 #[inline(always)]
@@ -79,6 +104,34 @@ fn donor_bin(bin_seed: u64, bin: usize, attempt: u64, num_bins: usize) -> usize 
     bin_of(spread(bin_seed ^ ((bin as u64) << 32) ^ attempt), num_bins)
 }
 
+/// The first [`DONOR_TABLE_ATTEMPTS`] donors of every bin, bin-major.
+fn tabled_donors(bin_seed: u64, num_bins: usize) -> impl Iterator<Item = usize> {
+    (0..num_bins).flat_map(move |bin| {
+        (1..=DONOR_TABLE_ATTEMPTS as u64)
+            .map(move |attempt| donor_bin(bin_seed, bin, attempt, num_bins))
+    })
+}
+
+impl DonorTable {
+    fn new(bin_seed: u64, num_bins: usize) -> DonorTable {
+        if num_bins <= MAX_NARROW_BINS {
+            // Donors are below num_bins <= 256: the narrowing is lossless.
+            let mut donors: Vec<u8> = tabled_donors(bin_seed, num_bins)
+                .map(|donor| donor as u8)
+                .collect();
+            donors.resize(donors.len().next_multiple_of(DONOR_GROUP_BYTES), 0);
+            DonorTable::Narrow(donors)
+        } else {
+            // Donors are below num_bins <= MAX_BINS = 4096: lossless too.
+            DonorTable::Wide(
+                tabled_donors(bin_seed, num_bins)
+                    .map(|donor| donor as u16)
+                    .collect(),
+            )
+        }
+    }
+}
+
 impl MinHasher {
     /// Classic MinHash: `num_perm` permutations derived from `seed`.
     pub fn new(num_perm: usize, seed: u64) -> MinHasher {
@@ -97,13 +150,8 @@ impl MinHasher {
         let bin_seed = spread(seed ^ 0x5851_f42d_4c95_7f2d);
         let num_bins = num_perm.min(MAX_BINS);
         let donors = match scheme {
-            MinHashScheme::Permutations => Vec::new(),
-            MinHashScheme::OnePermutation => (0..num_bins)
-                .flat_map(|bin| {
-                    (1..=DONOR_TABLE_ATTEMPTS as u64)
-                        .map(move |attempt| donor_bin(bin_seed, bin, attempt, num_bins) as u16)
-                })
-                .collect(),
+            MinHashScheme::Permutations => DonorTable::Wide(Vec::new()),
+            MinHashScheme::OnePermutation => DonorTable::new(bin_seed, num_bins),
         };
         MinHasher {
             scheme,
@@ -157,50 +205,201 @@ impl MinHasher {
         if num_bins == 0 || shingles.is_empty() {
             return;
         }
-        let mut filled = [0u64; MAX_BINS / 64];
-        for &shingle in shingles {
-            // Shingle hashes are xxh3 outputs, uniform over 64 bits, so one
-            // seeded odd multiply is mixing enough: the product's high half
-            // picks the bin, its low half (a bijection of the key's low half)
-            // is the value.
-            let hash = (shingle ^ self.bin_seed).wrapping_mul(self.bin_multiplier);
-            let bin = bin_of(hash, num_bins);
-            let value = hash as u32;
-            // `<=` so that a value of u32::MAX still marks its bin filled.
-            if value <= out[bin] {
-                out[bin] = value;
-                filled[bin / 64] |= 1 << (bin % 64);
-            }
-        }
-        let is_filled = |bin: usize| filled[bin / 64] & (1 << (bin % 64)) != 0;
+        let out = &mut out[..num_bins];
         // Borrow from a filled bin chosen by a hash of (bin, attempt), so
         // empty bins borrow independently of each other: borrowing from the
         // next bin to the right would make neighbouring bins equal and whole
         // LSH bands collide for short documents. Both documents of a pair
         // walk the same sequence, which keeps agreement probability = Jaccard.
+        match &self.donors {
+            DonorTable::Narrow(donors) => {
+                #[cfg(target_arch = "x86_64")]
+                {
+                    if std::arch::is_x86_feature_detected!("avx2") {
+                        // SAFETY: the CPU supports AVX2, checked just above.
+                        unsafe { self.signature_narrow_avx2(shingles, donors, out) };
+                        return;
+                    }
+                }
+                let filled = self.fill_bins(shingles, out);
+                self.densify_scalar(donors, &filled, out);
+            }
+            DonorTable::Wide(donors) => {
+                let filled = self.fill_bins(shingles, out);
+                self.densify_scalar(donors, &filled, out);
+            }
+        }
+    }
+
+    /// The bin of a shingle among `num_bins` and its value there.
+    #[inline(always)]
+    fn bin_and_value(&self, shingle: u64, num_bins: usize) -> (usize, u32) {
+        // Shingle hashes are xxh3 outputs, uniform over 64 bits, so one
+        // seeded odd multiply is mixing enough: the product's high half
+        // picks the bin, its low half (a bijection of the key's low half)
+        // is the value.
+        let hash = (shingle ^ self.bin_seed).wrapping_mul(self.bin_multiplier);
+        (bin_of(hash, num_bins), hash as u32)
+    }
+
+    /// Keeps each bin's minimum value in `out` (one bin per slot) and
+    /// returns which bins got one.
+    fn fill_bins(&self, shingles: &[u64], out: &mut [u32]) -> FilledBins {
+        let num_bins = out.len();
+        let mut filled = [0u64; MAX_BINS / 64];
+        for &shingle in shingles {
+            let (bin, value) = self.bin_and_value(shingle, num_bins);
+            // Without a branch: whether a shingle lowers its bin's minimum
+            // is a coin toss once the bin is filled.
+            out[bin] = out[bin].min(value);
+            filled[bin / 64] |= 1 << (bin % 64);
+        }
+        filled
+    }
+
+    /// [`Self::fill_bins`] then [`Self::densify_avx2`] for at most 256 bins.
+    /// Filled bins are marked one byte each, plain stores: or-ing bits into
+    /// the two words of 128 bins chains every shingle to the previous one
+    /// through memory. The bitmap is then read off the marks 32 at a time.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn signature_narrow_avx2(&self, shingles: &[u64], donors: &[u8], out: &mut [u32]) {
+        use std::arch::x86_64::*;
+        let num_bins = out.len();
+        let mut marks = [0u8; MAX_NARROW_BINS];
+        for &shingle in shingles {
+            let (bin, value) = self.bin_and_value(shingle, num_bins);
+            out[bin] = out[bin].min(value);
+            marks[bin] = 1;
+        }
+        let mut filled = [0u64; MAX_NARROW_BINS / 64];
+        for (word, marks) in filled.iter_mut().zip(marks.chunks_exact(64)) {
+            // SAFETY: `marks` is a 64-byte slice (chunks_exact); two
+            // unaligned 32-byte loads.
+            let (low, high) = unsafe {
+                (
+                    _mm256_loadu_si256(marks.as_ptr().cast()),
+                    _mm256_loadu_si256(marks.as_ptr().add(32).cast()),
+                )
+            };
+            let zero = _mm256_setzero_si256();
+            let empty_low = _mm256_movemask_epi8(_mm256_cmpeq_epi8(low, zero)) as u32;
+            let empty_high = _mm256_movemask_epi8(_mm256_cmpeq_epi8(high, zero)) as u32;
+            *word = !(u64::from(empty_low) | (u64::from(empty_high) << 32));
+        }
+        // SAFETY: the CPU supports AVX2 (this function's precondition).
+        unsafe { self.densify_avx2(donors, &filled, out) };
+    }
+
+    /// Every empty bin of `out` (one bin per slot) takes the value of its
+    /// first filled donor, tabled ones tested one at a time: the reference
+    /// the AVX2 path must match.
+    fn densify_scalar<Donor: Copy + Into<usize>>(
+        &self,
+        donors: &[Donor],
+        filled: &[u64],
+        out: &mut [u32],
+    ) {
+        let num_bins = out.len();
         for bin in 0..num_bins {
-            if is_filled(bin) {
+            if is_filled(filled, bin) {
                 continue;
             }
             // The tabled attempts without branches (which filled donor comes
             // first is a coin toss the branch predictor always loses).
-            let tabled = &self.donors[bin * DONOR_TABLE_ATTEMPTS..(bin + 1) * DONOR_TABLE_ATTEMPTS];
+            let tabled = &donors[bin * DONOR_TABLE_ATTEMPTS..(bin + 1) * DONOR_TABLE_ATTEMPTS];
             let mut chosen = usize::MAX;
             for &donor in tabled.iter().rev() {
-                let donor = usize::from(donor);
-                chosen = if is_filled(donor) { donor } else { chosen };
+                let donor: usize = donor.into();
+                chosen = if is_filled(filled, donor) {
+                    donor
+                } else {
+                    chosen
+                };
             }
             if chosen == usize::MAX {
-                // At least one bin is filled, so the expected number of
-                // attempts is at most num_bins; the cap only guards a
-                // pathological hash.
-                chosen = (DONOR_TABLE_ATTEMPTS as u64 + 1..=64 * num_bins as u64)
-                    .map(|attempt| self.donor(bin, attempt, num_bins))
-                    .find(|&donor| is_filled(donor))
-                    .unwrap_or(bin);
+                chosen = self.untabled_donor(bin, filled, num_bins);
             }
             out[bin] = out[chosen];
         }
+    }
+
+    /// [`Self::densify_scalar`] with the tabled donors of four bins tested
+    /// per instruction: `pshufb` looks each donor's byte up in the filled
+    /// bitmap (two 16-byte halves, picked by the donor's top bit) and its bit
+    /// in a table of single-bit masks. Then only the empty bins are visited,
+    /// each taking the donor at the first set bit of its eight results.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn densify_avx2(&self, donors: &[u8], filled: &[u64], out: &mut [u32]) {
+        use std::arch::x86_64::*;
+        let num_bins = out.len();
+        // Bytes 0..16 of the bitmap (bins 0..128) and 16..32 (bins 128..256),
+        // each in both lanes: `pshufb` indexes within a lane.
+        let bitmap_low =
+            _mm256_broadcastsi128_si256(_mm_set_epi64x(filled[1] as i64, filled[0] as i64));
+        let bitmap_high =
+            _mm256_broadcastsi128_si256(_mm_set_epi64x(filled[3] as i64, filled[2] as i64));
+        let bit_masks = _mm256_setr_epi8(
+            1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0, //
+            1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0,
+        );
+        let low_nibble = _mm256_set1_epi8(0x0f);
+        let low_three = _mm256_set1_epi8(7);
+        // Bit `attempt` of `tabled_hits[bin]` is set when tabled donor
+        // `attempt` of `bin` is filled.
+        let mut tabled_hits = [0u8; MAX_NARROW_BINS];
+        let groups = num_bins.div_ceil(4);
+        for (hits, group) in tabled_hits
+            .chunks_exact_mut(4)
+            .zip(donors.chunks_exact(DONOR_GROUP_BYTES))
+            .take(groups)
+        {
+            // SAFETY: `group` is a 32-byte slice (chunks_exact); unaligned load.
+            let donor = unsafe { _mm256_loadu_si256(group.as_ptr().cast()) };
+            // Byte index = donor >> 3 within its half: a 16-bit shift drags
+            // the neighbouring byte's bits into bits 5..8, masked away.
+            let byte_index = _mm256_and_si256(_mm256_srli_epi16::<3>(donor), low_nibble);
+            let byte = _mm256_blendv_epi8(
+                _mm256_shuffle_epi8(bitmap_low, byte_index),
+                _mm256_shuffle_epi8(bitmap_high, byte_index),
+                donor,
+            );
+            let bit = _mm256_shuffle_epi8(bit_masks, _mm256_and_si256(donor, low_three));
+            let hit = _mm256_cmpeq_epi8(_mm256_and_si256(byte, bit), bit);
+            hits.copy_from_slice(&_mm256_movemask_epi8(hit).to_le_bytes());
+        }
+        for (word_index, &word) in filled.iter().enumerate().take(num_bins.div_ceil(64)) {
+            let bins_in_word = num_bins - word_index * 64;
+            let mut empty = if bins_in_word >= 64 {
+                !word
+            } else {
+                !word & ((1u64 << bins_in_word) - 1)
+            };
+            while empty != 0 {
+                let bin = word_index * 64 + empty.trailing_zeros() as usize;
+                empty &= empty - 1;
+                let hits = tabled_hits[bin];
+                let chosen = if hits != 0 {
+                    usize::from(donors[bin * DONOR_TABLE_ATTEMPTS + hits.trailing_zeros() as usize])
+                } else {
+                    self.untabled_donor(bin, filled, num_bins)
+                };
+                out[bin] = out[chosen];
+            }
+        }
+    }
+
+    /// The first filled donor of `bin` past the tabled ones, or `bin` itself
+    /// (which leaves it `u32::MAX`) if none turns up.
+    #[cold]
+    fn untabled_donor(&self, bin: usize, filled: &[u64], num_bins: usize) -> usize {
+        // At least one bin is filled, so the expected number of attempts is
+        // at most num_bins; the cap only guards a pathological hash.
+        (DONOR_TABLE_ATTEMPTS as u64 + 1..=64 * num_bins as u64)
+            .map(|attempt| self.donor(bin, attempt, num_bins))
+            .find(|&donor| is_filled(filled, donor))
+            .unwrap_or(bin)
     }
 
     /// The bin that empty `bin` borrows from at `attempt` (1-based); the
@@ -299,6 +498,32 @@ mod tests {
                 let estimate = estimate_jaccard(&sa, &sb);
                 prop_assert!((estimate - exact).abs() < 0.13, "{scheme:?}: estimate {estimate} exact {exact}");
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, rng_seed: proptest::test_runner::RngSeed::Fixed(20261128), ..ProptestConfig::default() })]
+        /// Whatever path `signature` takes (AVX2 on byte donors where the
+        /// CPU has it), it matches the scalar loop over a 16-bit donor table.
+        /// Few shingles in many bins exercise the untabled fallback.
+        #[test]
+        fn densification_matches_the_scalar_reference(
+            shingles in prop::collection::vec(any::<u64>(), 0..400),
+            num_bins in prop::sample::select(vec![1usize, 7, 64, 100, 128, 129, 256]),
+            seed in any::<u64>(),
+        ) {
+            let hasher = MinHasher::with_scheme(MinHashScheme::OnePermutation, num_bins, seed);
+            let mut signature = Vec::new();
+            hasher.signature(&shingles, &mut signature);
+            let wide_donors: Vec<u16> = tabled_donors(hasher.bin_seed, num_bins)
+                .map(|donor| u16::try_from(donor).unwrap())
+                .collect();
+            let mut reference = vec![u32::MAX; num_bins];
+            if !shingles.is_empty() {
+                let filled = hasher.fill_bins(&shingles, &mut reference);
+                hasher.densify_scalar(&wide_donors, &filled, &mut reference);
+            }
+            prop_assert_eq!(signature, reference);
         }
     }
 }
