@@ -19,9 +19,11 @@
 //! page's script indexes strings in UTF-16 code units, so every offset is
 //! converted here ([`utf16_offsets`]).
 
+use crate::text::HashKeyedSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
+use xxhash_rust::xxh3::xxh3_64;
 
 const STYLE: &str = include_str!("html/report.css");
 
@@ -759,24 +761,28 @@ impl<'a> PageData<'a> {
                 .then(x.cluster.cmp(&y.cluster))
         });
 
-        let mut pair_index: HashMap<(&str, &str), usize> = HashMap::new();
-        for (index, pair) in input.pairs.iter().enumerate() {
-            pair_index.entry((pair.a, pair.b)).or_insert(index);
-            pair_index.entry((pair.b, pair.a)).or_insert(index);
-        }
+        // The shown members of the shown clusters, best to show first:
+        // rewrites and excerpts have the most to show, exact copies the least.
+        let shown: Vec<(&ReportCluster, Vec<&str>)> = cluster_order
+            .iter()
+            .take(limits.max_clusters)
+            .map(|&cluster| {
+                let mut others: Vec<&str> = cluster
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&m| m != cluster.representative)
+                    .collect();
+                others.sort_by_key(|&id| table.relation_rank(id));
+                (cluster, others)
+            })
+            .collect();
+        let pair_index = pair_index(input, &shown, limits.max_members_per_cluster);
 
         let mut pairs = Vec::new();
         let mut clusters = Vec::new();
-        for cluster in cluster_order.iter().take(limits.max_clusters) {
+        for (cluster, others) in shown {
             let rep = table.slot_of_id(cluster.representative);
-            let mut others: Vec<&str> = cluster
-                .members
-                .iter()
-                .copied()
-                .filter(|&m| m != cluster.representative)
-                .collect();
-            // Rewrites and excerpts have the most to show; exact copies the least.
-            others.sort_by_key(|&id| table.relation_rank(id));
             let mut members = Vec::new();
             for &member in others.iter().take(limits.max_members_per_cluster) {
                 let doc = table.slot_of_id(member);
@@ -871,6 +877,42 @@ fn cluster_size(cluster: &ReportCluster) -> usize {
     } else {
         listed + 1
     }
+}
+
+/// The first pair (in input order, either way round) of each shown member
+/// with its cluster's representative. Only those are looked up, among a
+/// hundred thousand pairs or more: each pair's ids are hashed once (xxh3)
+/// and looked up by that hash among the shown documents' ids, and only a
+/// pair of two shown documents is looked up by its ids.
+fn pair_index<'a>(
+    input: &ReportInput<'a>,
+    shown: &[(&ReportCluster<'a>, Vec<&'a str>)],
+    max_members: usize,
+) -> HashMap<(&'a str, &'a str), usize> {
+    let mut wanted: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+    let mut shown_ids = HashKeyedSet::default();
+    for (cluster, others) in shown {
+        shown_ids.insert(xxh3_64(cluster.representative.as_bytes()));
+        for &member in others.iter().take(max_members) {
+            shown_ids.insert(xxh3_64(member.as_bytes()));
+            wanted.insert((cluster.representative, member), None);
+        }
+    }
+    let is_shown = |id: &str| shown_ids.contains(&xxh3_64(id.as_bytes()));
+    for (index, pair) in input.pairs.iter().enumerate() {
+        if !(is_shown(pair.a) && is_shown(pair.b)) {
+            continue;
+        }
+        for key in [(pair.a, pair.b), (pair.b, pair.a)] {
+            if let Some(slot @ None) = wanted.get_mut(&key) {
+                *slot = Some(index);
+            }
+        }
+    }
+    wanted
+        .into_iter()
+        .filter_map(|(key, index)| Some((key, index?)))
+        .collect()
 }
 
 /// Turn a pair into display form with the representative (`left`) first:

@@ -153,32 +153,54 @@ const PAIR_BATCH: usize = 1024;
 /// `pairs.jsonl`: kept pairs in the order the pipeline holds them.
 ///
 /// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
-/// edits: lines are written by hand (module `report::json`) rather than through a
-/// generic serializer, on threads of their own (as many as the run's
-/// workers) while this one writes the batches before them (writing costs the
-/// kernel about as much as formatting costs us). Plain threads, not the rayon pool: the caller may be a pool
-/// thread, and waiting there for pool work could wait forever on one thread.
-/// Memory holds a few batches of output at most.
+/// edits: lines are written by hand (module `report::json`) rather than
+/// through a generic serializer, and formatted in parallel
+/// ([`write_in_batches`]).
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+    write_in_batches(w, run.pairs.len(), PAIR_BATCH, 1024, |out, index| {
+        push_pair_line(out, run, index);
+        Ok(())
+    })
+}
+
+/// Write `count` lines, formatted by `push_line(out, index)` in batches of
+/// `batch_len` on threads of their own (as many as the run's workers) while
+/// this one writes the batches before them, in order (writing costs the
+/// kernel about as much as formatting costs us). Plain threads, not the
+/// rayon pool: the caller may be a pool thread, and waiting there for pool
+/// work could wait forever on one thread. Memory holds a few batches of
+/// output at most; `line_bytes` is the expected size of a line.
+pub(crate) fn write_in_batches<F>(
+    w: &mut impl Write,
+    count: usize,
+    batch_len: usize,
+    line_bytes: usize,
+    push_line: F,
+) -> io::Result<()>
+where
+    F: Fn(&mut Vec<u8>, usize) -> io::Result<()> + Sync,
+{
     // As many formatting threads as the run has workers (`--threads`), each
     // taking every n-th batch; the caller writes the batches in order.
     let formatters = rayon::current_num_threads().clamp(1, 8);
-    let num_batches = run.pairs.len().div_ceil(PAIR_BATCH);
+    let batch_len = batch_len.max(1);
+    let num_batches = count.div_ceil(batch_len);
+    let push_line = &push_line;
     std::thread::scope(|scope| {
-        let receivers: Vec<std::sync::mpsc::Receiver<Vec<u8>>> = (0..formatters)
+        let receivers: Vec<std::sync::mpsc::Receiver<io::Result<Vec<u8>>>> = (0..formatters)
             .map(|formatter| {
-                let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+                let (sender, receiver) = std::sync::mpsc::sync_channel(2);
                 scope.spawn(move || {
                     for number in (formatter..num_batches).step_by(formatters) {
-                        let start = number * PAIR_BATCH;
-                        let batch = start..(start + PAIR_BATCH).min(run.pairs.len());
-                        // About a kilobyte a line with edits: grow rarely.
-                        let mut out = Vec::with_capacity(batch.len() * 1024);
-                        for index in batch {
-                            push_pair_line(&mut out, run, index);
-                        }
+                        let start = number * batch_len;
+                        let batch = start..(start + batch_len).min(count);
+                        let mut out = Vec::with_capacity(batch.len() * line_bytes);
+                        let formatted = batch
+                            .into_iter()
+                            .try_for_each(|index| push_line(&mut out, index))
+                            .map(|()| out);
                         // The writer stops receiving on an error: stop formatting.
-                        if sender.send(out).is_err() {
+                        if sender.send(formatted).is_err() {
                             break;
                         }
                     }
@@ -188,7 +210,7 @@ pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
             .collect();
         for number in 0..num_batches {
             match receivers[number % formatters].recv() {
-                Ok(lines) => w.write_all(&lines)?,
+                Ok(lines) => w.write_all(&lines?)?,
                 Err(_) => break,
             }
         }

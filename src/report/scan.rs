@@ -113,17 +113,18 @@ fn documents(
 /// `documents.jsonl`: every accepted document once, in input order, with its
 /// dedup fields and its quality flags and scores.
 pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
-    for (document, result, quality) in documents(run) {
+    let dedup = &run.dedup;
+    jsonl::write_in_batches(w, dedup.corpus.documents.len(), 1024, 300, |out, index| {
         let line = jsonl::DocumentLine {
-            run: &run.dedup,
-            document,
-            result,
-            quality: Some(quality),
+            run: dedup,
+            document: &dedup.corpus.documents[index],
+            result: &dedup.documents[index],
+            quality: run.quality.get(index),
         };
-        serde_json::to_writer(&mut *w, &line)?;
-        w.write_all(b"\n")?;
-    }
-    Ok(())
+        serde_json::to_writer(&mut *out, &line)?;
+        out.push(b'\n');
+        Ok(())
+    })
 }
 
 /// Why a document is left out of the clean corpus; empty when it is kept.
@@ -249,6 +250,13 @@ pub fn report_input<'a>(
         .enumerate()
         .map(|(index, pair)| {
             let detail = dedup.pair_details.get(index);
+            // The page shows the edits of a member against its cluster's
+            // representative only: the other pairs' edits (most of some two
+            // million) are left out rather than copied for nothing.
+            let shown = |member: u32, other: u32| {
+                dedup.documents[member as usize].duplicate_of == Some(other)
+            };
+            let detail_edits = detail.filter(|_| shown(pair.a, pair.b) || shown(pair.b, pair.a));
             html::ReportPair {
                 a: id_of(run, pair.a),
                 b: id_of(run, pair.b),
@@ -256,7 +264,7 @@ pub fn report_input<'a>(
                 containment: pair.overlap.containment,
                 relation: pair.relation.as_str(),
                 similarity: detail.map(|d| d.similarity),
-                edits: detail
+                edits: detail_edits
                     .map(|d| {
                         d.edits
                             .iter()
