@@ -614,22 +614,32 @@ fn read_stage(
 }
 
 fn fit_documents(documents: &[corpus::Document], progress: &dyn Progress) -> NgramModel {
+    count_documents(documents, |done| progress.advance(done))
+}
+
+/// The word and pair counts of `documents`; `advance` hears how many are done.
+fn count_documents<D: std::borrow::Borrow<corpus::Document> + Sync>(
+    documents: &[D],
+    advance: impl Fn(u64) + Sync,
+) -> NgramModel {
+    // One model per rayon task, not per chunk: merging a thousand chunk
+    // models into the whole corpus's counts cost more than counting.
     documents
         .par_chunks(SIGN_CHUNK)
-        .map(|chunk| {
-            let mut model = NgramModel::new();
-            let mut tokens = Tokens::default();
-            for doc in chunk {
-                text::tokenize_into(&doc.text, &mut tokens);
-                model.add(&doc.text, &tokens);
-            }
-            progress.advance(chunk.len() as u64);
-            model
-        })
-        .reduce(NgramModel::new, |mut a, b| {
-            a.merge(&b);
-            a
-        })
+        .fold(
+            || (NgramModel::new(), Tokens::default()),
+            |(mut model, mut tokens), chunk| {
+                for doc in chunk {
+                    let text = &doc.borrow().text;
+                    text::tokenize_into(text, &mut tokens);
+                    model.add(text, &tokens);
+                }
+                advance(chunk.len() as u64);
+                (model, tokens)
+            },
+        )
+        .map(|(model, _)| model)
+        .reduce(NgramModel::new, NgramModel::merged)
 }
 
 /// Run the quality pass over `inputs` (`copydesk check`).
@@ -686,7 +696,7 @@ fn check_corpus(
     let started = Instant::now();
     progress.start("check", Some(corpus.documents.len() as u64));
     // The first pass checks every document, so nothing is dropped by `flatten`.
-    let results = match &corpus_model {
+    let results = match corpus_model {
         None => check_documents(corpus, checker, progress, |_| {
             Some(match checker.model() {
                 Some(model) => Evidence::Model(model),
@@ -696,10 +706,10 @@ fn check_corpus(
         .into_iter()
         .flatten()
         .collect(),
-        Some(model) => {
+        Some(mut model) => {
             let first: Vec<crate::quality::DocQuality> =
                 check_documents(corpus, checker, progress, |_| {
-                    Some(Evidence::CorpusLeaveOneOut(model))
+                    Some(Evidence::CorpusLeaveOneOut(&model))
                 })
                 .into_iter()
                 .flatten()
@@ -711,14 +721,17 @@ fn check_corpus(
             if !spun.contains(&true) {
                 return (first, stats_source);
             }
-            let mut trusted = model.clone();
-            let mut removed = NgramModel::new();
-            let mut tokens = Tokens::default();
-            for (doc, _) in corpus.documents.iter().zip(&spun).filter(|(_, &s)| s) {
-                text::tokenize_into(&doc.text, &mut tokens);
-                removed.add(&doc.text, &tokens);
-            }
-            trusted.subtract(&removed);
+            let spun_documents: Vec<&corpus::Document> = corpus
+                .documents
+                .iter()
+                .zip(&spun)
+                .filter_map(|(doc, &s)| s.then_some(doc))
+                .collect();
+            let removed = count_documents(&spun_documents, |_| {});
+            // The first pass is done with the full counts: they are
+            // reduced in place rather than copied.
+            model.subtract(&removed);
+            let trusted = model;
             // Only documents at least a quarter of the way to looking spun
             // are checked again: taking the spun documents' words out of the
             // counts moves the others' evidence too little to matter, and

@@ -22,6 +22,17 @@ pub struct PhraseMatcher {
     automaton: Option<AhoCorasick>,
     /// Entry of each automaton pattern.
     entries: Vec<PhraseEntry>,
+    /// Word hashes of each entry's phrase and of its plain form, cut into
+    /// words once here rather than at every match in every document.
+    word_hashes: Vec<[Vec<u64>; 2]>,
+}
+
+fn word_hashes(phrase: &str) -> Vec<u64> {
+    crate::text::tokenize(phrase)
+        .tokens
+        .iter()
+        .map(|t| t.hash)
+        .collect()
 }
 
 impl PhraseMatcher {
@@ -62,7 +73,15 @@ impl PhraseMatcher {
                     })?,
             )
         };
-        Ok(PhraseMatcher { automaton, entries })
+        let word_hashes = entries
+            .iter()
+            .map(|entry| [word_hashes(&entry.phrase), word_hashes(&entry.plain)])
+            .collect();
+        Ok(PhraseMatcher {
+            automaton,
+            entries,
+            word_hashes,
+        })
     }
 }
 
@@ -117,6 +136,7 @@ pub fn check(
                 continue;
             }
             let entry = &matcher.entries[found.pattern().as_usize()];
+            let [phrase_hashes, plain_hashes] = &matcher.word_hashes[found.pattern().as_usize()];
             let matched = &text[start..end];
             // Formal names are proper names: "the Gulf state of Qatar" is not "State of Qatar".
             if entry.kind == PhraseKind::FormalName
@@ -180,16 +200,15 @@ pub fn check(
                 )),
                 PhraseKind::Substitution => {
                     if let Some(model) = reference {
-                        let count_of = |phrase: &str| {
-                            crate::text::tokenize(phrase)
-                                .tokens
+                        let count_of = |hashes: &[u64]| {
+                            hashes
                                 .iter()
-                                .map(|t| model.word_count(t.hash))
+                                .map(|&hash| model.word_count(hash))
                                 .min()
                                 .unwrap_or(0)
                         };
-                        let spun = f64::from(count_of(&entry.phrase));
-                        let plain = f64::from(count_of(&entry.plain));
+                        let spun = f64::from(count_of(phrase_hashes));
+                        let plain = f64::from(count_of(plain_hashes));
                         if spun * SUBSTITUTION_RARITY_RATIO >= plain {
                             continue;
                         }

@@ -221,6 +221,20 @@ impl NgramModel {
         self.documents += other.documents;
     }
 
+    /// The counts of both models: the smaller one is added into the larger,
+    /// which costs as many insertions as the smaller holds (for reducing
+    /// models fitted in parallel).
+    pub fn merged(self, other: NgramModel) -> NgramModel {
+        let (mut larger, smaller) =
+            if self.words.len() + self.pairs.len() >= other.words.len() + other.pairs.len() {
+                (self, other)
+            } else {
+                (other, self)
+            };
+        larger.merge(&smaller);
+        larger
+    }
+
     /// Take another model's counts out of this one (counts never go below 0):
     /// the corpus without the documents it should not vouch for.
     pub fn subtract(&mut self, other: &NgramModel) {
