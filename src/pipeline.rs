@@ -37,9 +37,10 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
 use crate::rewrite::{RewriteConfig, Substitution, WordFrequencies};
-use crate::text::{self, Tokens};
+use crate::text::{self, HashKeyed, Tokens};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Which member of a cluster becomes its representative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -695,22 +696,29 @@ fn check_corpus(
 
     let started = Instant::now();
     progress.start("check", Some(corpus.documents.len() as u64));
-    // The first pass checks every document, so nothing is dropped by `flatten`.
+    let copy_of = first_copies(&corpus.documents);
+    // The first pass checks every document but the copies, which take their
+    // original's result.
     let results = match corpus_model {
-        None => check_documents(corpus, checker, progress, |_| {
-            Some(match checker.model() {
-                Some(model) => Evidence::Model(model),
-                None => Evidence::None,
-            })
-        })
-        .into_iter()
-        .flatten()
-        .collect(),
-        Some(mut model) => {
-            let first: Vec<crate::quality::DocQuality> =
-                check_documents(corpus, checker, progress, |_| {
-                    Some(Evidence::CorpusLeaveOneOut(&model))
+        None => {
+            let checked = check_documents(corpus, checker, progress, |index| {
+                copy_of[index].is_none().then(|| match checker.model() {
+                    Some(model) => Evidence::Model(model),
+                    None => Evidence::None,
                 })
+            });
+            fill_copies(checked, &copy_of)
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        Some(mut model) => {
+            let checked = check_documents(corpus, checker, progress, |index| {
+                copy_of[index]
+                    .is_none()
+                    .then_some(Evidence::CorpusLeaveOneOut(&model))
+            });
+            let first: Vec<crate::quality::DocQuality> = fill_copies(checked, &copy_of)
                 .into_iter()
                 .flatten()
                 .collect();
@@ -740,7 +748,7 @@ fn check_corpus(
             let started = Instant::now();
             progress.start("recheck", Some(corpus.documents.len() as u64));
             let second = check_documents(corpus, checker, progress, |index| {
-                recheck[index].then(|| {
+                (recheck[index] && copy_of[index].is_none()).then(|| {
                     if spun[index] {
                         Evidence::Model(&trusted)
                     } else {
@@ -750,7 +758,7 @@ fn check_corpus(
             });
             let second: Vec<crate::quality::DocQuality> = first
                 .into_iter()
-                .zip(second)
+                .zip(fill_copies(second, &copy_of))
                 .map(|(first, second)| second.unwrap_or(first))
                 .collect();
             progress.finish();
@@ -761,6 +769,44 @@ fn check_corpus(
     progress.finish();
     timings.record("check", started.elapsed());
     (results, stats_source)
+}
+
+/// For each document, the first earlier document with exactly the same
+/// text, if any. A document's quality depends on its text and the evidence
+/// only, so a byte-identical copy (common in scraped news) is checked once
+/// and takes its original's result.
+fn first_copies(documents: &[corpus::Document]) -> Vec<Option<u32>> {
+    let hashes: Vec<u64> = documents
+        .par_iter()
+        .map(|doc| xxh3_64(doc.text.as_bytes()))
+        .collect();
+    let mut first: HashKeyed<u32> = HashKeyed::default();
+    first.reserve(documents.len());
+    hashes
+        .iter()
+        .enumerate()
+        .map(|(index, &hash)| {
+            let original = *first.entry(hash).or_insert(index as u32);
+            // Equal hashes of different texts: the later one is checked on its own.
+            (original as usize != index
+                && documents[original as usize].text == documents[index].text)
+                .then_some(original)
+        })
+        .collect()
+}
+
+/// Give each copy (see [`first_copies`]) its original's result.
+fn fill_copies(
+    mut results: Vec<Option<crate::quality::DocQuality>>,
+    copy_of: &[Option<u32>],
+) -> Vec<Option<crate::quality::DocQuality>> {
+    for (index, original) in copy_of.iter().enumerate() {
+        if let Some(&original) = original.as_ref() {
+            // The original comes first, so it is filled already.
+            results[index] = results.get(original as usize).cloned().flatten();
+        }
+    }
+    results
 }
 
 /// Check each document of `corpus` for which `evidence(index)` gives the
@@ -906,6 +952,31 @@ mod tests {
         let docs = [doc("a", None), doc("b", None)];
         let rank = ranks(&docs, &[10, 20], Prefer::Longest);
         assert!(rank[1] < rank[0]);
+    }
+
+    #[test]
+    fn byte_identical_texts_are_copies_of_the_first() {
+        let with_text = |text: &str| corpus::Document {
+            text: text.into(),
+            ..doc("x", None)
+        };
+        let docs: Vec<corpus::Document> = ["a b", "A b", "a b", "", "a b ", "", "a b"]
+            .into_iter()
+            .map(with_text)
+            .collect();
+        // Only exact bytes count: case and a trailing space make other texts.
+        assert_eq!(
+            first_copies(&docs),
+            [None, None, Some(0), None, None, Some(3), Some(0)]
+        );
+        let checker = Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap();
+        let text = "The council met on Tuesday. It approved the plan.";
+        let checked = checker.check(text, &text::tokenize(text));
+        let filled = fill_copies(
+            vec![Some(checked.clone()), None, None],
+            &[None, None, Some(0)],
+        );
+        assert_eq!(filled, [Some(checked.clone()), None, Some(checked)]);
     }
 
     #[test]
