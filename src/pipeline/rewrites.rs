@@ -199,8 +199,10 @@ impl ChunkWords {
 /// thousand allocations rather than one per document.
 ///
 /// Invariant: every chunk but the last holds `chunk_len` documents; a
-/// chunk's `keys` has `num_bands` slots per document, and a document without
-/// spots (`keyed` false) has zeros there and joins no bucket.
+/// chunk's `keys` has `num_bands` slots per document, band-major once the
+/// corpus is assembled (a chunk fills them document-major, [`SpotKeys::new`]
+/// turns them), and a document without spots (`keyed` false) has zeros there
+/// and joins no bucket.
 #[derive(Debug, Clone, Default)]
 pub struct SpotKeys {
     num_bands: usize,
@@ -242,7 +244,17 @@ impl ChunkKeys {
 impl SpotKeys {
     /// The keys of a corpus from its chunks, each of `chunk_len` documents
     /// but the last, with `num_bands` keys a document.
-    pub fn new(num_bands: usize, chunk_len: usize, chunks: Vec<ChunkKeys>) -> SpotKeys {
+    pub fn new(num_bands: usize, chunk_len: usize, mut chunks: Vec<ChunkKeys>) -> SpotKeys {
+        // Filled document by document, read band by band: each band's keys
+        // of a chunk are made contiguous, so a band is read without touching
+        // every other band's cache lines.
+        chunks.par_iter_mut().for_each(|chunk| {
+            let documents = chunk.keyed.len();
+            let by_document = std::mem::take(&mut chunk.keys);
+            chunk.keys = (0..num_bands * documents)
+                .map(|slot| by_document[(slot % documents) * num_bands + slot / documents])
+                .collect();
+        });
         SpotKeys {
             num_bands,
             chunk_len,
@@ -280,11 +292,15 @@ impl SpotKeys {
         out.clear();
         for (number, chunk) in self.chunks.iter().enumerate() {
             let first = number * self.chunk_len;
-            for (index, _) in chunk.keyed.iter().enumerate().filter(|(_, &keyed)| keyed) {
-                out.push((
-                    chunk.keys[index * self.num_bands + band],
-                    (first + index) as u32,
-                ));
+            let documents = chunk.keyed.len();
+            let keys = &chunk.keys[band * documents..(band + 1) * documents];
+            for (index, (&key, _)) in keys
+                .iter()
+                .zip(&chunk.keyed)
+                .enumerate()
+                .filter(|(_, (_, &keyed))| keyed)
+            {
+                out.push((key, (first + index) as u32));
             }
         }
     }
