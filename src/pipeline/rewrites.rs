@@ -21,7 +21,7 @@ use crate::rewrite::{
     self, AlignInput, Aligner, Edit, EditOp, RewriteConfig, Side, SpotSigner, Substitution,
     WordEdit, WordFrequencies,
 };
-use crate::text::{self, HashKeyed, WordStarts};
+use crate::text::{self, WordStarts};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -127,14 +127,17 @@ impl CorpusWords {
         }
     }
 
-    /// The words of document `index` (none for a document not held).
-    pub fn document(&self, index: u32) -> WordStarts<'_> {
+    /// The alignment input of document `index`, whose text is `text` (no
+    /// words for a document not held).
+    pub fn input<'t>(&'t self, index: u32, text: &'t str) -> AlignInput<'t> {
         let index = index as usize;
-        self.chunks
+        let (words, numbers) = self
+            .chunks
             .get(index / self.chunk_len)
-            .map_or_else(WordStarts::default, |chunk| {
+            .map_or((WordStarts::default(), 0), |chunk| {
                 chunk.document(index % self.chunk_len)
-            })
+            });
+        AlignInput::with_numbers(text, words, numbers)
     }
 }
 
@@ -147,6 +150,8 @@ pub struct ChunkWords {
     hashes: Vec<u64>,
     starts: Vec<u32>,
     bounds: Vec<u32>,
+    /// Each document's count of numbers, taken while its text is at hand.
+    numbers: Vec<u32>,
     scratch: String,
 }
 
@@ -160,6 +165,7 @@ impl ChunkWords {
             hashes: Vec::with_capacity(words),
             starts: Vec::with_capacity(words),
             bounds: vec![0],
+            numbers: Vec::new(),
             scratch: String::new(),
         }
     }
@@ -175,20 +181,25 @@ impl ChunkWords {
             first as u32
         });
         self.bounds.push(end);
+        let starts = &self.starts[first..];
+        self.numbers.push(rewrite::count_numbers(text, starts));
         WordStarts {
             hashes: &self.hashes[first..],
-            starts: &self.starts[first..],
+            starts,
         }
     }
 
-    /// The words of the chunk's document `index`.
-    fn document(&self, index: usize) -> WordStarts<'_> {
+    /// The words of the chunk's document `index` and its count of numbers.
+    fn document(&self, index: usize) -> (WordStarts<'_>, u32) {
         match (self.bounds.get(index), self.bounds.get(index + 1)) {
-            (Some(&start), Some(&end)) => WordStarts {
-                hashes: &self.hashes[start as usize..end as usize],
-                starts: &self.starts[start as usize..end as usize],
-            },
-            _ => WordStarts::default(),
+            (Some(&start), Some(&end)) => (
+                WordStarts {
+                    hashes: &self.hashes[start as usize..end as usize],
+                    starts: &self.starts[start as usize..end as usize],
+                },
+                self.numbers.get(index).copied().unwrap_or(0),
+            ),
+            _ => (WordStarts::default(), 0),
         }
     }
 }
@@ -352,44 +363,26 @@ struct Aligned {
     more_common: Option<Side>,
 }
 
-/// What one worker keeps from chunk to chunk: the aligner's buffers and the
-/// alignment inputs of the current chunk's documents, so a pair allocates
-/// only its edit list.
+/// What one worker keeps from chunk to chunk: the aligner's buffers, so a
+/// pair allocates only its edit list.
 #[derive(Default)]
-struct ChunkAligner<'d> {
-    /// Document index → its alignment input, for the current chunk (its
-    /// count of numbers is taken once per chunk, not once per pair).
-    inputs: HashKeyed<AlignInput<'d>>,
+struct ChunkAligner {
     aligner: Aligner,
 }
 
-impl<'d> ChunkAligner<'d> {
-    fn input(
-        &mut self,
-        index: u32,
-        documents: &'d [Document],
-        words: &'d CorpusWords,
-    ) -> AlignInput<'d> {
-        // Spread over all bits: the map takes its buckets from the key as is.
-        let key = u64::from(index).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        *self.inputs.entry(key).or_insert_with(|| {
-            AlignInput::new(&documents[index as usize].text, words.document(index))
-        })
-    }
-
+impl ChunkAligner {
     fn align_chunk(
         &mut self,
         chunk: &[Job],
-        documents: &'d [Document],
-        words: &'d CorpusWords,
+        documents: &[Document],
+        words: &CorpusWords,
         frequencies: &WordFrequencies,
         config: &RewriteConfig,
     ) -> Vec<Aligned> {
-        self.inputs.clear();
         let mut out = Vec::with_capacity(chunk.len());
         for job in chunk {
-            let a = self.input(job.a, documents, words);
-            let b = self.input(job.b, documents, words);
+            let a = words.input(job.a, &documents[job.a as usize].text);
+            let b = words.input(job.b, &documents[job.b as usize].text);
             let alignment = self.aligner.align(a, b, config);
             let accepted = config.accepts(&alignment);
             let keep_edits = job.kept.is_some() || accepted;
@@ -591,7 +584,7 @@ pub fn link_rewrites(
     stats.candidates = jobs.iter().filter(|job| job.kept.is_none()).count() as u64;
     stats.aligned = jobs.len() as u64;
 
-    // Chunks hold whole groups of one `a`, so `a`'s input is made once per group.
+    // Chunks hold whole groups of one `a`, whose words stay in cache for the group.
     let mut bounds = Vec::new();
     let (mut chunk_start, mut group_start) = (0, 0);
     for group in jobs.chunk_by(|x, y| x.a == y.a) {

@@ -109,11 +109,18 @@ pub struct AlignInput<'t> {
 impl<'t> AlignInput<'t> {
     /// The alignment's view of `text`, whose words are `words`.
     pub fn new(text: &'t str, words: WordStarts<'t>) -> AlignInput<'t> {
+        AlignInput::with_numbers(text, words, count_numbers(text, words.starts))
+    }
+
+    /// [`new`](Self::new) with the document's count of numbers given
+    /// ([`count_numbers`]), for a caller that counted them once while the
+    /// text was at hand.
+    pub fn with_numbers(text: &'t str, words: WordStarts<'t>, numbers: u32) -> AlignInput<'t> {
         AlignInput {
             text,
             hashes: words.hashes,
             starts: words.starts,
-            numbers: count_numbers(text, words.starts),
+            numbers,
         }
     }
 
@@ -180,7 +187,9 @@ fn is_number(text: &str, start: u32) -> bool {
     }
 }
 
-fn count_numbers(text: &str, starts: &[u32]) -> u32 {
+/// The number of words of `text` (starting at `starts`) that are numbers:
+/// what number agreement counts.
+pub fn count_numbers(text: &str, starts: &[u32]) -> u32 {
     starts
         .iter()
         .filter(|&&start| is_number(text, start))

@@ -162,9 +162,27 @@ fn commonness(hashes: impl ExactSizeIterator<Item = u64>, frequencies: &WordFreq
         return 0.0;
     }
     let total: f64 = hashes
-        .map(|hash| (1.0 + frequencies.count(hash) as f64).ln())
+        .map(|hash| ln_one_plus(frequencies.count(hash)))
         .sum();
     total / len as f64
+}
+
+/// Counts below this have their `ln(1 + count)` tabled.
+const TABLED_COUNTS: usize = 4096;
+
+/// `ln(1 + count)`, from a table for the small counts most words have (the
+/// very values `ln` gives: the table is filled by it).
+fn ln_one_plus(count: u32) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..TABLED_COUNTS)
+            .map(|count| (1.0 + count as f64).ln())
+            .collect()
+    });
+    match table.get(count as usize) {
+        Some(&value) => value,
+        None => (1.0 + f64::from(count)).ln(),
+    }
 }
 
 /// The side a commonness balance (`a` minus `b`) points to, `None` on a tie.

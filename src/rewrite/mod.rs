@@ -26,7 +26,9 @@ mod immutables;
 mod mine;
 mod signature;
 
-pub use align::{align, align_spans, AlignInput, Aligner, Alignment, PreparedWords, WordEdit};
+pub use align::{
+    align, align_spans, count_numbers, AlignInput, Aligner, Alignment, PreparedWords, WordEdit,
+};
 pub use direction::{more_common_side, source, ReplacedWords, Side, WordFrequencies};
 pub use immutables::{
     classify, classify_one, classify_word, in_name_phrase, name_phrase_words, FunctionWords,
