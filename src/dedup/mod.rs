@@ -2,9 +2,10 @@
 //! candidate edges → verified pairs → clusters.
 //!
 //! Each stage is a pure function over per-document data so that the stages can
-//! be sharded by an external engine: [`sign`] is per document, [`band_keys`] per
-//! document, [`candidate_pairs`] is a group-by on band keys, [`verify`] is per
-//! pair, and [`cluster`] is connected components over kept pairs.
+//! be sharded by an external engine: [`Signer::sign`] (shingles, signature and
+//! its band keys) is per document, [`candidate_pairs`] is a group-by on band
+//! keys, [`verify`] is per pair, and [`cluster`] is connected components over
+//! kept pairs.
 
 use crate::text::Tokens;
 

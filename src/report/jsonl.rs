@@ -154,8 +154,8 @@ const PAIR_BATCH: usize = 1024;
 ///
 /// With rewrites on, a corpus of near-copies gives hundreds of megabytes of
 /// edits: lines are written by hand (module `report::json`) rather than
-/// through a generic serializer, and formatted in parallel
-/// ([`write_in_batches`]).
+/// through a generic serializer, and formatted in parallel batches on
+/// threads of their own.
 pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     write_in_batches(w, run.pairs.len(), PAIR_BATCH, 1024, |out, index| {
         push_pair_line(out, run, index);

@@ -42,9 +42,9 @@ impl WordFrequencies {
     }
 
     /// Occurrence counts of every word in a table of `2^bits` buckets, filled
-    /// from many threads at once with [`add_occurrences`](Self::add_occurrences):
-    /// one atomic increment per word, no map, so a pipeline can count a whole
-    /// corpus while it tokenizes it anyway. Words sharing a bucket add up,
+    /// from many threads at once ([`count_into`](Self::count_into) a local
+    /// copy, [`add_counts`](Self::add_counts) to this one): no map, so a
+    /// pipeline can count a whole corpus while it tokenizes it anyway. Words sharing a bucket add up,
     /// which at 2^20 buckets (a news vocabulary is some 10^5 words) leaves the
     /// common/rare ranking of words intact while the table stays in cache.
     /// Counts are occurrences, not documents.
