@@ -1020,15 +1020,26 @@ fn extend_edit(
         Op::Insert => counts.unmatched_values += b.is_value(ib),
         Op::Match => {}
     }
-    // The op continues a name phrase when, on a side it consumes a word
-    // of, that word and the edit's last word there are both in names.
-    let continues_name = pending.is_some_and(|p| {
+    // Whether the op joins the pending edit: by the name rule when it
+    // continues a name phrase (on a side it consumes a word of, that word
+    // and the edit's last word there are both in names), by the plain rules
+    // otherwise. Telling names classifies words and their neighbours, so it
+    // is done only where the two rules disagree.
+    let joins = pending.is_some_and(|p| {
+        let (plain, as_name) = (p.accepts(op, false), p.accepts(op, true));
+        if plain == as_name {
+            return plain;
+        }
         let on_a = op != Op::Insert && p.a_len() > 0 && a.in_name(ia) && a.in_name(p.a[1] - 1);
         let on_b = op != Op::Delete && p.b_len() > 0 && b.in_name(ib) && b.in_name(p.b[1] - 1);
-        on_a || on_b
+        if on_a || on_b {
+            as_name
+        } else {
+            plain
+        }
     });
     let current = match pending {
-        Some(current) if current.accepts(op, continues_name) => current,
+        Some(current) if joins => current,
         other => {
             if let Some(done) = other {
                 edits.push(done.finish());
