@@ -363,55 +363,43 @@ struct Aligned {
     more_common: Option<Side>,
 }
 
-/// What one worker keeps from chunk to chunk: the aligner's buffers, so a
-/// pair allocates only its edit list.
-#[derive(Default)]
-struct ChunkAligner {
-    aligner: Aligner,
-}
-
-impl ChunkAligner {
-    fn align_chunk(
-        &mut self,
-        chunk: &[Job],
-        documents: &[Document],
-        words: &CorpusWords,
-        frequencies: &WordFrequencies,
-        config: &RewriteConfig,
-    ) -> Vec<Aligned> {
-        let mut out = Vec::with_capacity(chunk.len());
-        for job in chunk {
-            let a = words.input(job.a, &documents[job.a as usize].text);
-            let b = words.input(job.b, &documents[job.b as usize].text);
-            let alignment = self.aligner.align(a, b, config);
-            let accepted = config.accepts(&alignment);
-            let keep_edits = job.kept.is_some() || accepted;
-            let edits = self.aligner.word_edits();
-            out.push(Aligned {
-                accepted,
-                similarity: alignment.similarity,
-                more_common: if keep_edits {
-                    rewrite::more_common_side(
-                        edits,
-                        a.words().hashes,
-                        b.words().hashes,
-                        frequencies,
-                    )
-                } else {
-                    None
-                },
-                edits: if keep_edits {
-                    edits
-                        .iter()
-                        .map(|edit| EditSpans::of(edit, &a, &b))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-            });
-        }
-        out
+/// Align one chunk of jobs with a worker's aligner, whose buffers are kept
+/// from chunk to chunk, so a pair allocates only its edit list.
+fn align_chunk(
+    aligner: &mut Aligner,
+    chunk: &[Job],
+    documents: &[Document],
+    words: &CorpusWords,
+    frequencies: &WordFrequencies,
+    config: &RewriteConfig,
+) -> Vec<Aligned> {
+    let mut out = Vec::with_capacity(chunk.len());
+    for job in chunk {
+        let a = words.input(job.a, &documents[job.a as usize].text);
+        let b = words.input(job.b, &documents[job.b as usize].text);
+        let alignment = aligner.align(a, b, config);
+        let accepted = config.accepts(&alignment);
+        let keep_edits = job.kept.is_some() || accepted;
+        let edits = aligner.word_edits();
+        out.push(Aligned {
+            accepted,
+            similarity: alignment.similarity,
+            more_common: if keep_edits {
+                rewrite::more_common_side(edits, a.words().hashes, b.words().hashes, frequencies)
+            } else {
+                None
+            },
+            edits: if keep_edits {
+                edits
+                    .iter()
+                    .map(|edit| EditSpans::of(edit, &a, &b))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        });
     }
+    out
 }
 
 /// One band of the spot signatures' LSH as links: each document's next
@@ -601,8 +589,8 @@ pub fn link_rewrites(
     progress.start("rewrite", Some(jobs.len() as u64));
     let aligned: Vec<Vec<Aligned>> = chunks
         .par_iter()
-        .map_init(ChunkAligner::default, |work, chunk| {
-            let out = work.align_chunk(chunk, documents, words, frequencies, config);
+        .map_init(Aligner::new, |aligner, chunk| {
+            let out = align_chunk(aligner, chunk, documents, words, frequencies, config);
             progress.advance(chunk.len() as u64);
             out
         })

@@ -10,9 +10,10 @@
 //! then cut into edits: replacements of one to three words by one to three
 //! words, insertions and deletions.
 //!
-//! A pipeline aligning many pairs prepares each document once
-//! ([`PreparedWords`]) and aligns with one reused [`Aligner`], which keeps its
-//! buffers between pairs and yields edits as word ranges ([`WordEdit`]).
+//! A pipeline aligning many pairs cuts each document into words once (hashes
+//! and start offsets, [`AlignInput`]; [`PreparedWords`] for one document at a
+//! time) and aligns with one reused [`Aligner`], which keeps its buffers
+//! between pairs and yields edits as word ranges ([`WordEdit`]).
 
 use super::immutables::{in_name_phrase, FunctionWords};
 use super::{Edit, EditOp, RewriteConfig};
