@@ -187,7 +187,7 @@ fn fit_writes_a_model_that_check_accepts() {
         .args([
             "fit",
             &fixture("news.jsonl"),
-            "-o",
+            "--out",
             model.to_str().unwrap(),
             "--quiet",
         ])
@@ -219,4 +219,45 @@ fn fit_writes_a_model_that_check_accepts() {
     let output = check(&[&fixture("quality"), "--model", model.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("news.model:1:"));
+}
+
+#[test]
+fn fit_takes_out_like_every_command_and_keeps_its_old_spellings() {
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["--out", "-o", "--output"] {
+        let model = dir.path().join(format!("model{flag}"));
+        let output = copydesk()
+            .args([
+                "fit",
+                &fixture("news.jsonl"),
+                flag,
+                model.to_str().unwrap(),
+                "-q",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{flag}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(model.is_file(), "{flag}");
+    }
+}
+
+#[test]
+fn check_highlights_spans_in_colour_only_when_asked_off_a_terminal() {
+    let spun = fixture("quality/spin_tortured.txt");
+    let plain = check(&[&spun, "-q"]);
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    assert!(plain.contains('»') && !plain.contains("\x1b["), "{plain}");
+    let always = copydesk()
+        .args(["check", &spun, "-q", "--color", "always"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let always = String::from_utf8(always.stdout).unwrap();
+    assert!(always.contains("\x1b[1;31m"), "{always}");
+    let never = check(&[&spun, "-q", "--color", "never"]);
+    assert!(!String::from_utf8(never.stdout).unwrap().contains("\x1b["));
 }

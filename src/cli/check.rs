@@ -1,6 +1,6 @@
 //! `copydesk check`: flag spun, broken and incoherent text, with spans.
 
-use super::{positive, seconds, Bars, UsageError};
+use super::{positive, seconds, Bars, ColorChoice, UsageError};
 use anyhow::Context;
 use clap::Args;
 use copydesk::corpus::{Input, ReadOptions};
@@ -8,7 +8,7 @@ use copydesk::pipeline::{self, CheckConfig, CheckRun};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::quality::{HeuristicsConfig, QualityConfig};
 use copydesk::report::check::{self as report, names};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Flag spun text, grammar breaks, page furniture and incoherent fragments.
@@ -49,6 +49,11 @@ pub struct CheckArgs {
     /// Print nothing on standard error except errors.
     #[arg(long, short)]
     quiet: bool,
+
+    /// Highlight flagged spans when printing them (without --out): `auto` on a
+    /// terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 /// The quality-pass options shared by `check` and `scan`.
@@ -148,7 +153,7 @@ impl CheckArgs {
                 }
             }
             None => {
-                print_flags(&run).context("cannot write to standard output")?;
+                print_flags(&run, self.color).context("cannot write to standard output")?;
                 if !self.quiet {
                     print_summary(&run);
                 }
@@ -178,9 +183,9 @@ fn print_summary(run: &CheckRun) {
 /// Each flagged document: a header with its scores, then each flag with its
 /// line, the text around it and the span highlighted (bold red on a
 /// terminal, between »« otherwise).
-fn print_flags(run: &CheckRun) -> std::io::Result<()> {
+fn print_flags(run: &CheckRun, color: ColorChoice) -> std::io::Result<()> {
     let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = color.enabled();
     let (open, close) = if color {
         ("\x1b[1;31m", "\x1b[0m")
     } else {

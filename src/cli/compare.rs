@@ -1,14 +1,14 @@
 //! `copydesk compare A B`: two documents aligned word by word, side by side
 //! in the terminal with the replaced words coloured, or as JSON edits.
 
-use super::UsageError;
+use super::{ColorChoice, UsageError};
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use copydesk::corpus::{self, Input, ReadOptions};
 use copydesk::progress::NoProgress;
 use copydesk::rewrite::{self, Alignment, Edit, EditOp, RewriteConfig, Side, WordFrequencies};
 use copydesk::text::{tokenize, Tokens};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 /// Align two documents and show every edit.
 #[derive(Debug, Args)]
@@ -36,20 +36,13 @@ pub struct CompareArgs {
     #[arg(long)]
     json: bool,
 
-    /// Colour the replaced words.
+    /// Colour the replaced words: `auto` on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 
     /// Width of the side-by-side view in columns.
     #[arg(long, default_value_t = 120, value_name = "N")]
     width: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 struct Doc {
@@ -141,11 +134,7 @@ impl CompareArgs {
             serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
         } else {
-            let color = match self.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stdout().is_terminal(),
-            };
+            let color = self.color.enabled();
             let view = SideBySide {
                 a: (&a.text, &ta),
                 b: (&b.text, &tb),

@@ -16,9 +16,14 @@ pub struct FitArgs {
     #[arg(required = true, value_name = "CORPUS")]
     inputs: Vec<String>,
 
-    /// Where to write the model.
-    #[arg(short, long, value_name = "MODEL")]
-    output: PathBuf,
+    /// Where to write the model (`-o` and `--output` are the same option).
+    #[arg(
+        long = "out",
+        short = 'o',
+        visible_alias = "output",
+        value_name = "MODEL"
+    )]
+    out: PathBuf,
 
     /// JSON field holding the document text.
     #[arg(long, default_value = "text", value_name = "FIELD")]
@@ -55,7 +60,7 @@ impl FitArgs {
         let (corpus, model, timings) = pipeline::run_fit(&inputs, &read, progress)?;
         // Write next to the destination and rename, so a failed write leaves no partial model.
         let mut outputs = copydesk::report::StagedOutputs::new();
-        outputs.stage(&self.output, |w| model.write_to(w))?;
+        outputs.stage(&self.out, |w| model.write_to(w))?;
         outputs.commit()?;
         if !self.quiet {
             eprintln!(
@@ -64,7 +69,7 @@ impl FitArgs {
                 corpus.documents.len(),
                 corpus.rejected.len(),
                 seconds(timings.total()),
-                self.output.display()
+                self.out.display()
             );
         }
         Ok(())

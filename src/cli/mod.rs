@@ -7,6 +7,7 @@ pub mod dedup;
 pub mod fit;
 pub mod scan;
 
+use clap::ValueEnum;
 use copydesk::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -50,6 +51,36 @@ pub fn error_message(error: &anyhow::Error) -> String {
         message.push_str(&text);
     }
     message
+}
+
+/// When to colour what is printed on standard output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set to a non-empty value.
+    Auto,
+    /// Always, even into a file or pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour standard output. `NO_COLOR` (<https://no-color.org>)
+    /// overrides only `auto`: an explicit `--color always` wins.
+    pub fn enabled(self) -> bool {
+        self.decide(
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
+
+    fn decide(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.map_or(true, |v| v.is_empty()),
+        }
+    }
 }
 
 /// One progress bar per stage on standard error; nothing when it is not a terminal.
@@ -147,5 +178,22 @@ pub fn seconds(duration: Duration) -> String {
         format!("{s:.2}s")
     } else {
         format!("{s:.1}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ColorChoice;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_turns_auto_off_but_not_always() {
+        let set = Some(OsStr::new("1"));
+        assert!(ColorChoice::Auto.decide(true, None));
+        assert!(!ColorChoice::Auto.decide(true, set));
+        assert!(ColorChoice::Auto.decide(true, Some(OsStr::new(""))));
+        assert!(!ColorChoice::Auto.decide(false, None));
+        assert!(ColorChoice::Always.decide(false, set));
+        assert!(!ColorChoice::Never.decide(true, None));
     }
 }
