@@ -1,11 +1,13 @@
 //! The whole job, stage by stage: read → tokenize and sign → find pairs →
-//! cluster. This is the only module that knows every wing; the CLI knows only
-//! [`Config`], [`run_dedup`] and the writers in [`crate::report`].
+//! link rewrites → cluster → (quality pass). This is the only module that
+//! knows every stage; a caller picks a run ([`run_dedup`], [`run_check`],
+//! [`run_scan`], [`run_fit`]) with a [`Config`] and hands the result to the
+//! writers in [`crate::report`].
 //!
-//! Later wings slot in here without changing the shape of the results: rewrite
-//! pairs (issue 3) are added to [`DedupRun::pairs`] before clustering (stage
-//! `rewrite`, in [`rewrites`]), and per-document quality results (issue 4)
-//! become fields of [`DocumentResult`].
+//! Rewrite pairs are added to [`DedupRun::pairs`] before clustering (stage
+//! `rewrite`, in [`rewrites`]), so a cluster may join copies and rewrites;
+//! [`run_scan`] adds one [`crate::quality::DocQuality`] per document beside
+//! the [`DocumentResult`]s of the dedup run.
 //!
 //! ```
 //! use copydesk::corpus::Input;
