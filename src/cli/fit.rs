@@ -1,7 +1,8 @@
 //! `copydesk fit`: learn word and word-pair counts from trusted text, for
 //! `copydesk check --model`.
 
-use super::{seconds, Bars};
+use super::outputs::Plan;
+use super::{seconds, Bars, UsageError};
 use clap::Args;
 use copydesk::corpus::{Input, ReadOptions};
 use copydesk::pipeline;
@@ -46,6 +47,19 @@ impl FitArgs {
             skip_invalid: self.skip_invalid,
             ..ReadOptions::default()
         };
+        let name = self.output.to_string_lossy();
+        if name.ends_with(".gz") || name.ends_with(".zst") {
+            return Err(UsageError(format!(
+                "-o {name}: models are read uncompressed by --model; name it without .gz or .zst"
+            ))
+            .into());
+        }
+        let plan = Plan {
+            inputs: &self.inputs,
+            files: vec![("-o", self.output.as_path())],
+            ..Plan::default()
+        };
+        let mut outputs = plan.prepare()?;
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
         let bars = Bars::for_stderr(self.quiet);
         let progress: &dyn Progress = match &bars {
@@ -53,8 +67,7 @@ impl FitArgs {
             None => &NoProgress,
         };
         let (corpus, model, timings) = pipeline::run_fit(&inputs, &read, progress)?;
-        // Write next to the destination and rename, so a failed write leaves no partial model.
-        let mut outputs = copydesk::report::StagedOutputs::new();
+        // Written next to the destination and renamed, so a failed write leaves no partial model.
         outputs.stage(&self.output, |w| model.write_to(w))?;
         outputs.commit()?;
         if !self.quiet {
