@@ -87,9 +87,13 @@ pub struct QualityArgs {
 impl QualityArgs {
     /// The data files these flags read, each with its flag.
     pub fn data_files(&self) -> Vec<(&'static str, &std::path::Path)> {
-        let lexicons = self.lexicon.iter().map(|path| ("--lexicon", path.as_path()));
+        let lexicons = self
+            .lexicon
+            .iter()
+            .map(|path| ("--lexicon", path.as_path()));
         let model = self.model.iter().map(|path| ("--model", path.as_path()));
-        let substitutions = (self.substitutions.iter()).map(|path| ("--substitutions", path.as_path()));
+        let substitutions =
+            (self.substitutions.iter()).map(|path| ("--substitutions", path.as_path()));
         lexicons.chain(model).chain(substitutions).collect()
     }
 

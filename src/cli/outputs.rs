@@ -123,7 +123,10 @@ impl Plan<'_> {
             }
             if let Some(dir) = &dir {
                 if output.same(dir) {
-                    return clash(format!("{} is the output directory {}", output.shown, dir.shown));
+                    return clash(format!(
+                        "{} is the output directory {}",
+                        output.shown, dir.shown
+                    ));
                 }
                 if output.is_in(dir) && SET_FILE_NAMES.contains(&output.name()) {
                     return clash(format!(
@@ -152,7 +155,10 @@ impl Plan<'_> {
             }
         }
         for (flag, path) in &self.data {
-            read.push(Place::of(path, format!("the {flag} file {}", path.display())));
+            read.push(Place::of(
+                path,
+                format!("the {flag} file {}", path.display()),
+            ));
         }
         for output in &outputs {
             if let Some(input) = read.iter().find(|input| input.same(output)) {
@@ -181,9 +187,8 @@ impl Plan<'_> {
                 .flatten()
                 .map(|entry| Place::of(&entry.path(), String::new()))
                 .collect();
-            let inside = |input: &&Place| {
-                input.is_in(dir) || contents.iter().any(|entry| entry.same(input))
-            };
+            let inside =
+                |input: &&Place| input.is_in(dir) || contents.iter().any(|entry| entry.same(input));
             if let Some(input) = read.iter().chain(&read_dirs).find(inside) {
                 return clash(format!(
                     "{} is in {}, whose contents a run replaces",

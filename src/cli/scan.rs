@@ -78,7 +78,8 @@ impl ScanArgs {
         let out = &self.dedup.out;
         let mut plan = self.dedup.plan();
         plan.data.extend(self.quality.data_files());
-        plan.files.extend(self.drop.iter().map(|path| ("--drop", path.as_path())));
+        plan.files
+            .extend(self.drop.iter().map(|path| ("--drop", path.as_path())));
         let staged = plan.prepare()?;
         let inputs: Vec<_> = self
             .dedup

@@ -105,7 +105,10 @@ impl StagedOutputs {
     fn open(&self, slot: &Slot) -> io::Result<File> {
         match slot {
             Slot::InDir(name) => {
-                let dir = self.dir.as_ref().expect("in-directory slots come with a directory");
+                let dir = self
+                    .dir
+                    .as_ref()
+                    .expect("in-directory slots come with a directory");
                 File::create(dir.staged(name))
             }
             Slot::Loose(loose) => loose

@@ -52,7 +52,10 @@ pub fn write_scan_to(
 ) -> Result<Timings> {
     let started = Instant::now();
     let dedup = &run.dedup;
-    let out_dir = &staged.dir().map(Path::to_path_buf).ok_or_else(jsonl::no_dir)?;
+    let out_dir = &staged
+        .dir()
+        .map(Path::to_path_buf)
+        .ok_or_else(jsonl::no_dir)?;
     // In parallel, the biggest first, so that the others fill the other
     // threads meanwhile; committed in this order.
     let mut jobs: Vec<(PathBuf, StageJob)> = vec![
