@@ -291,7 +291,7 @@ impl OutputDir {
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => {
                 return Err(fail(io::Error::new(
-                    io::ErrorKind::NotADirectory,
+                    io::ErrorKind::InvalidInput,
                     format!("{} is not a directory", parent.display()),
                 )))
             }
@@ -304,8 +304,10 @@ impl OutputDir {
             Err(e) => return Err(fail(e)),
         }
         restore_aside(parent, name, &target);
+        let mut permissions = None;
         match fs::symlink_metadata(&target) {
             Ok(meta) if meta.is_dir() => {
+                permissions = Some(meta.permissions());
                 #[cfg(unix)]
                 {
                     use std::os::unix::fs::MetadataExt;
@@ -323,7 +325,7 @@ impl OutputDir {
             }
             Ok(_) => {
                 return Err(fail(io::Error::new(
-                    io::ErrorKind::NotADirectory,
+                    io::ErrorKind::InvalidInput,
                     "it exists and is not a directory",
                 )))
             }
@@ -334,6 +336,10 @@ impl OutputDir {
         let id = run_id();
         let staging = parent.join(hidden_name(name, &id, ""));
         fs::create_dir(&staging).map_err(&fail)?;
+        // The new set's directory takes the place of the old: it keeps its mode.
+        if let Some(permissions) = permissions {
+            let _ = fs::set_permissions(&staging, permissions);
+        }
         let lock = File::open(&staging).ok().filter(try_lock);
         Ok(OutputDir {
             given: given.to_path_buf(),
@@ -588,7 +594,7 @@ impl LooseFile {
         match fs::metadata(dir) {
             Ok(meta) if !meta.is_dir() => {
                 return Err(fail(io::Error::new(
-                    io::ErrorKind::NotADirectory,
+                    io::ErrorKind::InvalidInput,
                     format!("{} is not a directory", dir.display()),
                 )))
             }
@@ -602,7 +608,7 @@ impl LooseFile {
         }
         if fs::metadata(dest).is_ok_and(|m| m.is_dir()) {
             return Err(fail(io::Error::new(
-                io::ErrorKind::IsADirectory,
+                io::ErrorKind::InvalidInput,
                 "it is a directory, not a file",
             )));
         }
