@@ -296,6 +296,11 @@ fn keep_and_drop_are_compressed_by_extension_and_read_back() {
     let summary = common::summary(&file("reread"));
     assert_eq!(summary["accepted"], 3);
     assert_eq!(summary["clusters"], 0);
+
+    // A model is read uncompressed, so it is never written compressed.
+    let output = run(&["fit", &input, "-o", &arg("model.gz")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!file("model.gz").exists());
 }
 
 /// Run `args` with a standard input that never ends: a run that gets to its

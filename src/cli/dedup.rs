@@ -87,7 +87,7 @@ pub struct DedupArgs {
     prefer: PreferArg,
 
     /// Also write the deduplicated corpus (unique documents and representatives,
-    /// original lines untouched) to this file.
+    /// original lines untouched) to this file; compressed when named .gz or .zst.
     #[arg(long, value_name = "FILE")]
     pub(super) keep: Option<PathBuf>,
 

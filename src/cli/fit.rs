@@ -17,7 +17,7 @@ pub struct FitArgs {
     #[arg(required = true, value_name = "CORPUS")]
     inputs: Vec<String>,
 
-    /// Where to write the model.
+    /// Where to write the model (uncompressed: not a .gz or .zst name).
     #[arg(short, long, value_name = "MODEL")]
     output: PathBuf,
 

@@ -29,7 +29,8 @@ pub struct ScanArgs {
     quality: QualityArgs,
 
     /// Write what is left out of the clean corpus (duplicates, low quality) to
-    /// this file, one JSON line per document with the reasons.
+    /// this file, one JSON line per document with the reasons; compressed
+    /// when named .gz or .zst.
     #[arg(long, value_name = "FILE")]
     drop: Option<PathBuf>,
 
