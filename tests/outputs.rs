@@ -92,9 +92,8 @@ fn leftovers_of_killed_runs_are_removed_by_the_next_run() {
     let out = dir.path().join("out");
     let keep = dir.path().join("kept.jsonl");
     std::fs::create_dir(&out).unwrap();
-    // What earlier runs killed at the wrong moment leave: temporary files of
-    // the one-file-at-a-time commit inside the directory, a staging
-    // directory, and a temporary file next to the kept corpus.
+    // What killed runs leave: temporary files inside the directory, a
+    // staging directory next to it, a temporary file next to the kept corpus.
     std::fs::write(out.join("documents.jsonl"), "old\n").unwrap();
     std::fs::write(out.join(".copydesk-AbC123.tmp"), "half a file").unwrap();
     let staging = dir.path().join(".out.copydesk-0123456789abcdef");

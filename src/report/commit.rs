@@ -495,7 +495,8 @@ fn check_foreign(given: &Path, target: &Path, allowed: &[OsString]) -> Result<()
         let name = entry.file_name();
         let text = name.to_string_lossy();
         let is_file = entry.file_type().is_ok_and(|t| !t.is_dir());
-        // Temporary files of earlier versions, which staged inside the directory.
+        // Temporary files a killed run left when it staged its files inside
+        // the directory itself.
         let old_temp = text.starts_with(".copydesk-") && text.ends_with(".tmp");
         let ours = SET_FILE_NAMES.contains(&&*text)
             || listed.iter().any(|f| *f == text)
