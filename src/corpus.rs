@@ -152,8 +152,7 @@ fn expand(input: &Input) -> Result<Vec<(Input, Format)>> {
             continue;
         }
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let known = [".txt", ".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst"];
-        if known.iter().any(|ext| name.ends_with(ext)) {
+        if read_from_directory(name) {
             files.push(p);
         }
     }
@@ -165,6 +164,12 @@ fn expand(input: &Input) -> Result<Vec<(Input, Format)>> {
             (Input::Path(p), format)
         })
         .collect())
+}
+
+/// Whether a file of this name is read when its directory is an input.
+pub fn read_from_directory(name: &str) -> bool {
+    let known = [".txt", ".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst"];
+    known.iter().any(|ext| name.ends_with(ext))
 }
 
 fn format_of(path: &Path) -> Format {

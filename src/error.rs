@@ -109,6 +109,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An output directory holds a file that no copydesk run wrote. A run
+    /// replaces the directory's contents as a whole, which would delete it.
+    #[error(
+        "output directory {dir} holds {file}, which copydesk did not write; \
+         a run replaces the whole directory, so name a new or empty one"
+    )]
+    ForeignOutputFile {
+        /// The output directory.
+        dir: PathBuf,
+        /// The file found in it.
+        file: PathBuf,
+    },
     /// A parameter is out of range or parameters contradict each other.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -21,9 +21,11 @@
 //!         println!("{} copies {}", doc.id, run.corpus.documents[rep as usize].id);
 //!     }
 //! }
-//! let out = tempfile::tempdir().expect("a temporary directory");
-//! copydesk::report::jsonl::write_dedup(&run, out.path(), None)?;
-//! assert!(out.path().join("documents.jsonl").exists());
+//! // The writers create the output directory (its parent must exist).
+//! let tmp = tempfile::tempdir().expect("a temporary directory");
+//! let out = tmp.path().join("out");
+//! copydesk::report::jsonl::write_dedup(&run, &out, None)?;
+//! assert!(out.join("documents.jsonl").exists());
 //! # Ok::<(), copydesk::Error>(())
 //! ```
 

@@ -1,5 +1,6 @@
 //! `copydesk check`: flag spun, broken and incoherent text, with spans.
 
+use super::outputs::Plan;
 use super::{positive, seconds, Bars, ColorChoice, UsageError};
 use anyhow::Context;
 use clap::Args;
@@ -23,7 +24,8 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
 
-    /// Output directory for documents.jsonl, rejected.jsonl and summary.json (created if missing).
+    /// Output directory for documents.jsonl, rejected.jsonl and summary.json
+    /// (created if missing; its parent must exist). Its contents are replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
@@ -88,6 +90,18 @@ pub struct QualityArgs {
 }
 
 impl QualityArgs {
+    /// The data files these flags read, each with its flag.
+    pub fn data_files(&self) -> Vec<(&'static str, &std::path::Path)> {
+        let lexicons = self
+            .lexicon
+            .iter()
+            .map(|path| ("--lexicon", path.as_path()));
+        let model = self.model.iter().map(|path| ("--model", path.as_path()));
+        let substitutions =
+            (self.substitutions.iter()).map(|path| ("--substitutions", path.as_path()));
+        lexicons.chain(model).chain(substitutions).collect()
+    }
+
     /// The quality-pass configuration, reading records as `read` says.
     pub fn config(&self, read: ReadOptions) -> CheckConfig {
         let mut quality = QualityConfig::default();
@@ -130,6 +144,20 @@ impl CheckArgs {
                 .build_global()
                 .context("cannot start worker threads")?;
         }
+        let plan = Plan {
+            inputs: &self.inputs,
+            data: self.quality.data_files(),
+            dir: self.out.as_deref(),
+            files: Vec::new(),
+        };
+        // Without --out nothing is written.
+        let outputs = match self.out {
+            Some(_) => Some(plan.prepare()?),
+            None => {
+                plan.check_only()?;
+                None
+            }
+        };
         let config = self.config();
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
         let bars = Bars::for_stderr(self.quiet);
@@ -138,11 +166,9 @@ impl CheckArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_check(&inputs, &config, progress)?;
-        match &self.out {
-            Some(out) => {
-                std::fs::create_dir_all(out)
-                    .with_context(|| format!("cannot create output directory {}", out.display()))?;
-                let timings = report::write_check(&run, out)?;
+        match (&self.out, outputs) {
+            (Some(out), Some(outputs)) => {
+                let timings = report::write_check_to(&run, outputs)?;
                 if !self.quiet {
                     print_summary(&run);
                     eprintln!(
@@ -152,7 +178,7 @@ impl CheckArgs {
                     );
                 }
             }
-            None => {
+            _ => {
                 print_flags(&run, self.color).context("cannot write to standard output")?;
                 if !self.quiet {
                     print_summary(&run);

@@ -1,5 +1,6 @@
 //! `copydesk dedup`: near-duplicates and syndicated copies.
 
+use super::outputs::Plan;
 use super::{fraction, positive, seconds, Bars, UsageError};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -21,7 +22,8 @@ pub struct DedupArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub(super) inputs: Vec<String>,
 
-    /// Output directory (created if missing).
+    /// Output directory (created if missing; its parent must exist). Its
+    /// contents are replaced as a whole.
     #[arg(long, value_name = "DIR")]
     pub(super) out: PathBuf,
 
@@ -85,7 +87,7 @@ pub struct DedupArgs {
     prefer: PreferArg,
 
     /// Also write the deduplicated corpus (unique documents and representatives,
-    /// original lines untouched) to this file.
+    /// original lines untouched) to this file; compressed when named .gz or .zst.
     #[arg(long, value_name = "FILE")]
     pub(super) keep: Option<PathBuf>,
 
@@ -222,7 +224,7 @@ impl DedupArgs {
         if self.verbose {
             print_lsh(&config);
         }
-        check_destinations(&self.out, self.keep.as_deref())?;
+        let outputs = self.plan().prepare()?;
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
         let bars = Bars::for_stderr(self.quiet);
         let progress: &dyn Progress = match &bars {
@@ -230,9 +232,7 @@ impl DedupArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_dedup(&inputs, &config, progress)?;
-        std::fs::create_dir_all(&self.out)
-            .with_context(|| format!("cannot create output directory {}", self.out.display()))?;
-        let timings = jsonl::write_dedup(&run, &self.out, self.keep.as_deref())?;
+        let timings = jsonl::write_dedup_to(&run, outputs, self.keep.as_deref())?;
         if !self.quiet {
             print_summary(&run, &timings, &self.out, self.keep.as_deref());
         }
@@ -243,29 +243,25 @@ impl DedupArgs {
     }
 }
 
-/// Fail before the work, not after it, when the outputs cannot go where asked.
-/// The output directory itself is created only once the run has succeeded.
-pub(super) fn check_destinations(out: &Path, keep: Option<&Path>) -> anyhow::Result<()> {
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!("output directory {} is not a directory", out.display());
-    }
-    if let Some(keep) = keep {
-        if keep.is_dir() {
-            anyhow::bail!("--keep {} is a directory, not a file", keep.display());
-        }
-        let parent = keep.parent().filter(|p| !p.as_os_str().is_empty());
-        // The kept corpus may go inside the output directory, which is created later.
-        if let Some(parent) = parent.filter(|&p| p != out) {
-            if !parent.is_dir() {
-                anyhow::bail!(
-                    "cannot write --keep {}: directory {} does not exist",
-                    keep.display(),
-                    parent.display()
-                );
-            }
+impl DedupArgs {
+    /// What the run reads and writes: with `--keep`, and the data files of
+    /// these flags.
+    pub(super) fn plan(&self) -> Plan<'_> {
+        Plan {
+            inputs: &self.inputs,
+            data: self
+                .function_words
+                .iter()
+                .map(|path| ("--function-words", path.as_path()))
+                .collect(),
+            dir: Some(&self.out),
+            files: self
+                .keep
+                .iter()
+                .map(|path| ("--keep", path.as_path()))
+                .collect(),
         }
     }
-    Ok(())
 }
 
 pub(super) fn print_lsh(config: &Config) {

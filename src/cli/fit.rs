@@ -1,7 +1,8 @@
 //! `copydesk fit`: learn word and word-pair counts from trusted text, for
 //! `copydesk check --model`.
 
-use super::{seconds, Bars};
+use super::outputs::Plan;
+use super::{seconds, Bars, UsageError};
 use clap::Args;
 use copydesk::corpus::{Input, ReadOptions};
 use copydesk::pipeline;
@@ -16,7 +17,8 @@ pub struct FitArgs {
     #[arg(required = true, value_name = "CORPUS")]
     inputs: Vec<String>,
 
-    /// Where to write the model (`-o` and `--output` are the same option).
+    /// Where to write the model, uncompressed: not a .gz or .zst name (`-o`
+    /// and `--output` are the same option).
     #[arg(
         long = "out",
         short = 'o',
@@ -51,6 +53,19 @@ impl FitArgs {
             skip_invalid: self.skip_invalid,
             ..ReadOptions::default()
         };
+        let name = self.out.to_string_lossy();
+        if name.ends_with(".gz") || name.ends_with(".zst") {
+            return Err(UsageError(format!(
+                "--out {name}: models are read uncompressed by --model; name it without .gz or .zst"
+            ))
+            .into());
+        }
+        let plan = Plan {
+            inputs: &self.inputs,
+            files: vec![("--out", self.out.as_path())],
+            ..Plan::default()
+        };
+        let mut outputs = plan.prepare()?;
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
         let bars = Bars::for_stderr(self.quiet);
         let progress: &dyn Progress = match &bars {
@@ -58,8 +73,7 @@ impl FitArgs {
             None => &NoProgress,
         };
         let (corpus, model, timings) = pipeline::run_fit(&inputs, &read, progress)?;
-        // Write next to the destination and rename, so a failed write leaves no partial model.
-        let mut outputs = copydesk::report::StagedOutputs::new();
+        // Written next to the destination and renamed, so a failed write leaves no partial model.
         outputs.stage(&self.out, |w| model.write_to(w))?;
         outputs.commit()?;
         if !self.quiet {

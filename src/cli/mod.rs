@@ -5,6 +5,7 @@ pub mod check;
 pub mod compare;
 pub mod dedup;
 pub mod fit;
+mod outputs;
 pub mod scan;
 
 use clap::ValueEnum;

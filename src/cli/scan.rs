@@ -2,7 +2,7 @@
 //! the quality pass over one read of the corpus, with a report for people.
 
 use super::check::QualityArgs;
-use super::dedup::{check_destinations, print_lsh, print_summary, DedupArgs};
+use super::dedup::{print_lsh, print_summary, DedupArgs};
 use super::{seconds, Bars, UsageError};
 use anyhow::Context;
 use clap::Args;
@@ -29,7 +29,8 @@ pub struct ScanArgs {
     quality: QualityArgs,
 
     /// Write what is left out of the clean corpus (duplicates, low quality) to
-    /// this file, one JSON line per document with the reasons.
+    /// this file, one JSON line per document with the reasons; compressed
+    /// when named .gz or .zst.
     #[arg(long, value_name = "FILE")]
     drop: Option<PathBuf>,
 
@@ -76,8 +77,11 @@ impl ScanArgs {
             print_lsh(&config.dedup);
         }
         let out = &self.dedup.out;
-        check_destinations(out, self.dedup.keep.as_deref())?;
-        check_destinations(out, self.drop.as_deref())?;
+        let mut plan = self.dedup.plan();
+        plan.data.extend(self.quality.data_files());
+        plan.files
+            .extend(self.drop.iter().map(|path| ("--drop", path.as_path())));
+        let staged = plan.prepare()?;
         let inputs: Vec<_> = self
             .dedup
             .inputs
@@ -90,8 +94,6 @@ impl ScanArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_scan(&inputs, &config, progress)?;
-        std::fs::create_dir_all(out)
-            .with_context(|| format!("cannot create output directory {}", out.display()))?;
         let outputs = ScanOutputs {
             keep: self.dedup.keep.as_deref(),
             drop: self.drop.as_deref(),
@@ -102,7 +104,7 @@ impl ScanArgs {
                 ..ReportLimits::default()
             },
         };
-        let timings = scan::write_scan(&run, out, &outputs)?;
+        let timings = scan::write_scan_to(&run, staged, &outputs)?;
         if !self.dedup.quiet {
             print_summary(&run.dedup, &timings, out, None);
             let flagged = run.quality.iter().filter(|q| !q.flags.is_empty()).count();

@@ -46,10 +46,20 @@ impl From<&Scores> for RoundedScores {
     }
 }
 
-/// Write every check output into `out_dir` (which must exist), all or nothing.
+/// Write every check output into `out_dir` (created if missing; its parent
+/// must exist) as one set that replaces the previous one (see
+/// [`super::commit`]).
 pub fn write_check(run: &CheckRun, out_dir: &Path) -> Result<Timings> {
+    write_check_to(run, StagedOutputs::in_dir(out_dir, &[])?)
+}
+
+/// [`write_check`] into outputs prepared before the run with [`StagedOutputs::in_dir`].
+pub fn write_check_to(run: &CheckRun, mut outputs: StagedOutputs) -> Result<Timings> {
     let started = Instant::now();
-    let mut outputs = StagedOutputs::new();
+    let out_dir = &outputs
+        .dir()
+        .map(Path::to_path_buf)
+        .ok_or_else(super::jsonl::no_dir)?;
     outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
     outputs.stage(&out_dir.join(names::REJECTED), |w| {
         super::jsonl::write_rejected(w, &run.corpus.rejected)

@@ -38,14 +38,26 @@ pub mod names {
 /// Decimals of similarity figures in the outputs.
 const SIMILARITY_DIGITS: i32 = 4;
 
-/// Write every dedup output into `out_dir` (which must exist), plus the kept
-/// corpus to `keep` when asked, all or nothing.
+/// Write every dedup output into `out_dir` (created if missing; its parent
+/// must exist), plus the kept corpus to `keep` when asked, as one set that
+/// replaces the previous one (see [`super::commit`]).
 ///
 /// Returns the run's timings with the `write` stage added (the time of writing
 /// everything but the summary, which reports it).
 pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Result<Timings> {
+    let outputs = StagedOutputs::in_dir(out_dir, keep.as_slice())?;
+    write_dedup_to(run, outputs, keep)
+}
+
+/// [`write_dedup`] into outputs prepared before the run with
+/// [`StagedOutputs::in_dir`] (given `keep` among its other files).
+pub fn write_dedup_to(
+    run: &DedupRun,
+    mut outputs: StagedOutputs,
+    keep: Option<&Path>,
+) -> Result<Timings> {
     let started = Instant::now();
-    let mut outputs = StagedOutputs::new();
+    let out_dir = &outputs.dir().map(Path::to_path_buf).ok_or_else(no_dir)?;
     // The biggest first, so that the others fill the other threads meanwhile.
     let mut jobs: Vec<(PathBuf, StageJob)> = vec![
         (
@@ -83,6 +95,10 @@ pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Resul
             serde_json::to_writer_pretty(&mut *w, &summary(run, timings)).map_err(Into::into)
         },
     )
+}
+
+pub(crate) fn no_dir() -> crate::Error {
+    crate::Error::Config("the outputs were not made by StagedOutputs::in_dir".to_owned())
 }
 
 fn id_of(run: &DedupRun, index: u32) -> &str {

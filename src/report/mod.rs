@@ -1,12 +1,12 @@
 //! Output writers: JSON Lines and JSON files a user can act on ([`jsonl`] for
 //! dedup, [`check`] for the quality pass).
 //!
-//! Outputs are all-or-nothing: every file is first written to a hidden
-//! temporary file next to its destination ([`StagedOutputs`]) and renamed into
-//! place only once all of them are complete, so a failed run leaves no partial
-//! output behind.
+//! Outputs are all-or-nothing and replace the previous run's as one set
+//! ([`StagedOutputs`], [`commit`]): a failed or killed run leaves the outputs
+//! of the run before it, complete, and nothing of its own.
 
 pub mod check;
+pub mod commit;
 pub mod html;
 mod json;
 pub mod jsonl;
@@ -14,59 +14,159 @@ pub mod scan;
 
 use crate::error::{Error, Result};
 use crate::pipeline::Timings;
+use commit::{LooseFile, OutputDir};
+use std::ffi::OsString;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tempfile::NamedTempFile;
 
-/// Output files written to temporary files and moved into place together.
+/// Output files written aside and moved into place together at
+/// [`commit`](StagedOutputs::commit).
 ///
-/// Dropping a `StagedOutputs` without [`commit`](StagedOutputs::commit)
-/// deletes the temporary files.
+/// Made with [`in_dir`](StagedOutputs::in_dir), the files of one output
+/// directory form a set that replaces the directory's previous set as a
+/// whole (see [`commit`]); files elsewhere are each replaced by a rename
+/// right after. Dropping a `StagedOutputs` without committing deletes what it
+/// wrote.
 #[derive(Debug, Default)]
 pub struct StagedOutputs {
-    staged: Vec<(NamedTempFile, PathBuf)>,
+    dir: Option<OutputDir>,
+    /// Names written into the staging directory, in staging order.
+    in_dir: Vec<OsString>,
+    loose: Vec<LooseFile>,
 }
 
 /// Buffer size of output writers: big enough that writes are few and large.
 const WRITE_BUFFER: usize = 1 << 20;
 
+/// Where one staged output goes while it is written.
+enum Slot {
+    InDir(OsString),
+    Loose(LooseFile),
+}
+
 impl StagedOutputs {
-    /// No files staged yet.
+    /// Files that are each replaced by a rename, with no output directory.
     pub fn new() -> StagedOutputs {
         StagedOutputs::default()
     }
 
-    /// Write the future content of `path` with `write`, into a temporary file in
-    /// the same directory (so the final rename stays on one file system).
+    /// A new set of outputs for the directory `dir`, and for the files
+    /// `others` (inside `dir` or anywhere else) that the run will also write.
+    ///
+    /// Everything that can be checked before the work is checked here: `dir`
+    /// is a directory or absent with its parent present, it holds only files
+    /// of copydesk sets (else [`Error::ForeignOutputFile`]), and a staging
+    /// directory can be created next to it and a temporary file next to each
+    /// of `others`. What killed runs left is cleaned up first.
+    pub fn in_dir(dir: &Path, others: &[&Path]) -> Result<StagedOutputs> {
+        let resolved = commit::resolve(dir).ok();
+        let allowed: Vec<OsString> = others
+            .iter()
+            .filter(|path| {
+                let parent = commit::parent_of(path);
+                parent == dir || resolved.is_some() && commit::resolve(parent).ok() == resolved
+            })
+            .filter_map(|path| path.file_name().map(|n| n.to_owned()))
+            .collect();
+        let dir = OutputDir::prepare(dir, &allowed)?;
+        for path in others {
+            if dir.name_of(path)?.is_none() {
+                LooseFile::create(path)?;
+            }
+        }
+        Ok(StagedOutputs {
+            dir: Some(dir),
+            ..StagedOutputs::default()
+        })
+    }
+
+    /// The output directory, as named to [`in_dir`](StagedOutputs::in_dir).
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_ref().map(OutputDir::given)
+    }
+
+    /// Check before the work that `path` can be written: a temporary file can
+    /// be created next to it.
+    pub fn probe(path: &Path) -> Result<()> {
+        LooseFile::create(path).map(drop)
+    }
+
+    fn slot(&mut self, path: &Path) -> Result<Slot> {
+        if let Some(dir) = &self.dir {
+            if let Some(name) = dir.name_of(path)? {
+                return Ok(Slot::InDir(name));
+            }
+        }
+        LooseFile::create(path).map(Slot::Loose)
+    }
+
+    fn open(&self, slot: &Slot) -> io::Result<File> {
+        match slot {
+            Slot::InDir(name) => {
+                let dir = self
+                    .dir
+                    .as_ref()
+                    .expect("in-directory slots come with a directory");
+                File::create(dir.staged(name))
+            }
+            Slot::Loose(loose) => loose
+                .file
+                .as_ref()
+                .expect("a loose file is open until persisted")
+                .try_clone(),
+        }
+    }
+
+    fn keep(&mut self, slot: Slot) {
+        match slot {
+            Slot::InDir(name) => self.in_dir.push(name),
+            Slot::Loose(loose) => self.loose.push(loose),
+        }
+    }
+
+    /// Write the future content of `path` with `write`: into the staging
+    /// directory when `path` is in the output directory, else into a
+    /// temporary file next to it (so the final rename stays on one file
+    /// system). `.gz` and `.zst` names are compressed.
     pub fn stage<F>(&mut self, path: &Path, write: F) -> Result<()>
     where
-        F: FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
+        F: FnOnce(&mut BufWriter<OutputFile>) -> io::Result<()>,
     {
-        let staged = stage_file(path, write)?;
-        self.staged.push(staged);
+        let slot = self.slot(path)?;
+        let file = self.open(&slot).map_err(write_error(path))?;
+        write_file(path, file, write)?;
+        self.keep(slot);
         Ok(())
     }
 
-    /// Write several outputs at once, each into its own temporary file, in
-    /// parallel; they are committed in the order given. Fails with the first
-    /// failure in that order.
+    /// Write several outputs at once, each as [`stage`](StagedOutputs::stage)
+    /// does, in parallel. Fails with the first failure in the order given.
     pub fn stage_parallel(&mut self, jobs: Vec<(PathBuf, StageJob<'_>)>) -> Result<()> {
         use rayon::prelude::*;
-        let staged: Vec<Result<(NamedTempFile, PathBuf)>> = jobs
+        let mut slots = Vec::with_capacity(jobs.len());
+        let mut work = Vec::with_capacity(jobs.len());
+        for (path, job) in jobs {
+            let slot = self.slot(&path)?;
+            let file = self.open(&slot).map_err(write_error(&path))?;
+            slots.push(slot);
+            work.push((path, file, job));
+        }
+        let written: Vec<Result<()>> = work
             .into_par_iter()
-            .map(|(path, write)| stage_file(&path, write))
+            .map(|(path, file, job)| write_file(&path, file, job))
             .collect();
-        for file in staged {
-            self.staged.push(file?);
+        for (slot, result) in slots.into_iter().zip(written) {
+            result?;
+            self.keep(slot);
         }
         Ok(())
     }
 
     /// Stage the summary last, with the `write` stage (from `started` until
-    /// now) added to `timings`, then move every file into place; returns the
-    /// timings the summary reports.
+    /// now) added to `timings`, then commit; returns the timings the summary
+    /// reports.
     pub fn commit_with_summary<F>(
         mut self,
         path: &Path,
@@ -75,7 +175,7 @@ impl StagedOutputs {
         write_summary: F,
     ) -> Result<Timings>
     where
-        F: FnOnce(&mut BufWriter<&File>, &Timings) -> std::io::Result<()>,
+        F: FnOnce(&mut BufWriter<OutputFile>, &Timings) -> io::Result<()>,
     {
         let mut timings = timings.clone();
         timings.record("write", started.elapsed());
@@ -87,47 +187,106 @@ impl StagedOutputs {
         Ok(timings)
     }
 
-    /// Move every staged file to its destination, replacing what was there.
-    pub fn commit(self) -> Result<()> {
-        for (temp, path) in self.staged {
-            temp.persist(&path).map_err(|e| Error::Write {
-                path: path.clone(),
-                source: e.error,
-            })?;
+    /// Put every staged file in place, replacing what was there: the
+    /// directory's set in one swap, then each file outside it by a rename.
+    pub fn commit(mut self) -> Result<()> {
+        commit::fault("staged");
+        let loose = std::mem::take(&mut self.loose);
+        match self.dir.take() {
+            Some(dir) => dir.commit(&self.in_dir, loose),
+            None => loose.into_iter().try_for_each(LooseFile::persist),
         }
-        Ok(())
     }
 }
 
 /// A writer of one output for [`StagedOutputs::stage_parallel`].
-pub type StageJob<'a> = Box<dyn FnOnce(&mut BufWriter<&File>) -> std::io::Result<()> + Send + 'a>;
+pub type StageJob<'a> = Box<dyn FnOnce(&mut BufWriter<OutputFile>) -> io::Result<()> + Send + 'a>;
 
-/// Write one output into a temporary file next to `path`.
-fn stage_file<F>(path: &Path, write: F) -> Result<(NamedTempFile, PathBuf)>
-where
-    F: FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
-{
-    let write_error = |source| Error::Write {
+fn write_error(path: &Path) -> impl Fn(io::Error) -> Error + '_ {
+    move |source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".copydesk-").suffix(".tmp");
-    // Outputs are ordinary files once renamed: readable as any new file (umask applies).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let temp = builder.tempfile_in(dir).map_err(write_error)?;
-    {
-        let mut out = BufWriter::with_capacity(WRITE_BUFFER, temp.as_file());
-        write(&mut out).map_err(write_error)?;
-        out.flush().map_err(write_error)?;
+}
+
+/// A staged output file, compressed as its destination's name says.
+pub struct OutputFile(Encoder);
+
+enum Encoder {
+    Plain(File),
+    Gzip(flate2::write::GzEncoder<File>),
+    Zstd(zstd::stream::write::Encoder<'static, File>),
+}
+
+impl OutputFile {
+    /// `.gz` names get gzip, `.zst` names zstd, others plain bytes.
+    fn for_destination(path: &Path, file: File) -> io::Result<OutputFile> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        Ok(OutputFile(if name.ends_with(".gz") {
+            Encoder::Gzip(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::default(),
+            ))
+        } else if name.ends_with(".zst") {
+            Encoder::Zstd(zstd::stream::write::Encoder::new(file, 0)?)
+        } else {
+            Encoder::Plain(file)
+        }))
     }
-    Ok((temp, path.to_path_buf()))
+
+    /// End the compressed stream.
+    fn finish(self) -> io::Result<()> {
+        match self.0 {
+            Encoder::Plain(_) => Ok(()),
+            Encoder::Gzip(gz) => gz.finish().map(drop),
+            Encoder::Zstd(zstd) => zstd.finish().map(drop),
+        }
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.0 {
+            Encoder::Plain(file) => file.write(buf),
+            Encoder::Gzip(gz) => gz.write(buf),
+            Encoder::Zstd(zstd) => zstd.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.0 {
+            Encoder::Plain(file) => file.write_all(buf),
+            Encoder::Gzip(gz) => gz.write_all(buf),
+            Encoder::Zstd(zstd) => zstd.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.0 {
+            Encoder::Plain(file) => file.flush(),
+            Encoder::Gzip(gz) => gz.flush(),
+            Encoder::Zstd(zstd) => zstd.flush(),
+        }
+    }
+}
+
+impl std::fmt::Debug for OutputFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutputFile")
+    }
+}
+
+/// Write one output into `file`, which stands for `path`.
+fn write_file<F>(path: &Path, file: File, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<OutputFile>) -> io::Result<()>,
+{
+    let fail = write_error(path);
+    let output = OutputFile::for_destination(path, file).map_err(&fail)?;
+    let mut out = BufWriter::with_capacity(WRITE_BUFFER, output);
+    write(&mut out).map_err(&fail)?;
+    let output = out.into_inner().map_err(|e| fail(e.into_error()))?;
+    output.finish().map_err(&fail)?;
+    commit::fault("staging");
+    Ok(())
 }

@@ -34,12 +34,28 @@ pub struct ScanOutputs<'a> {
     pub limits: html::ReportLimits,
 }
 
-/// Write every scan output into `out_dir` (which must exist), all or nothing.
-/// Returns the timings with the `write` stage added.
+/// Write every scan output into `out_dir` (created if missing; its parent
+/// must exist), and `--keep` and `--drop` where asked, as one set that
+/// replaces the previous one (see [`super::commit`]). Returns the timings
+/// with the `write` stage added.
 pub fn write_scan(run: &ScanRun, out_dir: &Path, outputs: &ScanOutputs) -> Result<Timings> {
+    let others: Vec<&Path> = outputs.keep.into_iter().chain(outputs.drop).collect();
+    write_scan_to(run, StagedOutputs::in_dir(out_dir, &others)?, outputs)
+}
+
+/// [`write_scan`] into outputs prepared before the run with
+/// [`StagedOutputs::in_dir`] (given `--keep` and `--drop` among its other files).
+pub fn write_scan_to(
+    run: &ScanRun,
+    mut staged: StagedOutputs,
+    outputs: &ScanOutputs,
+) -> Result<Timings> {
     let started = Instant::now();
     let dedup = &run.dedup;
-    let mut staged = StagedOutputs::new();
+    let out_dir = &staged
+        .dir()
+        .map(Path::to_path_buf)
+        .ok_or_else(jsonl::no_dir)?;
     // In parallel, the biggest first, so that the others fill the other
     // threads meanwhile; committed in this order.
     let mut jobs: Vec<(PathBuf, StageJob)> = vec![
