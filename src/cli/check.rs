@@ -38,6 +38,11 @@ pub struct CheckArgs {
     #[command(flatten)]
     quality: QualityArgs,
 
+    /// Also read the subdirectories of directory inputs (depth first, names
+    /// in byte order; symbolic links followed, no directory read twice).
+    #[arg(long)]
+    recursive: bool,
+
     /// List invalid records in rejected.jsonl and go on, instead of stopping.
     #[arg(long)]
     skip_invalid: bool,
@@ -107,6 +112,7 @@ impl CheckArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             skip_invalid: self.skip_invalid,
+            recursive: self.recursive,
             ..ReadOptions::default()
         })
     }
@@ -133,6 +139,7 @@ impl CheckArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_check(&inputs, &config, progress)?;
+        super::warn_skipped(&run.corpus, self.quiet);
         match &self.out {
             Some(out) => {
                 std::fs::create_dir_all(out)

@@ -89,6 +89,11 @@ pub struct DedupArgs {
     #[arg(long, value_name = "FILE")]
     pub(super) keep: Option<PathBuf>,
 
+    /// Also read the subdirectories of directory inputs (depth first, names
+    /// in byte order; symbolic links followed, no directory read twice).
+    #[arg(long)]
+    recursive: bool,
+
     /// List invalid records in rejected.jsonl and go on, instead of stopping.
     #[arg(long)]
     skip_invalid: bool,
@@ -178,6 +183,7 @@ impl DedupArgs {
                     .filter(|f| !f.is_empty())
                     .collect(),
                 skip_invalid: self.skip_invalid,
+                recursive: self.recursive,
                 keep_raw: self.keep.is_some(),
             },
             dedup: DedupConfig {
@@ -230,6 +236,7 @@ impl DedupArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_dedup(&inputs, &config, progress)?;
+        super::warn_skipped(&run.corpus, self.quiet);
         std::fs::create_dir_all(&self.out)
             .with_context(|| format!("cannot create output directory {}", self.out.display()))?;
         let timings = jsonl::write_dedup(&run, &self.out, self.keep.as_deref())?;
@@ -317,10 +324,13 @@ pub(super) fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep:
         out.display()
     );
     if let Some(keep) = keep {
-        eprintln!(
-            "copydesk: kept {} documents in {}",
-            counts.unique + counts.clusters,
-            keep.display()
-        );
+        let kept = run
+            .corpus
+            .documents
+            .iter()
+            .zip(&run.documents)
+            .filter(|(document, result)| jsonl::is_kept(document, result))
+            .count();
+        eprintln!("copydesk: kept {kept} documents in {}", keep.display());
     }
 }

@@ -28,6 +28,11 @@ pub struct FitArgs {
     #[arg(long, default_value = "id", value_name = "FIELD")]
     id_field: String,
 
+    /// Also read the subdirectories of directory inputs (depth first, names
+    /// in byte order; symbolic links followed, no directory read twice).
+    #[arg(long)]
+    recursive: bool,
+
     /// Skip invalid records instead of stopping.
     #[arg(long)]
     skip_invalid: bool,
@@ -44,6 +49,7 @@ impl FitArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             skip_invalid: self.skip_invalid,
+            recursive: self.recursive,
             ..ReadOptions::default()
         };
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
@@ -53,6 +59,7 @@ impl FitArgs {
             None => &NoProgress,
         };
         let (corpus, model, timings) = pipeline::run_fit(&inputs, &read, progress)?;
+        super::warn_skipped(&corpus, self.quiet);
         // Write next to the destination and rename, so a failed write leaves no partial model.
         let mut outputs = copydesk::report::StagedOutputs::new();
         outputs.stage(&self.output, |w| model.write_to(w))?;

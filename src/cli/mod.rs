@@ -7,6 +7,7 @@ pub mod dedup;
 pub mod fit;
 pub mod scan;
 
+use copydesk::corpus::Corpus;
 use copydesk::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -50,6 +51,21 @@ pub fn error_message(error: &anyhow::Error) -> String {
         message.push_str(&text);
     }
     message
+}
+
+/// Name on standard error each directory entry the read left out (the
+/// library returns them, the binary tells them), unless `quiet`.
+pub fn warn_skipped(corpus: &Corpus, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for skipped in &corpus.skipped {
+        eprintln!(
+            "copydesk: warning: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
+    }
 }
 
 /// One progress bar per stage on standard error; nothing when it is not a terminal.

@@ -90,6 +90,7 @@ impl ScanArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_scan(&inputs, &config, progress)?;
+        super::warn_skipped(&run.dedup.corpus, self.dedup.quiet);
         std::fs::create_dir_all(out)
             .with_context(|| format!("cannot create output directory {}", out.display()))?;
         let outputs = ScanOutputs {
