@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 #[command(after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
 pub struct DedupArgs {
-    /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
-    /// directories of them, or - for JSONL on standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files (one document
+    /// each), directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub(super) inputs: Vec<String>,
 
