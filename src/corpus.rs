@@ -200,11 +200,11 @@ fn expand(input: &Input, recursive: bool) -> Result<Expansion> {
         }
         Input::Path(p) => p,
     };
-    let read_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Read { path, source }
+    let read_error = |source| Error::Read {
+        path: path.clone(),
+        source,
     };
-    let meta = std::fs::metadata(path).map_err(read_error(path))?;
+    let meta = std::fs::metadata(path).map_err(read_error)?;
     if !meta.is_dir() {
         return Ok(Expansion {
             files: vec![(input.clone(), format_of(path))],
@@ -218,8 +218,10 @@ fn expand(input: &Input, recursive: bool) -> Result<Expansion> {
         files: Vec::new(),
         skipped: Vec::new(),
     };
-    walk.visited
-        .insert(std::fs::canonicalize(path).map_err(read_error(path))?);
+    if recursive {
+        walk.visited
+            .insert(std::fs::canonicalize(path).map_err(read_error)?);
+    }
     walk.directory(path)?;
     Ok(Expansion {
         files: walk
