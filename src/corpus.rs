@@ -57,7 +57,8 @@ impl Default for ReadOptions {
 /// One accepted input document.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// Unique id (for a text file, its file name).
+    /// Unique id (for a text file, its file name, or its path relative to
+    /// the directory input it was found in).
     pub id: String,
     /// The original text, untouched.
     pub text: String,
@@ -181,8 +182,9 @@ struct Expansion {
     files: Vec<(Input, Format)>,
     /// Directory entries left out.
     skipped: Vec<Skipped>,
-    /// The input is a file or standard input, named as such.
-    explicit: bool,
+    /// The directory the files were found in; `None` for a file or
+    /// standard input named as such.
+    directory: Option<PathBuf>,
 }
 
 /// What an input stands for: itself when it is a file or standard input; for
@@ -195,7 +197,7 @@ fn expand(input: &Input, recursive: bool) -> Result<Expansion> {
             return Ok(Expansion {
                 files: vec![(Input::Stdin, Format::Jsonl)],
                 skipped: Vec::new(),
-                explicit: true,
+                directory: None,
             })
         }
         Input::Path(p) => p,
@@ -209,7 +211,7 @@ fn expand(input: &Input, recursive: bool) -> Result<Expansion> {
         return Ok(Expansion {
             files: vec![(input.clone(), format_of(path))],
             skipped: Vec::new(),
-            explicit: true,
+            directory: None,
         });
     }
     let mut walk = Walk {
@@ -233,7 +235,7 @@ fn expand(input: &Input, recursive: bool) -> Result<Expansion> {
             })
             .collect(),
         skipped: walk.skipped,
-        explicit: false,
+        directory: Some(path.clone()),
     })
 }
 
@@ -430,13 +432,14 @@ pub fn read_inputs(
     let mut explicit = false;
     for input in inputs {
         let expansion = expand(input, options.recursive)?;
-        explicit |= expansion.explicit;
+        explicit |= expansion.directory.is_none();
         corpus.skipped.extend(expansion.skipped);
         for (file, format) in expansion.files {
             let name: std::sync::Arc<str> = file.display().into();
             match format {
                 Format::Text => {
-                    for record in read_text_file(&file, &name, &mut corpus, progress)? {
+                    let id = text_id(&file, expansion.directory.as_deref());
+                    for record in read_text_file(&file, &name, id, &mut corpus, progress)? {
                         accept(record, options, &mut corpus, &mut seen_ids)?;
                     }
                 }
@@ -542,9 +545,33 @@ fn accept(
 
 type Record = std::result::Result<Document, Rejected>;
 
+/// A text file's id: its path relative to the directory input it was found
+/// in, components joined by `/` (its file name when found at the top), or
+/// its file name when it was named as an input itself.
+fn text_id(file: &Input, directory: Option<&Path>) -> String {
+    let path = match file {
+        Input::Path(p) => p,
+        Input::Stdin => return "-".to_owned(),
+    };
+    let relative = directory
+        .and_then(|d| path.strip_prefix(d).ok())
+        .filter(|r| !r.as_os_str().is_empty());
+    match relative {
+        Some(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path
+            .file_name()
+            .map_or_else(|| file.display(), |n| n.to_string_lossy().into_owned()),
+    }
+}
+
 fn read_text_file(
     input: &Input,
     name: &std::sync::Arc<str>,
+    id: String,
     corpus: &mut Corpus,
     progress: &dyn Progress,
 ) -> Result<Vec<Record>> {
@@ -556,13 +583,6 @@ fn read_text_file(
             source,
         })?;
     corpus.bytes_read += bytes.len() as u64;
-    let id = match input {
-        Input::Path(p) => p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| name.to_string()),
-        Input::Stdin => "-".to_owned(),
-    };
     let record = match String::from_utf8(bytes) {
         Ok(text) => Ok(Document {
             id,
@@ -1172,17 +1192,35 @@ mod tests {
         write(&root.join("a/sub/x.ndjson"), &record("a/sub/x"));
         write(&root.join("a-b/y.jsonl"), &record("a-b/y"));
         write(&root.join("a/notes.md"), "not a shard");
+        // Text files are named by their path under the directory input, so
+        // two subdirectories may each hold a note.txt.
+        write(&root.join("a/note.txt"), "one note");
+        write(&root.join("a-b/note.txt"), "another note");
+        write(&root.join("top.txt"), "a note at the top");
         let input = [Input::Path(root.clone())];
         let flat = ReadOptions::default();
-        assert_eq!(ids(&input, &flat).unwrap(), ["a.jsonl", "b"]);
+        assert_eq!(ids(&input, &flat).unwrap(), ["a.jsonl", "b", "top.txt"]);
         let recursive = ReadOptions {
             recursive: true,
             ..ReadOptions::default()
         };
         assert_eq!(
             ids(&input, &recursive).unwrap(),
-            ["a/10", "a/2", "a/sub/x", "a-b/y", "a.jsonl", "b"]
+            [
+                "a/10",
+                "a/2",
+                "a/note.txt",
+                "a/sub/x",
+                "a-b/note.txt",
+                "a-b/y",
+                "a.jsonl",
+                "b",
+                "top.txt"
+            ]
         );
+        // A text file named as an input is its file name.
+        let named = [Input::Path(root.join("a-b/note.txt"))];
+        assert_eq!(ids(&named, &flat).unwrap(), ["note.txt"]);
     }
 
     #[cfg(unix)]

@@ -1192,7 +1192,10 @@ fn recursive_reads_nested_shards_in_path_order() {
     std::fs::create_dir_all(outer.join("inner")).unwrap();
     std::fs::write(outer.join("inner/one.jsonl"), shard_record("one")).unwrap();
     let stderr = dedup_fails(&[outer.to_str().unwrap()], &dir.path().join("x"), &[]);
-    assert!(stderr.contains("not in subdirectories"), "{stderr}");
+    assert!(
+        stderr.contains("(not in subdirectories); --recursive reads subdirectories"),
+        "{stderr}"
+    );
     dedup_ok(
         &[outer.to_str().unwrap()],
         &dir.path().join("y"),

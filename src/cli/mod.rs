@@ -50,6 +50,14 @@ pub fn error_message(error: &anyhow::Error) -> String {
         }
         message.push_str(&text);
     }
+    // The library knows no flags; the flag that would have found the
+    // documents is the binary's to name.
+    if let Some(copydesk::Error::NoDocuments {
+        recursive: false, ..
+    }) = error.downcast_ref()
+    {
+        message.push_str("; --recursive reads subdirectories");
+    }
     message
 }
 
