@@ -36,6 +36,8 @@ pub struct ReadOptions {
     pub skip_invalid: bool,
     /// Keep each record's original line in [`Document::raw`] (needed to write a kept corpus).
     pub keep_raw: bool,
+    /// Read a directory's subdirectories too, in the order [`read_inputs`] documents.
+    pub recursive: bool,
 }
 
 impl Default for ReadOptions {
@@ -47,6 +49,7 @@ impl Default for ReadOptions {
             carry_fields: Vec::new(),
             skip_invalid: false,
             keep_raw: false,
+            recursive: false,
         }
     }
 }
@@ -54,7 +57,8 @@ impl Default for ReadOptions {
 /// One accepted input document.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// Unique id (for a text file, its file name).
+    /// Unique id (for a text file, its file name, or its path relative to
+    /// the directory input it was found in).
     pub id: String,
     /// The original text, untouched.
     pub text: String,
@@ -88,7 +92,57 @@ pub struct Corpus {
     pub records_read: u64,
     /// Bytes of input consumed (after decompression).
     pub bytes_read: u64,
+    /// Entries of input directories that were not read, in the order met.
+    pub skipped: Vec<Skipped>,
 }
+
+/// An entry of an input directory that is neither a document file nor a
+/// directory to read, and is left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The entry, as the directory input's path joined with its name.
+    pub path: PathBuf,
+    /// Why it was not read.
+    pub reason: SkipReason,
+}
+
+/// Why a directory entry was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A FIFO, a socket or a device: reading one could block or never end.
+    Special(&'static str),
+    /// A symbolic link to nothing.
+    BrokenLink,
+    /// A directory already read through another path (a symbolic link
+    /// into its own ancestors, or a second link to one directory).
+    AlreadyRead,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Special(kind) => write!(f, "{kind}, not a regular file"),
+            SkipReason::BrokenLink => f.write_str("broken symbolic link"),
+            SkipReason::AlreadyRead => f.write_str("directory already read through another path"),
+        }
+    }
+}
+
+/// The name endings of the files a directory input is read for: text files,
+/// and JSON Lines under the names found in the field (`.json` holding JSON
+/// Lines is the Hugging Face and datatrove convention), plain or compressed.
+pub const DIRECTORY_EXTENSIONS: [&str; 10] = [
+    ".txt",
+    ".jsonl",
+    ".jsonl.gz",
+    ".jsonl.zst",
+    ".ndjson",
+    ".ndjson.gz",
+    ".ndjson.zst",
+    ".json",
+    ".json.gz",
+    ".json.zst",
+];
 
 /// One input as named by the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,53 +177,159 @@ enum Format {
     Text,
 }
 
-/// The files an input stands for, with their formats; a directory expands to
-/// its `.txt`, `.jsonl`, `.jsonl.gz` and `.jsonl.zst` files in name order.
-fn expand(input: &Input) -> Result<Vec<(Input, Format)>> {
+/// The files an input stands for, with their formats.
+struct Expansion {
+    files: Vec<(Input, Format)>,
+    /// Directory entries left out.
+    skipped: Vec<Skipped>,
+    /// The directory the files were found in; `None` for a file or
+    /// standard input named as such.
+    directory: Option<PathBuf>,
+}
+
+/// What an input stands for: itself when it is a file or standard input; for
+/// a directory, its files ending in one of [`DIRECTORY_EXTENSIONS`] in name
+/// order, and with `recursive` its subdirectories' files, each directory
+/// read where its name sorts (see [`read_inputs`]).
+fn expand(input: &Input, recursive: bool) -> Result<Expansion> {
     let path = match input {
-        Input::Stdin => return Ok(vec![(Input::Stdin, Format::Jsonl)]),
+        Input::Stdin => {
+            return Ok(Expansion {
+                files: vec![(Input::Stdin, Format::Jsonl)],
+                skipped: Vec::new(),
+                directory: None,
+            })
+        }
         Input::Path(p) => p,
     };
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+    let read_error = |source| Error::Read {
         path: path.clone(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(read_error)?;
     if !meta.is_dir() {
-        return Ok(vec![(input.clone(), format_of(path))]);
+        return Ok(Expansion {
+            files: vec![(input.clone(), format_of(path))],
+            skipped: Vec::new(),
+            directory: None,
+        });
     }
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Read {
-            path: path.clone(),
+    let mut walk = Walk {
+        recursive,
+        visited: std::collections::HashSet::new(),
+        files: Vec::new(),
+        skipped: Vec::new(),
+    };
+    if recursive {
+        walk.visited
+            .insert(std::fs::canonicalize(path).map_err(read_error)?);
+    }
+    walk.directory(path)?;
+    Ok(Expansion {
+        files: walk
+            .files
+            .into_iter()
+            .map(|p| {
+                let format = format_of(&p);
+                (Input::Path(p), format)
+            })
+            .collect(),
+        skipped: walk.skipped,
+        directory: Some(path.clone()),
+    })
+}
+
+/// A depth-first walk of a directory input, entries in byte order of their
+/// names: the same order as sorting every file's relative path by its
+/// components.
+struct Walk {
+    recursive: bool,
+    /// Directories read so far, by canonical path: symbolic links to
+    /// directories are followed, and this keeps a link to an ancestor from
+    /// looping.
+    visited: std::collections::HashSet<PathBuf>,
+    files: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
+}
+
+impl Walk {
+    fn directory(&mut self, dir: &Path) -> Result<()> {
+        let read_error = |source| Error::Read {
+            path: dir.to_path_buf(),
             source,
-        })?;
-        let p = entry.path();
-        if !p.is_file() {
-            continue;
+        };
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(read_error)? {
+            let entry = entry.map_err(read_error)?;
+            let file_type = entry.file_type().map_err(read_error)?;
+            entries.push((entry.file_name(), file_type));
         }
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if read_from_directory(name) {
-            files.push(p);
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, file_type) in entries {
+            let path = dir.join(&name);
+            let file_type = if file_type.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(target) => target.file_type(),
+                    Err(_) => {
+                        self.skip(path, SkipReason::BrokenLink);
+                        continue;
+                    }
+                }
+            } else {
+                file_type
+            };
+            if file_type.is_dir() {
+                if !self.recursive {
+                    continue;
+                }
+                let canonical = std::fs::canonicalize(&path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                if self.visited.insert(canonical) {
+                    self.directory(&path)?;
+                } else {
+                    self.skip(path, SkipReason::AlreadyRead);
+                }
+            } else if file_type.is_file() {
+                let name = name.to_string_lossy();
+                if DIRECTORY_EXTENSIONS.iter().any(|ext| name.ends_with(ext)) {
+                    self.files.push(path);
+                }
+            } else {
+                self.skip(path, SkipReason::Special(special_kind(file_type)));
+            }
         }
+        Ok(())
     }
-    files.sort();
-    Ok(files
-        .into_iter()
-        .map(|p| {
-            let format = format_of(&p);
-            (Input::Path(p), format)
-        })
-        .collect())
+
+    fn skip(&mut self, path: PathBuf, reason: SkipReason) {
+        self.skipped.push(Skipped { path, reason });
+    }
+}
+
+#[cfg(unix)]
+fn special_kind(file_type: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Whether a file of this name is read when its directory is an input.
 pub fn read_from_directory(name: &str) -> bool {
-    let known = [".txt", ".jsonl", ".ndjson", ".jsonl.gz", ".jsonl.zst"];
-    known.iter().any(|ext| name.ends_with(ext))
+    DIRECTORY_EXTENSIONS.iter().any(|ext| name.ends_with(ext))
 }
 
 fn format_of(path: &Path) -> Format {
@@ -238,11 +398,11 @@ fn open<'a>(input: &Input, progress: &'a dyn Progress) -> Result<Box<dyn Read + 
 
 /// Total size in bytes of the inputs that are regular files (for progress bars);
 /// stdin and unreadable paths count as zero.
-pub fn input_size(inputs: &[Input]) -> u64 {
+pub fn input_size(inputs: &[Input], options: &ReadOptions) -> u64 {
     inputs
         .iter()
-        .filter_map(|i| expand(i).ok())
-        .flatten()
+        .filter_map(|i| expand(i, options.recursive).ok())
+        .flat_map(|expansion| expansion.files)
         .filter_map(|(i, _)| match i {
             Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Input::Stdin => None,
@@ -252,6 +412,20 @@ pub fn input_size(inputs: &[Input]) -> u64 {
 
 /// Read every input in order.
 ///
+/// A directory stands for its files ending in one of
+/// [`DIRECTORY_EXTENSIONS`], in byte order of their names; with
+/// [`ReadOptions::recursive`], its subdirectories too, depth first, each
+/// where its name sorts among the files (the order of the files' relative
+/// paths compared component by component), symbolic links to directories
+/// followed but no directory read twice. Other files are ignored; FIFOs,
+/// sockets, devices and broken symbolic links are listed in
+/// [`Corpus::skipped`]. Files and `-` named as inputs are read whatever
+/// their names.
+///
+/// Inputs that hold no record at all are an [`Error::NoDocuments`], unless
+/// one of them is a file or standard input named as such: an empty file
+/// given by name is an empty corpus.
+///
 /// Progress is reported in bytes of (compressed) input consumed.
 pub fn read_inputs(
     inputs: &[Input],
@@ -260,12 +434,17 @@ pub fn read_inputs(
 ) -> Result<Corpus> {
     let mut corpus = Corpus::default();
     let mut seen_ids = SeenIds::default();
+    let mut explicit = false;
     for input in inputs {
-        for (file, format) in expand(input)? {
+        let expansion = expand(input, options.recursive)?;
+        explicit |= expansion.directory.is_none();
+        corpus.skipped.extend(expansion.skipped);
+        for (file, format) in expansion.files {
             let name: std::sync::Arc<str> = file.display().into();
             match format {
                 Format::Text => {
-                    for record in read_text_file(&file, &name, &mut corpus, progress)? {
+                    let id = text_id(&file, expansion.directory.as_deref());
+                    for record in read_text_file(&file, &name, id, &mut corpus, progress)? {
                         accept(record, options, &mut corpus, &mut seen_ids)?;
                     }
                 }
@@ -289,6 +468,12 @@ pub fn read_inputs(
                 }
             }
         }
+    }
+    if corpus.records_read == 0 && !explicit {
+        return Err(Error::NoDocuments {
+            inputs: inputs.iter().map(Input::display).collect(),
+            recursive: options.recursive,
+        });
     }
     Ok(corpus)
 }
@@ -365,9 +550,33 @@ fn accept(
 
 type Record = std::result::Result<Document, Rejected>;
 
+/// A text file's id: its path relative to the directory input it was found
+/// in, components joined by `/` (its file name when found at the top), or
+/// its file name when it was named as an input itself.
+fn text_id(file: &Input, directory: Option<&Path>) -> String {
+    let path = match file {
+        Input::Path(p) => p,
+        Input::Stdin => return "-".to_owned(),
+    };
+    let relative = directory
+        .and_then(|d| path.strip_prefix(d).ok())
+        .filter(|r| !r.as_os_str().is_empty());
+    match relative {
+        Some(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path
+            .file_name()
+            .map_or_else(|| file.display(), |n| n.to_string_lossy().into_owned()),
+    }
+}
+
 fn read_text_file(
     input: &Input,
     name: &std::sync::Arc<str>,
+    id: String,
     corpus: &mut Corpus,
     progress: &dyn Progress,
 ) -> Result<Vec<Record>> {
@@ -379,13 +588,6 @@ fn read_text_file(
             source,
         })?;
     corpus.bytes_read += bytes.len() as u64;
-    let id = match input {
-        Input::Path(p) => p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| name.to_string()),
-        Input::Stdin => "-".to_owned(),
-    };
     let record = match String::from_utf8(bytes) {
         Ok(text) => Ok(Document {
             id,
@@ -575,6 +777,15 @@ fn parse_line(
     }
     let id = match fields.id {
         Some(FieldValue::Good(id)) => id,
+        Some(FieldValue::Number) => match integer_as_written(line_text, &options.id_field) {
+            Some(id) => id,
+            None => {
+                return Some(Err(reject(RejectReason::WrongType {
+                    field: options.id_field.clone(),
+                    expected: "a string or an integer",
+                })))
+            }
+        },
         Some(FieldValue::Bad) => {
             return Some(Err(reject(RejectReason::WrongType {
                 field: options.id_field.clone(),
@@ -589,7 +800,7 @@ fn parse_line(
     };
     let text = match fields.text {
         Some(FieldValue::Good(text)) => text,
-        Some(FieldValue::Bad) => {
+        Some(FieldValue::Bad | FieldValue::Number) => {
             return Some(Err(reject(RejectReason::WrongType {
                 field: options.text_field.clone(),
                 expected: "a string",
@@ -613,7 +824,46 @@ fn parse_line(
 
 enum FieldValue {
     Good(String),
+    /// A number that is not a 64-bit integer: a float, or an integer too
+    /// long for serde_json to hold without `arbitrary_precision`.
+    Number,
     Bad,
+}
+
+/// The value of `field` in the record `line` when it is a JSON integer, as
+/// its decimal text exactly as written.
+///
+/// Integer ids beyond 64 bits reach the record visitor as floats, their
+/// digits lost. Rather than parse every number of every record with
+/// arbitrary precision, the rare record whose id came out as a float is
+/// parsed again here, keeping the id's raw token.
+fn integer_as_written(line: &str, field: &str) -> Option<String> {
+    struct RawField<'f>(&'f str);
+    impl<'de> Visitor<'de> for RawField<'_> {
+        type Value = Option<&'de serde_json::value::RawValue>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut raw = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 {
+                    raw = Some(map.next_value()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(raw)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    let token = de.deserialize_map(RawField(field)).ok()??.get();
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    // The token parsed as a number, so digits alone make it an integer.
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| token.to_owned())
 }
 
 struct Fields {
@@ -710,7 +960,11 @@ impl<'de> Visitor<'de> for StringValue {
         })
     }
     fn visit_f64<E>(self, _: f64) -> std::result::Result<FieldValue, E> {
-        Ok(FieldValue::Bad)
+        Ok(if self.allow_integer {
+            FieldValue::Number
+        } else {
+            FieldValue::Bad
+        })
     }
     fn visit_bool<E>(self, _: bool) -> std::result::Result<FieldValue, E> {
         Ok(FieldValue::Bad)
@@ -873,6 +1127,182 @@ mod tests {
         let line = "\u{feff}{\"id\": \"a\", \"text\": \"x\"}\r";
         let doc = parse(line).unwrap().unwrap();
         assert_eq!(doc.id, "a");
+    }
+
+    #[test]
+    fn integer_ids_of_any_size_are_read_as_written() {
+        let id = |line: &str| {
+            parse(line)
+                .unwrap()
+                .map(|d| d.id)
+                .map_err(|r| r.reason.code())
+        };
+        for written in [
+            "123456789012345678901234567890",
+            "-123456789012345678901234567890",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "-5",
+            "0",
+        ] {
+            let line = format!(r#"{{"text": "x", "id" : {written} , "n": 1e400}}"#);
+            assert_eq!(id(&line), Ok(written.to_owned()), "{line}");
+        }
+        // The last of repeated keys counts, as in the first parse.
+        assert_eq!(
+            id(r#"{"id": 1.5, "text": "x", "id": 123456789012345678901234567890}"#),
+            Ok("123456789012345678901234567890".to_owned())
+        );
+        assert_eq!(
+            id(r#"{"a": {"id": 1}, "id": 123456789012345678901234567890, "text": "x"}"#),
+            Ok("123456789012345678901234567890".to_owned())
+        );
+        for float in [
+            "1.5",
+            "1e3",
+            "1E3",
+            "-0.5",
+            "123456789012345678901234567890.0",
+            "12e30",
+        ] {
+            let line = format!(r#"{{"id": {float}, "text": "x"}}"#);
+            assert_eq!(id(&line), Err("wrong_type"), "{line}");
+        }
+    }
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn record(id: &str) -> String {
+        format!("{{\"id\": \"{id}\", \"text\": \"x\"}}\n")
+    }
+
+    fn ids(inputs: &[Input], options: &ReadOptions) -> Result<Vec<String>> {
+        let corpus = read_inputs(inputs, options, &crate::progress::NoProgress)?;
+        Ok(corpus.documents.into_iter().map(|d| d.id).collect())
+    }
+
+    #[test]
+    fn directories_are_read_in_path_order_recursively_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("shards");
+        // Sorted as whole strings, "a-b/y" < "a.jsonl" < "a/10.jsonl";
+        // component by component, "a" < "a-b" < "a.jsonl".
+        write(&root.join("b.jsonl"), &record("b"));
+        write(&root.join("a.jsonl"), &record("a.jsonl"));
+        write(&root.join("a/2.json"), &record("a/2"));
+        write(&root.join("a/10.jsonl"), &record("a/10"));
+        write(&root.join("a/sub/x.ndjson"), &record("a/sub/x"));
+        write(&root.join("a-b/y.jsonl"), &record("a-b/y"));
+        write(&root.join("a/notes.md"), "not a shard");
+        // Text files are named by their path under the directory input, so
+        // two subdirectories may each hold a note.txt.
+        write(&root.join("a/note.txt"), "one note");
+        write(&root.join("a-b/note.txt"), "another note");
+        write(&root.join("top.txt"), "a note at the top");
+        let input = [Input::Path(root.clone())];
+        let flat = ReadOptions::default();
+        assert_eq!(ids(&input, &flat).unwrap(), ["a.jsonl", "b", "top.txt"]);
+        let recursive = ReadOptions {
+            recursive: true,
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            ids(&input, &recursive).unwrap(),
+            [
+                "a/10",
+                "a/2",
+                "a/note.txt",
+                "a/sub/x",
+                "a-b/note.txt",
+                "a-b/y",
+                "a.jsonl",
+                "b",
+                "top.txt"
+            ]
+        );
+        // A text file named as an input is its file name.
+        let named = [Input::Path(root.join("a-b/note.txt"))];
+        assert_eq!(ids(&named, &flat).unwrap(), ["note.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn linked_directories_are_followed_once_and_broken_links_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("shards");
+        write(&root.join("a/1.jsonl"), &record("1"));
+        write(&dir.path().join("elsewhere/2.jsonl"), &record("2"));
+        std::os::unix::fs::symlink("..", root.join("a/up")).unwrap();
+        std::os::unix::fs::symlink("../elsewhere", root.join("b")).unwrap();
+        std::os::unix::fs::symlink("missing.jsonl", root.join("gone.jsonl")).unwrap();
+        let options = ReadOptions {
+            recursive: true,
+            ..ReadOptions::default()
+        };
+        let corpus = read_inputs(
+            &[Input::Path(root.clone())],
+            &options,
+            &crate::progress::NoProgress,
+        )
+        .unwrap();
+        let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(
+            corpus.skipped,
+            [
+                Skipped {
+                    path: root.join("a/up"),
+                    reason: SkipReason::AlreadyRead
+                },
+                Skipped {
+                    path: root.join("gone.jsonl"),
+                    reason: SkipReason::BrokenLink
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn inputs_without_records_are_an_error_unless_a_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let other = dir.path().join("other");
+        write(&other.join("data.csv"), "id,text\n1,x\n");
+        write(&other.join("blank.jsonl"), "\n");
+        let options = ReadOptions::default();
+        let err = ids(
+            &[Input::Path(empty.clone()), Input::Path(other.clone())],
+            &options,
+        )
+        .unwrap_err();
+        assert!(matches!(&err, Error::NoDocuments { inputs, .. } if inputs.len() == 2));
+        let message = err.to_string();
+        assert!(message.contains(&empty.display().to_string()), "{message}");
+        assert!(message.contains(".jsonl, "), "{message}");
+        // A file named as such may be empty: that is an empty corpus.
+        let named = dir.path().join("named.jsonl");
+        write(&named, "");
+        assert_eq!(
+            ids(&[Input::Path(empty), Input::Path(named)], &options).unwrap(),
+            Vec::<String>::new()
+        );
+        // Records that are all rejected are records.
+        write(&other.join("bad.jsonl"), "{\"id\": 1}\n");
+        let skipping = ReadOptions {
+            skip_invalid: true,
+            ..ReadOptions::default()
+        };
+        let corpus = read_inputs(
+            &[Input::Path(other)],
+            &skipping,
+            &crate::progress::NoProgress,
+        )
+        .unwrap();
+        assert_eq!((corpus.documents.len(), corpus.rejected.len()), (0, 1));
     }
 
     #[test]

@@ -100,6 +100,15 @@ pub enum Error {
         /// What is wrong with it.
         reason: RejectReason,
     },
+    /// The inputs hold no record at all: directories with no document file
+    /// (or only empty ones), and no file named as such.
+    #[error("{}", no_documents(inputs, *recursive))]
+    NoDocuments {
+        /// The inputs as named by the user.
+        inputs: Vec<String>,
+        /// Whether subdirectories were read.
+        recursive: bool,
+    },
     /// Writing an output failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -134,6 +143,19 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+fn no_documents(inputs: &[String], recursive: bool) -> String {
+    format!(
+        "no records in {}: a directory is read for its files ending in {}{}",
+        inputs.join(", "),
+        crate::corpus::DIRECTORY_EXTENSIONS.join(", "),
+        if recursive {
+            ", in subdirectories too"
+        } else {
+            " (not in subdirectories)"
+        }
+    )
 }
 
 /// Shorthand for results of this library.

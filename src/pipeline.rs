@@ -611,7 +611,10 @@ fn read_stage(
     timings: &mut Timings,
 ) -> Result<Corpus> {
     let started = Instant::now();
-    progress.start("read", Some(corpus::input_size(inputs)).filter(|&n| n > 0));
+    progress.start(
+        "read",
+        Some(corpus::input_size(inputs, read)).filter(|&n| n > 0),
+    );
     let corpus = corpus::read_inputs(inputs, read, progress);
     progress.finish();
     timings.record("read", started.elapsed());

@@ -568,7 +568,9 @@ fn keep_on_fixtures_drops_exactly_the_duplicates() {
         kept_ids.push(record["id"].as_str().unwrap().to_owned());
     }
     assert!(kept_ids.iter().all(|id| !duplicates.contains(id)));
-    assert_eq!(kept_ids.len() + duplicates.len(), 18);
+    // The empty notice is a unique document with nothing in it: not kept.
+    assert!(!kept_ids.iter().any(|id| id == "empty-notice"));
+    assert_eq!(kept_ids.len() + duplicates.len() + 1, 18);
 }
 
 #[test]
@@ -1064,5 +1066,292 @@ fn spun_copies_link_to_their_source_which_represents_the_cluster() {
     assert!(
         rival["cluster"].is_null()
             || rival["cluster"] != docs.iter().find(|d| d["id"] == "harbour").unwrap()["cluster"]
+    );
+}
+
+/// A JSONL record with this id and a text of its own.
+fn shard_record(id: &str) -> String {
+    format!(
+        "{{\"id\": \"{id}\", \"text\": \"The {id} shard holds this story about the harbour.\"}}\n"
+    )
+}
+
+#[test]
+fn inputs_with_no_document_are_an_error_naming_them() {
+    let dir = temp_dir();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("data.csv"), "id,text\n1,x\n").unwrap();
+    std::fs::write(other.join("README.md"), "# shards\n").unwrap();
+    let out = dir.path().join("out");
+    for inputs in [vec![&empty], vec![&other], vec![&empty, &other]] {
+        let args: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
+        let stderr = dedup_fails(&args, &out, &[]);
+        for input in &args {
+            assert!(stderr.contains(input), "{stderr}");
+        }
+        assert!(
+            stderr.contains(".jsonl") && stderr.contains(".txt"),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+        let check = copydesk()
+            .arg("check")
+            .args(&args)
+            .output()
+            .expect("copydesk runs");
+        assert_eq!(check.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&check.stderr).contains("no records in"));
+    }
+    // An empty file named as such is an empty corpus, and so is empty stdin.
+    let named = dir.path().join("named.jsonl");
+    std::fs::write(&named, "").unwrap();
+    dedup_ok(
+        &[empty.to_str().unwrap(), named.to_str().unwrap()],
+        &out,
+        &[],
+    );
+    assert_eq!(summary(&out)["read"], 0);
+    let stdin_out = dir.path().join("stdin-out");
+    let output = copydesk()
+        .args(["dedup", "-", "--out", stdin_out.to_str().unwrap()])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    // A directory whose records are all rejected is not empty.
+    std::fs::write(other.join("bad.jsonl"), "{\"id\": 1}\n").unwrap();
+    let skip_out = dir.path().join("skip-out");
+    dedup_ok(&[other.to_str().unwrap()], &skip_out, &["--skip-invalid"]);
+    assert_eq!(summary(&skip_out)["rejected"], 1);
+}
+
+#[test]
+fn json_shards_compressed_or_not_are_read_as_jsonl() {
+    let dir = temp_dir();
+    let shards = dir.path().join("shards");
+    std::fs::create_dir(&shards).unwrap();
+    std::fs::write(
+        shards.join("train-00000-of-00003.json"),
+        shard_record("s0") + &shard_record("s0b"),
+    )
+    .unwrap();
+    write_gz(
+        &shards.join("train-00001-of-00003.json.gz"),
+        shard_record("s1").as_bytes(),
+    );
+    write_zst(
+        &shards.join("train-00002-of-00003.json.zst"),
+        shard_record("s2").as_bytes(),
+    );
+    write_gz(
+        &shards.join("extra.ndjson.gz"),
+        shard_record("nd").as_bytes(),
+    );
+    let out = dir.path().join("out");
+    dedup_ok(&[shards.to_str().unwrap()], &out, &[]);
+    assert_eq!(document_ids(&out), ["nd", "s0", "s0b", "s1", "s2"]);
+}
+
+#[test]
+fn recursive_reads_nested_shards_in_path_order() {
+    let dir = temp_dir();
+    let root = dir.path().join("dataset");
+    for (path, id) in [
+        ("b.jsonl", "b"),
+        ("a.jsonl", "a"),
+        ("a/2.jsonl", "a/2"),
+        ("a/10.jsonl", "a/10"),
+        ("a/sub/x.json", "a/sub/x"),
+        ("a-b/y.jsonl.gz", "a-b/y"),
+    ] {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if path.extension().is_some_and(|e| e == "gz") {
+            write_gz(&path, shard_record(id).as_bytes());
+        } else {
+            std::fs::write(&path, shard_record(id)).unwrap();
+        }
+    }
+    let input = root.to_str().unwrap();
+    let flat = dir.path().join("flat");
+    dedup_ok(&[input], &flat, &[]);
+    assert_eq!(document_ids(&flat), ["a", "b"]);
+    let nested = dir.path().join("nested");
+    dedup_ok(&[input], &nested, &["--recursive"]);
+    // Each directory where its name sorts in byte order: "a" < "a-b" < "a.jsonl".
+    assert_eq!(
+        document_ids(&nested),
+        ["a/10", "a/2", "a/sub/x", "a-b/y", "a", "b"]
+    );
+    assert_eq!(summary(&nested)["parameters"]["recursive"], true);
+    // A directory of directories holds no document unless read recursively.
+    let outer = dir.path().join("outer");
+    std::fs::create_dir_all(outer.join("inner")).unwrap();
+    std::fs::write(outer.join("inner/one.jsonl"), shard_record("one")).unwrap();
+    let stderr = dedup_fails(&[outer.to_str().unwrap()], &dir.path().join("x"), &[]);
+    assert!(
+        stderr.contains("(not in subdirectories); --recursive reads subdirectories"),
+        "{stderr}"
+    );
+    dedup_ok(
+        &[outer.to_str().unwrap()],
+        &dir.path().join("y"),
+        &["--recursive"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_in_a_directory_are_skipped_with_a_warning() {
+    let dir = temp_dir();
+    let shards = dir.path().join("shards");
+    std::fs::create_dir(&shards).unwrap();
+    std::fs::write(shards.join("doc.jsonl"), shard_record("doc")).unwrap();
+    std::os::unix::fs::symlink("gone.jsonl", shards.join("broken.jsonl")).unwrap();
+    std::os::unix::fs::symlink("doc.jsonl", shards.join("linked.jsonl")).unwrap();
+    std::fs::create_dir(shards.join("nested")).unwrap();
+    std::os::unix::fs::symlink("..", shards.join("nested/loop")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(shards.join("pipe.jsonl"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let _socket = std::os::unix::net::UnixListener::bind(shards.join("sock.jsonl")).unwrap();
+    let input = shards.to_str().unwrap();
+    let out = dir.path().join("out");
+    // A linked file is read like the file itself: its id repeats.
+    let output = dedup_ok(&[input], &out, &["--skip-invalid", "--recursive"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for (name, reason) in [
+        ("broken.jsonl", "broken symbolic link"),
+        ("pipe.jsonl", "a FIFO"),
+        ("sock.jsonl", "a socket"),
+        ("nested/loop", "directory already read"),
+    ] {
+        let path = shards.join(name);
+        let line = format!("copydesk: warning: skipped {}: {reason}", path.display());
+        assert!(stderr.contains(&line), "{line} not in:\n{stderr}");
+    }
+    assert_eq!(document_ids(&out), ["doc"]);
+    assert_eq!(summary(&out)["rejected"], 1);
+    // --quiet: errors only.
+    let quiet = dedup_ok(
+        &[input],
+        &dir.path().join("quiet"),
+        &["--skip-invalid", "--recursive", "-q"],
+    );
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}
+
+#[test]
+fn empty_texts_are_flagged_and_left_out_of_the_clean_corpus() {
+    let dir = temp_dir();
+    let input = dir.path().join("in.jsonl");
+    let story = "The harbour board approved a new ferry timetable on Tuesday after a long debate about winter crossings and the cost of fuel for the island route.";
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"id\": \"story\", \"text\": \"{story}\"}}\n{{\"id\": \"empty\", \"text\": \"\"}}\n{{\"id\": \"blank\", \"text\": \" \\n\\t \"}}\n"
+        ),
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    let keep = dir.path().join("kept.jsonl");
+    let out = dir.path().join("dedup");
+    let output = dedup_ok(&[input], &out, &["--keep", keep.to_str().unwrap()]);
+    // Still documents, copies of nothing.
+    assert_eq!(document_ids(&out), ["story", "empty", "blank"]);
+    assert_eq!(summary(&out)["unique"], 3);
+    let kept: Vec<Value> = read_jsonl(&keep);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0]["id"], "story");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("kept 1 documents"));
+    for min_quality in ["0.5", "0"] {
+        let out = dir.path().join(format!("scan-{min_quality}"));
+        let drop = dir.path().join(format!("drop-{min_quality}.jsonl"));
+        scan_ok(
+            &[input],
+            &out,
+            &[
+                "--keep",
+                keep.to_str().unwrap(),
+                "--drop",
+                drop.to_str().unwrap(),
+                "--min-quality",
+                min_quality,
+            ],
+        );
+        let kept: Vec<Value> = read_jsonl(&keep);
+        assert_eq!(kept.len(), 1, "--min-quality {min_quality}");
+        assert_eq!(kept[0]["id"], "story");
+        let dropped = read_jsonl(&drop);
+        let dropped_ids: Vec<&str> = dropped.iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert_eq!(dropped_ids, ["empty", "blank"]);
+        for line in &dropped {
+            assert_eq!(line["reasons"], serde_json::json!(["low_quality"]));
+            assert_eq!(line["rules"], serde_json::json!([["empty_text", 1]]));
+            assert_eq!(line["quality"], 0.0);
+        }
+        let docs = documents_by_id(&out);
+        let flags = docs["blank"]["flags"].as_array().unwrap();
+        assert_eq!(flags.len(), 1);
+        assert_eq!(flags[0]["rule"], "empty_text");
+        assert_eq!(flags[0]["category"], "heuristic");
+        assert_eq!(
+            (flags[0]["start"].as_u64(), flags[0]["end"].as_u64()),
+            (Some(0), Some(4))
+        );
+        assert_eq!(docs["story"]["flags"], serde_json::json!([]));
+        assert_eq!(summary(&out)["quality"]["kept"], 1);
+    }
+}
+
+#[test]
+fn integer_ids_beyond_64_bits_are_read_as_written() {
+    let dir = temp_dir();
+    let input = dir.path().join("in.jsonl");
+    let ids = [
+        "123456789012345678901234567890",
+        "-123456789012345678901234567890",
+        "-42",
+    ];
+    let mut lines = String::new();
+    for (i, id) in ids.iter().enumerate() {
+        lines.push_str(&format!(
+            "{{\"id\": {id}, \"text\": \"Story number {i} of the archive, about something else entirely.\"}}\n"
+        ));
+    }
+    lines.push_str("{\"id\": 1.5, \"text\": \"a float id\"}\n");
+    lines.push_str("{\"id\": 1e3, \"text\": \"an exponent id\"}\n");
+    std::fs::write(&input, lines).unwrap();
+    let out = dir.path().join("out");
+    dedup_ok(&[input.to_str().unwrap()], &out, &["--skip-invalid"]);
+    assert_eq!(document_ids(&out), ids);
+    let rejected = read_jsonl(&out.join("rejected.jsonl"));
+    let lines: Vec<(u64, &str)> = rejected
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [(4, "wrong_type"), (5, "wrong_type")]);
+    // The same id written twice is a duplicate, found by its digits.
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"id\": {0}, \"text\": \"a\"}}\n{{\"id\": {0}, \"text\": \"b\"}}\n",
+            ids[0]
+        ),
+    )
+    .unwrap();
+    let stderr = dedup_fails(&[input.to_str().unwrap()], &dir.path().join("dup"), &[]);
+    assert!(
+        stderr.contains(&format!("duplicate id \"{}\"", ids[0])),
+        "{stderr}"
     );
 }

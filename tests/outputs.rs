@@ -202,6 +202,32 @@ fn outputs_that_would_replace_inputs_or_each_other_are_refused() {
         &["dedup", inputs, "--out", out, "--keep", &keep],
         &[&keep, inputs],
     );
+    // Read with its subdirectories, an input directory's nested files are
+    // inputs too, and an output directory inside it would be read back.
+    std::fs::create_dir(format!("{inputs}/nested")).unwrap();
+    let nested_keep = format!("{inputs}/nested/kept.jsonl");
+    assert_refused(
+        root,
+        &[
+            "dedup",
+            inputs,
+            "--recursive",
+            "--out",
+            out,
+            "--keep",
+            &nested_keep,
+        ],
+        &[&nested_keep, inputs],
+    );
+    let nested_out = format!("{inputs}/nested/out");
+    assert_refused(
+        root,
+        &["dedup", inputs, "--recursive", "--out", &nested_out],
+        &[&nested_out, inputs],
+    );
+    assert_ok(&run(&["dedup", inputs, "--out", &nested_out, "-q"]));
+    std::fs::remove_dir_all(&nested_out).unwrap();
+    std::fs::remove_dir(format!("{inputs}/nested")).unwrap();
     // --out is an input directory, or holds an input.
     assert_refused(root, &["dedup", inputs, "--out", inputs], &[inputs]);
     assert_ok(&run(&["dedup", &input, "--out", out, "-q"]));

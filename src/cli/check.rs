@@ -19,8 +19,8 @@ use std::path::PathBuf;
 highlighted. Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
 )]
 pub struct CheckArgs {
-    /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
-    /// directories of them, or - for JSONL on standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files (one document
+    /// each), directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
 
@@ -39,6 +39,11 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     quality: QualityArgs,
+
+    /// Also read the subdirectories of directory inputs (depth first, names
+    /// in byte order; symbolic links followed, no directory read twice).
+    #[arg(long)]
+    recursive: bool,
 
     /// List invalid records in rejected.jsonl and go on, instead of stopping.
     #[arg(long)]
@@ -126,6 +131,7 @@ impl CheckArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             skip_invalid: self.skip_invalid,
+            recursive: self.recursive,
             ..ReadOptions::default()
         })
     }
@@ -149,6 +155,7 @@ impl CheckArgs {
             data: self.quality.data_files(),
             dir: self.out.as_deref(),
             files: Vec::new(),
+            recursive: self.recursive,
         };
         // Without --out nothing is written.
         let outputs = match self.out {
@@ -166,6 +173,7 @@ impl CheckArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_check(&inputs, &config, progress)?;
+        super::warn_skipped(&run.corpus, self.quiet);
         match (&self.out, outputs) {
             (Some(out), Some(outputs)) => {
                 let timings = report::write_check_to(&run, outputs)?;

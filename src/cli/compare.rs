@@ -72,6 +72,7 @@ impl CompareArgs {
             ..ReadOptions::default()
         };
         let corpus = corpus::read_inputs(&[Input::parse(corpus_path)], &options, &NoProgress)?;
+        super::warn_skipped(&corpus, false);
         let find = |id: &str| -> anyhow::Result<Doc> {
             let doc = corpus
                 .documents

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 #[command(after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
 pub struct DedupArgs {
-    /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files (one document each),
-    /// directories of them, or - for JSONL on standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files (one document
+    /// each), directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub(super) inputs: Vec<String>,
 
@@ -90,6 +90,11 @@ pub struct DedupArgs {
     /// original lines untouched) to this file; compressed when named .gz or .zst.
     #[arg(long, value_name = "FILE")]
     pub(super) keep: Option<PathBuf>,
+
+    /// Also read the subdirectories of directory inputs (depth first, names
+    /// in byte order; symbolic links followed, no directory read twice).
+    #[arg(long)]
+    recursive: bool,
 
     /// List invalid records in rejected.jsonl and go on, instead of stopping.
     #[arg(long)]
@@ -180,6 +185,7 @@ impl DedupArgs {
                     .filter(|f| !f.is_empty())
                     .collect(),
                 skip_invalid: self.skip_invalid,
+                recursive: self.recursive,
                 keep_raw: self.keep.is_some(),
             },
             dedup: DedupConfig {
@@ -232,6 +238,7 @@ impl DedupArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_dedup(&inputs, &config, progress)?;
+        super::warn_skipped(&run.corpus, self.quiet);
         let timings = jsonl::write_dedup_to(&run, outputs, self.keep.as_deref())?;
         if !self.quiet {
             print_summary(&run, &timings, &self.out, self.keep.as_deref());
@@ -260,6 +267,7 @@ impl DedupArgs {
                 .iter()
                 .map(|path| ("--keep", path.as_path()))
                 .collect(),
+            recursive: self.recursive,
         }
     }
 }
@@ -313,10 +321,13 @@ pub(super) fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep:
         out.display()
     );
     if let Some(keep) = keep {
-        eprintln!(
-            "copydesk: kept {} documents in {}",
-            counts.unique + counts.clusters,
-            keep.display()
-        );
+        let kept = run
+            .corpus
+            .documents
+            .iter()
+            .zip(&run.documents)
+            .filter(|(document, result)| jsonl::is_kept(document, result))
+            .count();
+        eprintln!("copydesk: kept {kept} documents in {}", keep.display());
     }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
 pub struct FitArgs {
-    /// JSONL files (also .jsonl.gz, .jsonl.zst), .txt files, directories of them, or - for standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files, directories of them, or - for standard input.
     #[arg(required = true, value_name = "CORPUS")]
     inputs: Vec<String>,
 
@@ -35,6 +35,11 @@ pub struct FitArgs {
     #[arg(long, default_value = "id", value_name = "FIELD")]
     id_field: String,
 
+    /// Also read the subdirectories of directory inputs (depth first, names
+    /// in byte order; symbolic links followed, no directory read twice).
+    #[arg(long)]
+    recursive: bool,
+
     /// Skip invalid records instead of stopping.
     #[arg(long)]
     skip_invalid: bool,
@@ -51,6 +56,7 @@ impl FitArgs {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
             skip_invalid: self.skip_invalid,
+            recursive: self.recursive,
             ..ReadOptions::default()
         };
         let name = self.out.to_string_lossy();
@@ -63,6 +69,7 @@ impl FitArgs {
         let plan = Plan {
             inputs: &self.inputs,
             files: vec![("--out", self.out.as_path())],
+            recursive: self.recursive,
             ..Plan::default()
         };
         let mut outputs = plan.prepare()?;
@@ -73,6 +80,7 @@ impl FitArgs {
             None => &NoProgress,
         };
         let (corpus, model, timings) = pipeline::run_fit(&inputs, &read, progress)?;
+        super::warn_skipped(&corpus, self.quiet);
         // Written next to the destination and renamed, so a failed write leaves no partial model.
         outputs.stage(&self.out, |w| model.write_to(w))?;
         outputs.commit()?;

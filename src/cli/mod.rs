@@ -9,6 +9,7 @@ mod outputs;
 pub mod scan;
 
 use clap::ValueEnum;
+use copydesk::corpus::Corpus;
 use copydesk::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -51,6 +52,14 @@ pub fn error_message(error: &anyhow::Error) -> String {
         }
         message.push_str(&text);
     }
+    // The library knows no flags; the flag that would have found the
+    // documents is the binary's to name.
+    if let Some(copydesk::Error::NoDocuments {
+        recursive: false, ..
+    }) = error.downcast_ref()
+    {
+        message.push_str("; --recursive reads subdirectories");
+    }
     message
 }
 
@@ -81,6 +90,21 @@ impl ColorChoice {
             ColorChoice::Never => false,
             ColorChoice::Auto => is_terminal && no_color.map_or(true, |v| v.is_empty()),
         }
+    }
+}
+
+/// Name on standard error each directory entry the read left out (the
+/// library returns them, the binary tells them), unless `quiet`.
+pub fn warn_skipped(corpus: &Corpus, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for skipped in &corpus.skipped {
+        eprintln!(
+            "copydesk: warning: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
     }
 }
 

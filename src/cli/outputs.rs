@@ -20,6 +20,8 @@ pub(super) struct Plan<'a> {
     pub dir: Option<&'a Path>,
     /// Output files named by path: (`--keep`, path), ...
     pub files: Vec<(&'static str, &'a Path)>,
+    /// Input directories are read with their subdirectories (`--recursive`).
+    pub recursive: bool,
 }
 
 /// A path and what identifies the place it names.
@@ -54,6 +56,17 @@ impl Place {
             return false;
         };
         dir.same(&Place::of(parent, String::new()))
+    }
+
+    /// Whether this place is anywhere under `dir`.
+    fn is_under(&self, dir: &Place) -> bool {
+        let Some(resolved) = self.resolved.as_deref() else {
+            return false;
+        };
+        resolved
+            .ancestors()
+            .skip(1)
+            .any(|ancestor| dir.same(&Place::of(ancestor, String::new())))
     }
 
     fn name(&self) -> &str {
@@ -164,10 +177,14 @@ impl Plan<'_> {
             if let Some(input) = read.iter().find(|input| input.same(output)) {
                 return clash(format!("{} is {}", output.shown, input.shown));
             }
-            if let Some(input_dir) = read_dirs
-                .iter()
-                .find(|input_dir| output.is_in(input_dir) && read_from_directory(output.name()))
-            {
+            if let Some(input_dir) = read_dirs.iter().find(|input_dir| {
+                let inside = if self.recursive {
+                    output.is_under(input_dir)
+                } else {
+                    output.is_in(input_dir)
+                };
+                inside && read_from_directory(output.name())
+            }) {
                 return clash(format!(
                     "{} is in the input directory {}, whose files of that kind are read",
                     output.shown,
@@ -178,6 +195,17 @@ impl Plan<'_> {
         if let Some(dir) = &dir {
             if let Some(input) = read.iter().chain(&read_dirs).find(|input| input.same(dir)) {
                 return clash(format!("{} is {}", dir.shown, input.shown));
+            }
+            // Read recursively, an input directory would take in this run's
+            // results on the next run.
+            if let Some(input_dir) = read_dirs
+                .iter()
+                .find(|input_dir| self.recursive && dir.is_under(input_dir))
+            {
+                return clash(format!(
+                    "{} is inside {}, which is read with its subdirectories",
+                    dir.shown, input_dir.shown
+                ));
             }
             let contents: Vec<Place> = self
                 .dir

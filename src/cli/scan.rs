@@ -94,6 +94,7 @@ impl ScanArgs {
             None => &NoProgress,
         };
         let run = pipeline::run_scan(&inputs, &config, progress)?;
+        super::warn_skipped(&run.dedup.corpus, self.dedup.quiet);
         let outputs = ScanOutputs {
             keep: self.dedup.keep.as_deref(),
             drop: self.drop.as_deref(),

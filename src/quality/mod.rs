@@ -138,6 +138,40 @@ impl Default for QualityConfig {
     }
 }
 
+/// The rule that flags a text holding nothing but whitespace.
+pub const EMPTY_TEXT: &str = "empty_text";
+
+/// True for an empty or whitespace-only text: still a document, but with
+/// nothing in it to read or to train on.
+pub fn is_empty_text(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// The result for an empty or whitespace-only text: one [`EMPTY_TEXT`] flag
+/// over the whole text, and quality 0, whatever else is configured.
+fn empty_text(text: &str) -> DocQuality {
+    let message = if text.is_empty() {
+        "the text is empty"
+    } else {
+        "the text is only whitespace"
+    };
+    DocQuality {
+        flags: vec![flag(
+            text,
+            EMPTY_TEXT,
+            Category::Heuristic,
+            (0, text.len()),
+            message.to_owned(),
+            1.0,
+        )],
+        scores: Scores {
+            quality: 0.0,
+            spin: 0.0,
+            incoherence: 0.0,
+        },
+    }
+}
+
 /// Compiled lexicon and configuration; cheap to share across threads.
 pub struct Checker {
     config: QualityConfig,
@@ -221,6 +255,9 @@ impl Checker {
 
     /// Check one document with explicit statistical evidence.
     pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
+        if is_empty_text(text) {
+            return empty_text(text);
+        }
         let mut analysis = Analysis::new(text, tokens, &self.classes);
         let reference = match evidence {
             Evidence::None => None,
@@ -469,6 +506,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn empty_and_whitespace_texts_are_flagged_with_quality_zero() {
+        let checker = checker();
+        for text in ["", " ", "\n\n\t  \r\n", "\u{3000}\u{a0}"] {
+            let tokens = tokenize(text);
+            for result in [
+                checker.check(text, &tokens),
+                checker.check_with(text, &tokens, Evidence::None),
+            ] {
+                assert_eq!(result.flags.len(), 1, "{text:?}: {:?}", result.flags);
+                let flag = &result.flags[0];
+                assert_eq!(flag.rule, EMPTY_TEXT);
+                assert_eq!(flag.category, Category::Heuristic);
+                assert_eq!((flag.start, flag.end), (0, text.len()));
+                assert!(!flag.message.is_empty());
+                assert_eq!(result.scores.quality, 0.0, "{text:?}");
+            }
+        }
+        assert!(!rules("...").contains(&EMPTY_TEXT.to_owned()));
     }
 
     #[test]

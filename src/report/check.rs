@@ -121,6 +121,7 @@ pub fn summary(run: &CheckRun, timings: &Timings) -> serde_json::Value {
             "id_field": run.config.read.id_field,
             "text_field": run.config.read.text_field,
             "skip_invalid": run.config.read.skip_invalid,
+            "recursive": run.config.read.recursive,
             "lexicons": run.config.lexicon_files,
             "substitutions": run.config.substitution_files,
             "model": run.config.model,

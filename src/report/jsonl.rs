@@ -368,11 +368,17 @@ pub fn write_original(w: &mut impl Write, document: &Document) -> io::Result<()>
     w.write_all(b"\n")
 }
 
-/// The kept corpus: unique documents and representatives in input order,
-/// as they came in ([`write_original`]).
+/// Whether a document goes into the kept corpus: a unique document or a
+/// representative, and not an empty or whitespace-only text.
+pub fn is_kept(document: &Document, result: &DocumentResult) -> bool {
+    result.duplicate_of.is_none() && !crate::quality::is_empty_text(&document.text)
+}
+
+/// The kept corpus ([`is_kept`]) in input order, as it came in
+/// ([`write_original`]).
 pub fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     for (document, result) in run.corpus.documents.iter().zip(&run.documents) {
-        if result.duplicate_of.is_none() {
+        if is_kept(document, result) {
             write_original(w, document)?;
         }
     }
@@ -416,6 +422,8 @@ pub struct Parameters<'a> {
     pub carry_fields: &'a [String],
     /// Whether invalid records were skipped.
     pub skip_invalid: bool,
+    /// Whether subdirectories of directory inputs were read.
+    pub recursive: bool,
     /// Detection parameters as given (`num_bands` is the override, null when derived).
     #[serde(flatten)]
     pub dedup: &'a DedupConfig,
@@ -471,6 +479,7 @@ pub fn summary<'a>(run: &'a DedupRun, timings: &'a Timings) -> Summary<'a> {
             date_field: &config.read.date_field,
             carry_fields: &config.read.carry_fields,
             skip_invalid: config.read.skip_invalid,
+            recursive: config.read.recursive,
             dedup,
             lsh: Lsh {
                 num_bands: run.lsh.num_bands,

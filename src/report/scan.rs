@@ -7,7 +7,7 @@ use super::{html, jsonl, StageJob, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
 use crate::pipeline::{round, DocumentResult, ScanRun, Timings};
-use crate::quality::{DocQuality, Flag};
+use crate::quality::{DocQuality, Flag, EMPTY_TEXT};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -143,13 +143,13 @@ pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
     })
 }
 
-/// Why a document is left out of the clean corpus; empty when it is kept.
 /// Whether a document goes into the clean corpus: a unique document or a
-/// representative whose quality is at least `min_quality`.
+/// representative, with a text, whose quality is at least `min_quality`.
 pub fn is_kept(result: &DocumentResult, quality: &DocQuality, min_quality: f64) -> bool {
     drop_reasons(result, quality, min_quality).is_empty()
 }
 
+/// Why a document is left out of the clean corpus; empty when it is kept.
 fn drop_reasons(
     result: &DocumentResult,
     quality: &DocQuality,
@@ -159,7 +159,9 @@ fn drop_reasons(
     if result.duplicate_of.is_some() {
         reasons.push("duplicate");
     }
-    if quality.scores.quality < min_quality {
+    // An empty text has quality 0, but `--min-quality 0` must not keep it.
+    let empty = quality.flags.iter().any(|f| f.rule == EMPTY_TEXT);
+    if quality.scores.quality < min_quality || empty {
         reasons.push("low_quality");
     }
     reasons
