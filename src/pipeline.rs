@@ -50,8 +50,13 @@ pub enum Prefer {
     Longest,
     /// The document whose date field sorts first; documents without a date come last.
     Earliest,
-    /// The document read first.
+    /// The document read first: the one preference that depends on input
+    /// order.
     First,
+    /// The document of best quality (quality scores equal to four decimals
+    /// tie), then the longest: `scan` uses its quality pass, `dedup` scores
+    /// the clustered documents with the built-in lexicon and rules.
+    Quality,
 }
 
 impl Prefer {
@@ -61,6 +66,7 @@ impl Prefer {
             Prefer::Longest => "longest",
             Prefer::Earliest => "earliest",
             Prefer::First => "first",
+            Prefer::Quality => "quality",
         }
     }
 }
@@ -380,14 +386,18 @@ pub fn sign_all(
 const SPUN_RANK: u64 = 1 << 40;
 
 /// Representative preference per document: lower ranks win, ties go to the
-/// earlier document.
+/// earlier document. `Prefer::First` ranks by index (the pipeline gives
+/// input positions instead), and `Prefer::Quality` gives the ranks of
+/// `Prefer::Longest` (the pipeline adds [`quality_rank`] to them).
 pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) -> Vec<u64> {
     match prefer {
-        Prefer::Longest => num_words.iter().map(|&w| u64::from(u32::MAX - w)).collect(),
+        Prefer::Longest | Prefer::Quality => {
+            num_words.iter().map(|&w| u64::from(u32::MAX - w)).collect()
+        }
         Prefer::First => (0..documents.len() as u64).collect(),
         Prefer::Earliest => {
             let mut order: Vec<u32> = (0..documents.len() as u32).collect();
-            // Stable sort keeps input order among equal dates.
+            // Stable sort keeps index order among equal dates.
             order.sort_by(|&a, &b| {
                 let (da, db) = (&documents[a as usize].date, &documents[b as usize].date);
                 match (da, db) {
@@ -406,6 +416,126 @@ pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) 
     }
 }
 
+/// Decimals of the quality scores that `--prefer quality` and the clean
+/// corpus compare: those `documents.jsonl` shows.
+pub const QUALITY_DIGITS: i32 = 4;
+
+/// A quality score as `--prefer quality` compares it: rounded to
+/// [`QUALITY_DIGITS`] decimals, higher first.
+pub fn quality_key(quality: f64) -> u64 {
+    let scale = 10f64.powi(QUALITY_DIGITS);
+    (quality.clamp(0.0, 1.0) * scale).round() as u64
+}
+
+/// The part of a representative rank that `--prefer quality` adds: in the
+/// bits from [`dedup::PRIMARY_RANK_SHIFT`] up, so that quality comes before
+/// every other rule; a better quality gives a lower rank.
+pub fn quality_rank(quality: f64) -> u64 {
+    let best = quality_key(1.0);
+    (best - quality_key(quality).min(best)) << dedup::PRIMARY_RANK_SHIFT
+}
+
+/// The order documents are indexed in while copies are found: by id (as
+/// bytes), so that everything decided by index (ties, bucket heads, which
+/// side of a pair is aligned against which, cluster numbers) depends on the
+/// set of records, not on the order they were read in.
+///
+/// Invariant: `input_of` is a permutation of `0..n`, `input_of[i]` the input
+/// position of the document of id rank `i`.
+struct IdOrder {
+    input_of: Vec<u32>,
+    identity: bool,
+}
+
+impl IdOrder {
+    fn of(documents: &[corpus::Document]) -> IdOrder {
+        let identity = documents
+            .windows(2)
+            .all(|w| w[0].id.as_bytes() <= w[1].id.as_bytes());
+        let mut input_of: Vec<u32> = (0..documents.len() as u32).collect();
+        if !identity {
+            // Stable: equal ids (possible only through the library) keep input order.
+            input_of.par_sort_by(|&a, &b| {
+                documents[a as usize]
+                    .id
+                    .as_bytes()
+                    .cmp(documents[b as usize].id.as_bytes())
+            });
+        }
+        IdOrder { input_of, identity }
+    }
+
+    /// Input position of the document at `index` in id order.
+    fn input(&self, index: u32) -> u32 {
+        self.input_of[index as usize]
+    }
+
+    /// Items in input order → in id order.
+    fn to_ids<T>(&self, items: Vec<T>) -> Vec<T> {
+        if self.identity {
+            return items;
+        }
+        let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+        self.input_of
+            .iter()
+            .map(|&input| slots[input as usize].take().expect("a permutation"))
+            .collect()
+    }
+
+    /// Items in id order → in input order.
+    fn to_input<T>(&self, items: Vec<T>) -> Vec<T> {
+        if self.identity {
+            return items;
+        }
+        let mut slots: Vec<Option<T>> = (0..items.len()).map(|_| None).collect();
+        for (item, &input) in items.into_iter().zip(&self.input_of) {
+            slots[input as usize] = Some(item);
+        }
+        slots
+            .into_iter()
+            .map(|slot| slot.expect("a permutation"))
+            .collect()
+    }
+
+    /// Pairs and their details from id indexes to input positions, `a`
+    /// before `b` in input order (a pair turned around swaps its
+    /// containments and the sides of its edits), sorted by `(a, b)`.
+    fn pairs_to_input(&self, pairs: &mut Vec<dedup::Pair>, details: &mut Vec<PairDetail>) {
+        if self.identity {
+            return;
+        }
+        for (index, pair) in pairs.iter_mut().enumerate() {
+            let (a, b) = (self.input(pair.a), self.input(pair.b));
+            let mut detail = details.get_mut(index);
+            if a < b {
+                (pair.a, pair.b) = (a, b);
+            } else {
+                (pair.a, pair.b) = (b, a);
+                pair.overlap.containment.swap(0, 1);
+                if let Some(detail) = detail.as_deref_mut() {
+                    detail.turn_around();
+                }
+            }
+            if let Some(detail) = detail {
+                detail.source = detail.source.map(|source| self.input(source));
+            }
+        }
+        let mut sorted: Vec<u32> = (0..pairs.len() as u32).collect();
+        sorted
+            .par_sort_unstable_by_key(|&index| (pairs[index as usize].a, pairs[index as usize].b));
+        *pairs = sorted
+            .iter()
+            .map(|&index| pairs[index as usize].clone())
+            .collect();
+        if !details.is_empty() {
+            *details = sorted
+                .iter()
+                .map(|&index| std::mem::take(&mut details[index as usize]))
+                .collect();
+        }
+    }
+}
+
 /// Run near-duplicate detection over `inputs`.
 ///
 /// Progress stages: `read` (bytes), `sketch` (documents), `pairs`, `cluster`.
@@ -413,19 +543,26 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
     config.validate()?;
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
-    dedup_corpus(corpus, inputs, config, timings, progress)
+    dedup_corpus(corpus, inputs, config, timings, progress, None)
 }
 
 /// Near-duplicate detection over a corpus already read; `timings` holds the
-/// stages run so far.
+/// stages run so far, `quality` the quality score of each document (input
+/// order) when the caller has them (`scan`; for `Prefer::Quality`).
+///
+/// Documents are indexed in id order from signing to mining (see
+/// [`IdOrder`]) and put back in input order at the end.
 fn dedup_corpus(
-    corpus: Corpus,
+    mut corpus: Corpus,
     inputs: &[Input],
     config: &Config,
     mut timings: Timings,
     progress: &dyn Progress,
+    quality: Option<&[f64]>,
 ) -> Result<DedupRun> {
     let started = Instant::now();
+    let order = IdOrder::of(&corpus.documents);
+    corpus.documents = order.to_ids(std::mem::take(&mut corpus.documents));
     progress.start("sketch", Some(corpus.documents.len() as u64));
     // Counted while tokenizing for the signatures: the rewrite wing's source
     // direction needs corpus word frequencies.
@@ -446,7 +583,7 @@ fn dedup_corpus(
     progress.finish();
     timings.record("pairs", started.elapsed());
 
-    let (pair_details, rewrite_stats) = if config.rewrites {
+    let (mut pair_details, rewrite_stats) = if config.rewrites {
         let started = Instant::now();
         let (details, stats) = rewrites::link_rewrites(
             &corpus.documents,
@@ -472,6 +609,11 @@ fn dedup_corpus(
     let started = Instant::now();
     progress.start("cluster", None);
     let mut rank = ranks(&corpus.documents, &num_words, config.prefer);
+    if config.prefer == Prefer::First {
+        for (index, rank) in rank.iter_mut().enumerate() {
+            *rank = u64::from(order.input(index as u32));
+        }
+    }
     // The spun side of a pair that looks spun is a poor representative
     // (spinners lengthen text, so "longest" would pick it): rank it after
     // every document not known to be spun.
@@ -481,7 +623,28 @@ fn dedup_corpus(
             rank[spun as usize] |= SPUN_RANK;
         }
     }
-    let clustering = dedup::cluster(&mut pairs, &sketches, &rank);
+    let member_checker = match (config.prefer, quality) {
+        (Prefer::Quality, None) => {
+            Some(Checker::new(QualityConfig::default(), &Lexicon::builtin())?)
+        }
+        _ => None,
+    };
+    let clustering = dedup::cluster_ranked(&mut pairs, &sketches, |cluster_of| {
+        if config.prefer != Prefer::Quality {
+            return rank;
+        }
+        let scores: Vec<f64> = match (quality, &member_checker) {
+            (Some(quality), _) => (0..rank.len())
+                .map(|index| quality[order.input(index as u32) as usize])
+                .collect(),
+            (None, Some(checker)) => member_quality(&corpus.documents, cluster_of, checker),
+            (None, None) => vec![1.0; rank.len()],
+        };
+        rank.iter()
+            .zip(scores)
+            .map(|(&rank, score)| rank | quality_rank(score))
+            .collect()
+    });
     let relations = dedup::member_relations(&clustering, &sketches, &pairs, &config.dedup);
     // Freeing 100k shingle sets one by one is serial work nobody waits for:
     // a thread of its own does it while the results are assembled and written.
@@ -516,13 +679,32 @@ fn dedup_corpus(
         Vec::new()
     };
 
+    // Back to input order: documents and their results, the indexes in
+    // clusters and pairs. Clusters keep their numbers and their members'
+    // order (id order).
+    let started = Instant::now();
+    corpus.documents = order.to_input(std::mem::take(&mut corpus.documents));
+    for doc in &mut documents {
+        doc.duplicate_of = doc.duplicate_of.map(|rep| order.input(rep));
+    }
+    let documents = order.to_input(documents);
+    let mut clusters = clustering.clusters;
+    for cluster in &mut clusters {
+        cluster.representative = order.input(cluster.representative);
+        for member in cluster.members.iter_mut().chain(&mut cluster.by_preference) {
+            *member = order.input(*member);
+        }
+    }
+    order.pairs_to_input(&mut pairs, &mut pair_details);
+    timings.record("cluster", started.elapsed());
+
     Ok(DedupRun {
         config: config.clone(),
         inputs: input_names(inputs),
         corpus,
         documents,
         pairs,
-        clusters: clustering.clusters,
+        clusters,
         lsh,
         link_stats,
         substitutions,
@@ -530,6 +712,35 @@ fn dedup_corpus(
         rewrite_stats,
         timings,
     })
+}
+
+/// Quality scores of the clustered documents (`cluster_of[i]` set) by the
+/// single-document rules (no statistics), for `dedup --prefer quality`;
+/// 1 for the others, which are not compared.
+fn member_quality(
+    documents: &[corpus::Document],
+    cluster_of: &[Option<u32>],
+    checker: &Checker,
+) -> Vec<f64> {
+    documents
+        .par_chunks(SIGN_CHUNK)
+        .zip(cluster_of.par_chunks(SIGN_CHUNK))
+        .flat_map_iter(|(chunk, clusters)| {
+            let mut tokens = Tokens::default();
+            chunk
+                .iter()
+                .zip(clusters)
+                .map(|(doc, cluster)| match cluster {
+                    None => 1.0,
+                    Some(_) => {
+                        text::tokenize_into(&doc.text, &mut tokens);
+                        let checked = checker.check_with(&doc.text, &tokens, Evidence::None);
+                        checked.scores.quality
+                    }
+                })
+                .collect::<Vec<f64>>()
+        })
+        .collect()
 }
 
 /// Parameters of `copydesk check`: how records are read and how the quality
@@ -901,7 +1112,32 @@ pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) 
     let (checker, has_model) = build_checker(&config.check)?;
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
-    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress)?;
+    if config.dedup.prefer == Prefer::Quality {
+        // Representatives by quality: the quality pass comes first.
+        let (quality, stats_source) = check_corpus(
+            &corpus,
+            &checker,
+            has_model,
+            &config.check,
+            progress,
+            &mut timings,
+        );
+        let scores: Vec<f64> = quality.iter().map(|q| q.scores.quality).collect();
+        let dedup = dedup_corpus(
+            corpus,
+            inputs,
+            &config.dedup,
+            timings,
+            progress,
+            Some(&scores),
+        )?;
+        return Ok(ScanRun {
+            dedup,
+            quality,
+            stats_source,
+        });
+    }
+    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress, None)?;
     let (quality, stats_source) = check_corpus(
         &dedup.corpus,
         &checker,
