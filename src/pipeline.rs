@@ -470,37 +470,29 @@ impl IdOrder {
         self.input_of[index as usize]
     }
 
-    /// Items in input order → in id order.
-    fn to_ids<T>(&self, items: Vec<T>) -> Vec<T> {
+    /// Items in input order → in id order, in place.
+    fn to_ids<T>(&self, items: &mut [T]) {
         if self.identity {
-            return items;
+            return;
         }
-        let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-        self.input_of
-            .iter()
-            .map(|&input| slots[input as usize].take().expect("a permutation"))
-            .collect()
+        let mut to = vec![0u32; self.input_of.len()];
+        for (index, &input) in self.input_of.iter().enumerate() {
+            to[input as usize] = index as u32;
+        }
+        scatter(items, to);
     }
 
-    /// Items in id order → in input order.
-    fn to_input<T>(&self, items: Vec<T>) -> Vec<T> {
-        if self.identity {
-            return items;
+    /// Items in id order → in input order, in place.
+    fn to_input<T>(&self, items: &mut [T]) {
+        if !self.identity {
+            scatter(items, self.input_of.clone());
         }
-        let mut slots: Vec<Option<T>> = (0..items.len()).map(|_| None).collect();
-        for (item, &input) in items.into_iter().zip(&self.input_of) {
-            slots[input as usize] = Some(item);
-        }
-        slots
-            .into_iter()
-            .map(|slot| slot.expect("a permutation"))
-            .collect()
     }
 
     /// Pairs and their details from id indexes to input positions, `a`
     /// before `b` in input order (a pair turned around swaps its
     /// containments and the sides of its edits), sorted by `(a, b)`.
-    fn pairs_to_input(&self, pairs: &mut Vec<dedup::Pair>, details: &mut Vec<PairDetail>) {
+    fn pairs_to_input(&self, pairs: &mut [dedup::Pair], details: &mut [PairDetail]) {
         if self.identity {
             return;
         }
@@ -523,15 +515,26 @@ impl IdOrder {
         let mut sorted: Vec<u32> = (0..pairs.len() as u32).collect();
         sorted
             .par_sort_unstable_by_key(|&index| (pairs[index as usize].a, pairs[index as usize].b));
-        *pairs = sorted
-            .iter()
-            .map(|&index| pairs[index as usize].clone())
-            .collect();
+        let mut to = vec![0u32; sorted.len()];
+        for (position, &index) in sorted.iter().enumerate() {
+            to[index as usize] = position as u32;
+        }
         if !details.is_empty() {
-            *details = sorted
-                .iter()
-                .map(|&index| std::mem::take(&mut details[index as usize]))
-                .collect();
+            scatter(details, to.clone());
+        }
+        scatter(pairs, to);
+    }
+}
+
+/// Move `items[i]` to `items[to[i]]` for every `i`, in place (`to` is a
+/// permutation): no second copy of the items, which for documents or pairs
+/// with their edits would add tens of megabytes to the run's peak.
+fn scatter<T>(items: &mut [T], mut to: Vec<u32>) {
+    for index in 0..items.len() {
+        while to[index] as usize != index {
+            let target = to[index] as usize;
+            items.swap(index, target);
+            to.swap(index, target);
         }
     }
 }
@@ -562,7 +565,7 @@ fn dedup_corpus(
 ) -> Result<DedupRun> {
     let started = Instant::now();
     let order = IdOrder::of(&corpus.documents);
-    corpus.documents = order.to_ids(std::mem::take(&mut corpus.documents));
+    order.to_ids(&mut corpus.documents);
     progress.start("sketch", Some(corpus.documents.len() as u64));
     // Counted while tokenizing for the signatures: the rewrite wing's source
     // direction needs corpus word frequencies.
@@ -683,11 +686,11 @@ fn dedup_corpus(
     // clusters and pairs. Clusters keep their numbers and their members'
     // order (id order).
     let started = Instant::now();
-    corpus.documents = order.to_input(std::mem::take(&mut corpus.documents));
+    order.to_input(&mut corpus.documents);
     for doc in &mut documents {
         doc.duplicate_of = doc.duplicate_of.map(|rep| order.input(rep));
     }
-    let documents = order.to_input(documents);
+    order.to_input(&mut documents);
     let mut clusters = clustering.clusters;
     for cluster in &mut clusters {
         cluster.representative = order.input(cluster.representative);
@@ -1181,6 +1184,70 @@ mod tests {
             doc("d", Some("2020-02-01")),
         ];
         assert_eq!(ranks(&docs, &[0; 4], Prefer::Earliest), [3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn id_order_sorts_by_id_and_puts_everything_back() {
+        let docs: Vec<corpus::Document> = ["m", "b", "z", "a", "ba"]
+            .into_iter()
+            .map(|id| doc(id, None))
+            .collect();
+        let order = IdOrder::of(&docs);
+        let mut ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        order.to_ids(&mut ids);
+        assert_eq!(ids, ["a", "b", "ba", "m", "z"]);
+        assert_eq!(order.input(0), 3);
+        order.to_input(&mut ids);
+        assert_eq!(ids, ["m", "b", "z", "a", "ba"]);
+        // A pair of ids 0 and 1 ("a", "b") is at input positions 3 and 1:
+        // turned around, with its containments and edits.
+        let mut pairs = vec![
+            dedup::Pair {
+                a: 0,
+                b: 1,
+                overlap: dedup::Overlap {
+                    jaccard: 0.5,
+                    containment: [0.9, 0.6],
+                },
+                relation: Relation::Excerpt,
+            },
+            dedup::Pair {
+                a: 3,
+                b: 4,
+                overlap: dedup::Overlap {
+                    jaccard: 1.0,
+                    containment: [1.0, 1.0],
+                },
+                relation: Relation::Exact,
+            },
+        ];
+        let edit = |op, a: [u32; 2], b: [u32; 2]| rewrites::EditSpans { op, a, b };
+        let mut details = vec![
+            PairDetail {
+                similarity: 0.8,
+                source: Some(0),
+                edits: vec![
+                    edit(crate::rewrite::EditOp::Delete, [0, 4], [0, 0]),
+                    edit(crate::rewrite::EditOp::Replace, [5, 9], [1, 3]),
+                ],
+            },
+            PairDetail::default(),
+        ];
+        order.pairs_to_input(&mut pairs, &mut details);
+        assert_eq!(
+            pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
+            [(0, 2), (1, 3)]
+        );
+        assert_eq!(pairs[1].overlap.containment, [0.6, 0.9]);
+        assert_eq!(details[1].source, Some(3));
+        assert_eq!(
+            details[1].edits,
+            [
+                edit(crate::rewrite::EditOp::Insert, [0, 0], [0, 4]),
+                edit(crate::rewrite::EditOp::Replace, [1, 3], [5, 9]),
+            ]
+        );
+        assert_eq!(details[0], PairDetail::default());
     }
 
     #[test]
