@@ -208,6 +208,8 @@ pub struct DedupRun {
     /// Kept pairs, document indexes `a < b`.
     pub pairs: Vec<dedup::Pair>,
     /// Clusters of two or more documents; cluster `n` is `clusters[n]`.
+    /// Clusters come in byte order of their smallest member id, members by
+    /// id: they depend on the set of records, not on input order.
     pub clusters: Vec<Cluster>,
     /// Bands × rows used.
     pub lsh: LshParams,

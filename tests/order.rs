@@ -160,9 +160,9 @@ proptest! {
         let prefer = if prefer_earliest { Prefer::Earliest } else { Prefer::Longest };
         let dir = tempfile::tempdir().unwrap();
         let lines = records();
-        let reference = run(&[lines.clone()], 1, prefer, dir.path(), "reference");
+        let reference = run(std::slice::from_ref(&lines), 1, prefer, dir.path(), "reference");
         let permuted = shuffled(&lines, seed);
-        prop_assert_eq!(&run(&[permuted.clone()], 2, prefer, dir.path(), "shuffled"), &reference);
+        prop_assert_eq!(&run(std::slice::from_ref(&permuted), 2, prefer, dir.path(), "shuffled"), &reference);
         // Split into two files, read in both orders.
         let at = split * permuted.len() / 100;
         let (first, second) = (permuted[..at].to_vec(), permuted[at..].to_vec());

@@ -127,7 +127,9 @@ pub struct Pair {
 pub struct Clustering {
     /// Cluster number of each document (`None` for a unique document).
     pub cluster_of: Vec<Option<u32>>,
-    /// Clusters in order of their first member; members in index order.
+    /// Clusters in order of their lowest member index; members in index
+    /// order (in a [`DedupRun`](crate::pipeline::DedupRun), where documents
+    /// were indexed by id: by smallest member id, members by id).
     pub clusters: Vec<Cluster>,
 }
 
@@ -136,7 +138,8 @@ pub struct Clustering {
 pub struct Cluster {
     /// The document that stands for the cluster.
     pub representative: u32,
-    /// All members (including the representative) in index order.
+    /// All members (including the representative) in index order at
+    /// clustering time: by id in a [`DedupRun`](crate::pipeline::DedupRun).
     pub members: Vec<u32>,
     /// The same members from the most to the least preferred as
     /// representative: `by_preference[0]` is `representative`.
