@@ -628,16 +628,22 @@ fn dedup_corpus(
             rank[spun as usize] |= SPUN_RANK;
         }
     }
+    let checker_built = Instant::now();
     let member_checker = match (config.prefer, quality) {
         (Prefer::Quality, None) => {
             Some(Checker::new(QualityConfig::default(), &Lexicon::builtin())?)
         }
         _ => None,
     };
+    let mut scoring = match member_checker {
+        Some(_) => checker_built.elapsed(),
+        None => Duration::ZERO,
+    };
     let clustering = dedup::cluster_ranked(&mut pairs, &sketches, |cluster_of| {
         if config.prefer != Prefer::Quality {
             return rank;
         }
+        let scored = Instant::now();
         let scores: Vec<f64> = match (quality, &member_checker) {
             (Some(quality), _) => (0..rank.len())
                 .map(|index| quality[order.input(index as u32) as usize])
@@ -645,6 +651,7 @@ fn dedup_corpus(
             (None, Some(checker)) => member_quality(&corpus.documents, cluster_of, checker),
             (None, None) => vec![1.0; rank.len()],
         };
+        scoring += scored.elapsed();
         rank.iter()
             .zip(scores)
             .map(|(&rank, score)| rank | quality_rank(score))
@@ -672,7 +679,10 @@ fn dedup_corpus(
         }
     }
     progress.finish();
-    timings.record("cluster", started.elapsed());
+    timings.record("cluster", started.elapsed().saturating_sub(scoring));
+    if member_checker.is_some() {
+        timings.record("score", scoring);
+    }
 
     let substitutions = if config.rewrites {
         let started = Instant::now();
