@@ -54,8 +54,13 @@ pub enum Prefer {
     Longest,
     /// The document whose date field sorts first; documents without a date come last.
     Earliest,
-    /// The document read first.
+    /// The document read first: the one preference that depends on input
+    /// order.
     First,
+    /// The document of best quality (quality scores equal to four decimals
+    /// tie), then the longest: `scan` uses its quality pass, `dedup` scores
+    /// the clustered documents with the built-in lexicon and rules.
+    Quality,
 }
 
 impl Prefer {
@@ -65,6 +70,7 @@ impl Prefer {
             Prefer::Longest => "longest",
             Prefer::Earliest => "earliest",
             Prefer::First => "first",
+            Prefer::Quality => "quality",
         }
     }
 }
@@ -206,6 +212,8 @@ pub struct DedupRun {
     /// Kept pairs, document indexes `a < b`.
     pub pairs: Vec<dedup::Pair>,
     /// Clusters of two or more documents; cluster `n` is `clusters[n]`.
+    /// Clusters come in byte order of their smallest member id, members by
+    /// id: they depend on the set of records, not on input order.
     pub clusters: Vec<Cluster>,
     /// Bands × rows used.
     pub lsh: LshParams,
@@ -384,14 +392,18 @@ pub fn sign_all(
 const SPUN_RANK: u64 = 1 << 40;
 
 /// Representative preference per document: lower ranks win, ties go to the
-/// earlier document.
+/// earlier document. `Prefer::First` ranks by index (the pipeline gives
+/// input positions instead), and `Prefer::Quality` gives the ranks of
+/// `Prefer::Longest` (the pipeline adds [`quality_rank`] to them).
 pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) -> Vec<u64> {
     match prefer {
-        Prefer::Longest => num_words.iter().map(|&w| u64::from(u32::MAX - w)).collect(),
+        Prefer::Longest | Prefer::Quality => {
+            num_words.iter().map(|&w| u64::from(u32::MAX - w)).collect()
+        }
         Prefer::First => (0..documents.len() as u64).collect(),
         Prefer::Earliest => {
             let mut order: Vec<u32> = (0..documents.len() as u32).collect();
-            // Stable sort keeps input order among equal dates.
+            // Stable sort keeps index order among equal dates.
             order.sort_by(|&a, &b| {
                 let (da, db) = (&documents[a as usize].date, &documents[b as usize].date);
                 match (da, db) {
@@ -410,6 +422,129 @@ pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) 
     }
 }
 
+/// Decimals of the quality scores that `--prefer quality` and the clean
+/// corpus compare: those `documents.jsonl` shows.
+pub const QUALITY_DIGITS: i32 = 4;
+
+/// A quality score as `--prefer quality` compares it: rounded to
+/// [`QUALITY_DIGITS`] decimals, higher first.
+pub fn quality_key(quality: f64) -> u64 {
+    let scale = 10f64.powi(QUALITY_DIGITS);
+    (quality.clamp(0.0, 1.0) * scale).round() as u64
+}
+
+/// The part of a representative rank that `--prefer quality` adds: in the
+/// bits from [`dedup::PRIMARY_RANK_SHIFT`] up, so that quality comes before
+/// every other rule; a better quality gives a lower rank.
+pub fn quality_rank(quality: f64) -> u64 {
+    let best = quality_key(1.0);
+    (best - quality_key(quality).min(best)) << dedup::PRIMARY_RANK_SHIFT
+}
+
+/// The order documents are indexed in while copies are found: by id (as
+/// bytes), so that everything decided by index (ties, bucket heads, which
+/// side of a pair is aligned against which, cluster numbers) depends on the
+/// set of records, not on the order they were read in.
+///
+/// Invariant: `input_of` is a permutation of `0..n`, `input_of[i]` the input
+/// position of the document of id rank `i`.
+struct IdOrder {
+    input_of: Vec<u32>,
+    identity: bool,
+}
+
+impl IdOrder {
+    fn of(documents: &[corpus::Document]) -> IdOrder {
+        let identity = documents
+            .windows(2)
+            .all(|w| w[0].id.as_bytes() <= w[1].id.as_bytes());
+        let mut input_of: Vec<u32> = (0..documents.len() as u32).collect();
+        if !identity {
+            // Stable: equal ids (possible only through the library) keep input order.
+            input_of.par_sort_by(|&a, &b| {
+                documents[a as usize]
+                    .id
+                    .as_bytes()
+                    .cmp(documents[b as usize].id.as_bytes())
+            });
+        }
+        IdOrder { input_of, identity }
+    }
+
+    /// Input position of the document at `index` in id order.
+    fn input(&self, index: u32) -> u32 {
+        self.input_of[index as usize]
+    }
+
+    /// Items in input order → in id order, in place.
+    fn to_ids<T>(&self, items: &mut [T]) {
+        if self.identity {
+            return;
+        }
+        let mut to = vec![0u32; self.input_of.len()];
+        for (index, &input) in self.input_of.iter().enumerate() {
+            to[input as usize] = index as u32;
+        }
+        scatter(items, to);
+    }
+
+    /// Items in id order → in input order, in place.
+    fn to_input<T>(&self, items: &mut [T]) {
+        if !self.identity {
+            scatter(items, self.input_of.clone());
+        }
+    }
+
+    /// Pairs and their details from id indexes to input positions, `a`
+    /// before `b` in input order (a pair turned around swaps its
+    /// containments and the sides of its edits), sorted by `(a, b)`.
+    fn pairs_to_input(&self, pairs: &mut [dedup::Pair], details: &mut [PairDetail]) {
+        if self.identity {
+            return;
+        }
+        for (index, pair) in pairs.iter_mut().enumerate() {
+            let (a, b) = (self.input(pair.a), self.input(pair.b));
+            let mut detail = details.get_mut(index);
+            if a < b {
+                (pair.a, pair.b) = (a, b);
+            } else {
+                (pair.a, pair.b) = (b, a);
+                pair.overlap.containment.swap(0, 1);
+                if let Some(detail) = detail.as_deref_mut() {
+                    detail.turn_around();
+                }
+            }
+            if let Some(detail) = detail {
+                detail.source = detail.source.map(|source| self.input(source));
+            }
+        }
+        let mut sorted: Vec<u32> = (0..pairs.len() as u32).collect();
+        sorted
+            .par_sort_unstable_by_key(|&index| (pairs[index as usize].a, pairs[index as usize].b));
+        let mut to = vec![0u32; sorted.len()];
+        for (position, &index) in sorted.iter().enumerate() {
+            to[index as usize] = position as u32;
+        }
+        if !details.is_empty() {
+            scatter(details, to.clone());
+        }
+        scatter(pairs, to);
+    }
+}
+
+/// Move `items[i]` to `items[to[i]]` for every `i`, in place (`to` is a
+/// permutation): no second copy of the items, which for documents or pairs
+/// with their edits would add tens of megabytes to the run's peak.
+fn scatter<T>(items: &mut [T], mut to: Vec<u32>) {
+    for index in 0..items.len() {
+        while to[index] as usize != index {
+            let target = to[index] as usize;
+            items.swap(index, target);
+            to.swap(index, target);
+        }
+    }
+}
+
 /// Run near-duplicate detection over `inputs`.
 ///
 /// Progress stages: `read` (bytes), `sketch` (documents), `pairs`, `cluster`.
@@ -417,19 +552,26 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
     config.validate()?;
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
-    dedup_corpus(corpus, inputs, config, timings, progress)
+    dedup_corpus(corpus, inputs, config, timings, progress, None)
 }
 
 /// Near-duplicate detection over a corpus already read; `timings` holds the
-/// stages run so far.
+/// stages run so far, `quality` the quality score of each document (input
+/// order) when the caller has them (`scan`; for `Prefer::Quality`).
+///
+/// Documents are indexed in id order from signing to mining (see
+/// [`IdOrder`]) and put back in input order at the end.
 fn dedup_corpus(
-    corpus: Corpus,
+    mut corpus: Corpus,
     inputs: &[Input],
     config: &Config,
     mut timings: Timings,
     progress: &dyn Progress,
+    quality: Option<&[f64]>,
 ) -> Result<DedupRun> {
     let started = Instant::now();
+    let order = IdOrder::of(&corpus.documents);
+    order.to_ids(&mut corpus.documents);
     progress.start("sketch", Some(corpus.documents.len() as u64));
     // Counted while tokenizing for the signatures: the rewrite wing's source
     // direction needs corpus word frequencies.
@@ -450,7 +592,7 @@ fn dedup_corpus(
     progress.finish();
     timings.record("pairs", started.elapsed());
 
-    let (pair_details, rewrite_stats) = if config.rewrites {
+    let (mut pair_details, rewrite_stats) = if config.rewrites {
         let started = Instant::now();
         let (details, stats) = rewrites::link_rewrites(
             &corpus.documents,
@@ -476,6 +618,11 @@ fn dedup_corpus(
     let started = Instant::now();
     progress.start("cluster", None);
     let mut rank = ranks(&corpus.documents, &num_words, config.prefer);
+    if config.prefer == Prefer::First {
+        for (index, rank) in rank.iter_mut().enumerate() {
+            *rank = u64::from(order.input(index as u32));
+        }
+    }
     // The spun side of a pair that looks spun is a poor representative
     // (spinners lengthen text, so "longest" would pick it): rank it after
     // every document not known to be spun.
@@ -485,7 +632,35 @@ fn dedup_corpus(
             rank[spun as usize] |= SPUN_RANK;
         }
     }
-    let clustering = dedup::cluster(&mut pairs, &sketches, &rank);
+    let checker_built = Instant::now();
+    let member_checker = match (config.prefer, quality) {
+        (Prefer::Quality, None) => {
+            Some(Checker::new(QualityConfig::default(), &Lexicon::builtin())?)
+        }
+        _ => None,
+    };
+    let mut scoring = match member_checker {
+        Some(_) => checker_built.elapsed(),
+        None => Duration::ZERO,
+    };
+    let clustering = dedup::cluster_ranked(&mut pairs, &sketches, |cluster_of| {
+        if config.prefer != Prefer::Quality {
+            return rank;
+        }
+        let scored = Instant::now();
+        let scores: Vec<f64> = match (quality, &member_checker) {
+            (Some(quality), _) => (0..rank.len())
+                .map(|index| quality[order.input(index as u32) as usize])
+                .collect(),
+            (None, Some(checker)) => member_quality(&corpus.documents, cluster_of, checker),
+            (None, None) => vec![1.0; rank.len()],
+        };
+        scoring += scored.elapsed();
+        rank.iter()
+            .zip(scores)
+            .map(|(&rank, score)| rank | quality_rank(score))
+            .collect()
+    });
     let relations = dedup::member_relations(&clustering, &sketches, &pairs, &config.dedup);
     // Freeing 100k shingle sets one by one is serial work nobody waits for:
     // a thread of its own does it while the results are assembled and written.
@@ -508,7 +683,10 @@ fn dedup_corpus(
         }
     }
     progress.finish();
-    timings.record("cluster", started.elapsed());
+    timings.record("cluster", started.elapsed().saturating_sub(scoring));
+    if member_checker.is_some() {
+        timings.record("score", scoring);
+    }
 
     let substitutions = if config.rewrites {
         let started = Instant::now();
@@ -520,13 +698,32 @@ fn dedup_corpus(
         Vec::new()
     };
 
+    // Back to input order: documents and their results, the indexes in
+    // clusters and pairs. Clusters keep their numbers and their members'
+    // order (id order).
+    let started = Instant::now();
+    order.to_input(&mut corpus.documents);
+    for doc in &mut documents {
+        doc.duplicate_of = doc.duplicate_of.map(|rep| order.input(rep));
+    }
+    order.to_input(&mut documents);
+    let mut clusters = clustering.clusters;
+    for cluster in &mut clusters {
+        cluster.representative = order.input(cluster.representative);
+        for member in cluster.members.iter_mut().chain(&mut cluster.by_preference) {
+            *member = order.input(*member);
+        }
+    }
+    order.pairs_to_input(&mut pairs, &mut pair_details);
+    timings.record("cluster", started.elapsed());
+
     Ok(DedupRun {
         config: config.clone(),
         inputs: input_names(inputs),
         corpus,
         documents,
         pairs,
-        clusters: clustering.clusters,
+        clusters,
         lsh,
         link_stats,
         substitutions,
@@ -534,6 +731,35 @@ fn dedup_corpus(
         rewrite_stats,
         timings,
     })
+}
+
+/// Quality scores of the clustered documents (`cluster_of[i]` set) by the
+/// single-document rules (no statistics), for `dedup --prefer quality`;
+/// 1 for the others, which are not compared.
+fn member_quality(
+    documents: &[corpus::Document],
+    cluster_of: &[Option<u32>],
+    checker: &Checker,
+) -> Vec<f64> {
+    documents
+        .par_chunks(SIGN_CHUNK)
+        .zip(cluster_of.par_chunks(SIGN_CHUNK))
+        .flat_map_iter(|(chunk, clusters)| {
+            let mut tokens = Tokens::default();
+            chunk
+                .iter()
+                .zip(clusters)
+                .map(|(doc, cluster)| match cluster {
+                    None => 1.0,
+                    Some(_) => {
+                        text::tokenize_into(&doc.text, &mut tokens);
+                        let checked = checker.check_with(&doc.text, &tokens, Evidence::None);
+                        checked.scores.quality
+                    }
+                })
+                .collect::<Vec<f64>>()
+        })
+        .collect()
 }
 
 /// Parameters of `copydesk check`: how records are read and how the quality
@@ -908,7 +1134,32 @@ pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) 
     let (checker, has_model) = build_checker(&config.check)?;
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
-    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress)?;
+    if config.dedup.prefer == Prefer::Quality {
+        // Representatives by quality: the quality pass comes first.
+        let (quality, stats_source) = check_corpus(
+            &corpus,
+            &checker,
+            has_model,
+            &config.check,
+            progress,
+            &mut timings,
+        );
+        let scores: Vec<f64> = quality.iter().map(|q| q.scores.quality).collect();
+        let dedup = dedup_corpus(
+            corpus,
+            inputs,
+            &config.dedup,
+            timings,
+            progress,
+            Some(&scores),
+        )?;
+        return Ok(ScanRun {
+            dedup,
+            quality,
+            stats_source,
+        });
+    }
+    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress, None)?;
     let (quality, stats_source) = check_corpus(
         &dedup.corpus,
         &checker,
@@ -952,6 +1203,70 @@ mod tests {
             doc("d", Some("2020-02-01")),
         ];
         assert_eq!(ranks(&docs, &[0; 4], Prefer::Earliest), [3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn id_order_sorts_by_id_and_puts_everything_back() {
+        let docs: Vec<corpus::Document> = ["m", "b", "z", "a", "ba"]
+            .into_iter()
+            .map(|id| doc(id, None))
+            .collect();
+        let order = IdOrder::of(&docs);
+        let mut ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        order.to_ids(&mut ids);
+        assert_eq!(ids, ["a", "b", "ba", "m", "z"]);
+        assert_eq!(order.input(0), 3);
+        order.to_input(&mut ids);
+        assert_eq!(ids, ["m", "b", "z", "a", "ba"]);
+        // A pair of ids 0 and 1 ("a", "b") is at input positions 3 and 1:
+        // turned around, with its containments and edits.
+        let mut pairs = vec![
+            dedup::Pair {
+                a: 0,
+                b: 1,
+                overlap: dedup::Overlap {
+                    jaccard: 0.5,
+                    containment: [0.9, 0.6],
+                },
+                relation: Relation::Excerpt,
+            },
+            dedup::Pair {
+                a: 3,
+                b: 4,
+                overlap: dedup::Overlap {
+                    jaccard: 1.0,
+                    containment: [1.0, 1.0],
+                },
+                relation: Relation::Exact,
+            },
+        ];
+        let edit = |op, a: [u32; 2], b: [u32; 2]| rewrites::EditSpans { op, a, b };
+        let mut details = vec![
+            PairDetail {
+                similarity: 0.8,
+                source: Some(0),
+                edits: vec![
+                    edit(crate::rewrite::EditOp::Delete, [0, 4], [0, 0]),
+                    edit(crate::rewrite::EditOp::Replace, [5, 9], [1, 3]),
+                ],
+            },
+            PairDetail::default(),
+        ];
+        order.pairs_to_input(&mut pairs, &mut details);
+        assert_eq!(
+            pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
+            [(0, 2), (1, 3)]
+        );
+        assert_eq!(pairs[1].overlap.containment, [0.6, 0.9]);
+        assert_eq!(details[1].source, Some(3));
+        assert_eq!(
+            details[1].edits,
+            [
+                edit(crate::rewrite::EditOp::Insert, [0, 0], [0, 4]),
+                edit(crate::rewrite::EditOp::Replace, [1, 3], [5, 9]),
+            ]
+        );
+        assert_eq!(details[0], PairDetail::default());
     }
 
     #[test]

@@ -603,6 +603,31 @@ fn clusters_do_not_depend_on_threads_or_input_order() {
         &[],
     );
     assert_eq!(cluster_sets(&reordered), cluster_sets(&one));
+    // Not only the clusters: their numbers, members and representatives,
+    // the mined substitutions and every document's line are the same.
+    let same_records = dir.path().join("same-records");
+    dedup_ok(
+        &[
+            fixtures().join("news.jsonl").to_str().unwrap(),
+            "fixtures/ferry-strike-blog.txt",
+        ],
+        &same_records,
+        &[],
+    );
+    for name in ["clusters.jsonl", "substitutions.jsonl"] {
+        assert_eq!(
+            std::fs::read_to_string(same_records.join(name)).unwrap(),
+            std::fs::read_to_string(reordered.join(name)).unwrap(),
+            "{name} depends on input order"
+        );
+    }
+    let sorted_lines = |out: &Path| {
+        let text = std::fs::read_to_string(out.join("documents.jsonl")).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted_lines(&same_records), sorted_lines(&reordered));
 }
 
 #[test]
@@ -1009,11 +1034,48 @@ fn scan_keep_and_drop_partition_the_corpus() {
         .collect();
     let dropped = read_jsonl(&drop);
     assert_eq!(kept.len() + dropped.len(), docs.len());
+    // Of each cluster, its best member by quality is kept when it reaches
+    // the bar (the representative when it is among the best); of a unique
+    // document, itself when it does.
+    let quality = |doc: &Value| doc["scores"]["quality"].as_f64().unwrap();
+    let mut by_cluster: BTreeMap<u64, Vec<&Value>> = BTreeMap::new();
+    for doc in &docs {
+        if let Some(number) = doc["cluster"].as_u64() {
+            by_cluster.entry(number).or_default().push(doc);
+        }
+    }
+    let mut kept_of_cluster: BTreeMap<u64, String> = BTreeMap::new();
+    for (number, members) in &by_cluster {
+        let best = members.iter().map(|d| quality(d)).fold(0.0, f64::max);
+        let kept_members: Vec<&&Value> = members
+            .iter()
+            .filter(|d| kept.contains(d["id"].as_str().unwrap()))
+            .collect();
+        if best < 0.6 {
+            assert!(kept_members.is_empty(), "cluster {number}");
+            continue;
+        }
+        assert_eq!(kept_members.len(), 1, "cluster {number}");
+        assert_eq!(quality(kept_members[0]), best, "cluster {number}");
+        let representative = members
+            .iter()
+            .find(|d| d["duplicate_of"].is_null())
+            .unwrap();
+        if quality(representative) == best {
+            assert_eq!(kept_members[0]["id"], representative["id"]);
+        }
+        kept_of_cluster.insert(*number, kept_members[0]["id"].as_str().unwrap().to_owned());
+    }
     for doc in &docs {
         let id = doc["id"].as_str().unwrap();
-        let duplicate = !doc["duplicate_of"].is_null();
-        let low = doc["scores"]["quality"].as_f64().unwrap() < 0.6;
-        assert_eq!(kept.contains(id), !duplicate && !low, "{id}");
+        let low = quality(doc) < 0.6;
+        let duplicate = doc["cluster"]
+            .as_u64()
+            .and_then(|number| kept_of_cluster.get(&number))
+            .is_some_and(|kept| kept != id);
+        if doc["cluster"].is_null() {
+            assert_eq!(kept.contains(id), !low, "{id}");
+        }
         if let Some(line) = dropped.iter().find(|d| d["id"] == id) {
             let reasons: Vec<&str> = line["reasons"]
                 .as_array()

@@ -82,7 +82,9 @@ pub struct DedupArgs {
     #[arg(long, value_parser = positive)]
     bands: Option<usize>,
 
-    /// Which cluster member becomes the representative.
+    /// Which cluster member becomes the representative: the longest, the
+    /// earliest date, the first read (the one choice that depends on input
+    /// order), or the best quality score (ties to the longest).
     #[arg(long, value_enum, default_value_t = PreferArg::Longest)]
     prefer: PreferArg,
 
@@ -161,6 +163,7 @@ enum PreferArg {
     Longest,
     Earliest,
     First,
+    Quality,
 }
 
 impl DedupArgs {
@@ -209,6 +212,7 @@ impl DedupArgs {
                 PreferArg::Longest => Prefer::Longest,
                 PreferArg::Earliest => Prefer::Earliest,
                 PreferArg::First => Prefer::First,
+                PreferArg::Quality => Prefer::Quality,
             },
             rewrites: !self.no_rewrites,
             rewrite,
@@ -229,6 +233,9 @@ impl DedupArgs {
         }
         if self.verbose {
             print_lsh(&config);
+        }
+        if !self.quiet {
+            warn_weak_lsh(&config);
         }
         let outputs = self.plan().prepare()?;
         let inputs: Vec<Input> = self.inputs.iter().map(|arg| Input::parse(arg)).collect();
@@ -290,6 +297,27 @@ pub(super) fn print_lsh(config: &Config) {
         lsh.detection_probability(threshold),
         lsh.detection_probability(below),
     );
+}
+
+/// Detection probability at `--threshold` under which band settings are
+/// warned about: most pairs at the threshold would never become candidates.
+pub const WEAK_DETECTION: f64 = 0.5;
+
+/// Warn when the LSH layout is unlikely to find pairs at the threshold
+/// (`--num-perm 100 --bands 7` finds a pair of Jaccard 0.5 with probability
+/// 0.0004), saying what it is.
+pub(super) fn warn_weak_lsh(config: &Config) {
+    let lsh = config.lsh_params();
+    let threshold = config.dedup.jaccard_threshold;
+    let probability = lsh.detection_probability(threshold);
+    if probability < WEAK_DETECTION {
+        eprintln!(
+            "copydesk: warning: LSH {} bands x {} rows detects a pair at Jaccard {threshold:.2} \
+             (--threshold) with probability {probability:.4}; most such copies will not be \
+             found by LSH (more bands, fewer rows per band, or leave --bands unset)",
+            lsh.num_bands, lsh.rows_per_band
+        );
+    }
 }
 
 pub(super) fn print_summary(run: &DedupRun, timings: &Timings, out: &Path, keep: Option<&Path>) {

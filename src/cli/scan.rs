@@ -2,7 +2,7 @@
 //! the quality pass over one read of the corpus, with a report for people.
 
 use super::check::QualityArgs;
-use super::dedup::{print_lsh, print_summary, DedupArgs};
+use super::dedup::{print_lsh, print_summary, warn_weak_lsh, DedupArgs};
 use super::{seconds, Bars, UsageError};
 use anyhow::Context;
 use clap::Args;
@@ -18,7 +18,8 @@ use std::path::PathBuf;
 #[command(
     after_help = "Writes documents.jsonl (dedup and quality fields), pairs.jsonl, clusters.jsonl, \
 rejected.jsonl, summary.json and report.html into --out. With --keep, the clean corpus: unique \
-documents and representatives whose quality is at least --min-quality, original lines untouched. \
+documents whose quality is at least --min-quality and the best member of each cluster by quality \
+(ties by --prefer) when it reaches --min-quality, original lines untouched. \
 Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
 )]
 pub struct ScanArgs {
@@ -76,6 +77,9 @@ impl ScanArgs {
         if self.dedup.verbose {
             print_lsh(&config.dedup);
         }
+        if !self.dedup.quiet {
+            warn_weak_lsh(&config.dedup);
+        }
         let out = &self.dedup.out;
         let mut plan = self.dedup.plan();
         plan.data.extend(self.quality.data_files());
@@ -116,13 +120,7 @@ impl ScanArgs {
                 seconds(timings.total())
             );
             if let Some(keep) = &self.dedup.keep {
-                let kept = run
-                    .dedup
-                    .documents
-                    .iter()
-                    .zip(&run.quality)
-                    .filter(|(result, quality)| scan::is_kept(result, quality, self.min_quality))
-                    .count();
+                let kept = scan::CleanCorpus::new(&run, self.min_quality).len();
                 eprintln!("copydesk: kept {kept} documents in {}", keep.display());
             }
         }

@@ -83,13 +83,36 @@ fn needs_story_check(pair: &Pair) -> bool {
     matches!(pair.relation, Relation::Excerpt | Relation::NearExact) && !joins_outright(pair)
 }
 
+/// Bits of a rank below the part that comes before every other rule: a rank
+/// at or above `1 << PRIMARY_RANK_SHIFT` (`--prefer quality` puts the quality
+/// there) outranks the foreign-text rule of [`cluster`]; ranks below it (the
+/// other preferences) come after that rule.
+pub const PRIMARY_RANK_SHIFT: u32 = 48;
+
 /// Connected components over copy relations. `rank[i]` orders documents as
 /// representative candidates (lower is preferred, ties by index), after
 /// members with no partial link to another cluster: a composite or extended
-/// copy is not chosen while a plain copy of the story is there. Excerpt pairs
-/// whose shared text lies outside the containing document's story are
+/// copy is not chosen while a plain copy of the story is there (unless the
+/// rank says otherwise in its bits from [`PRIMARY_RANK_SHIFT`] up). Excerpt
+/// pairs whose shared text lies outside the containing document's story are
 /// downgraded to `Partial` in `pairs`.
+///
+/// Clusters are numbered in order of their lowest member index, members in
+/// index order: a caller that indexes documents in an order of their own
+/// (the pipeline uses id order) gets clusters that depend on nothing else.
 pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Clustering {
+    cluster_ranked(pairs, sketches, |_| rank.to_vec())
+}
+
+/// [`cluster`] with ranks computed once the components are known: `rank`
+/// gets each document's cluster number (`None` outside clusters) and gives
+/// every document's rank, so a costly preference (quality scores) needs
+/// computing for clustered documents only.
+pub fn cluster_ranked(
+    pairs: &mut [Pair],
+    sketches: &[Sketch],
+    rank: impl FnOnce(&[Option<u32>]) -> Vec<u64>,
+) -> Clustering {
     let num_docs = sketches.len();
     let mut components = UnionFind::new(num_docs);
     // Best strong mate of each document: highest Jaccard, ties to the lower index.
@@ -191,9 +214,7 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
             carries_foreign_text[pair.b as usize] = true;
         }
     }
-    let preference = |doc: u32| (carries_foreign_text[doc as usize], rank[doc as usize], doc);
-
-    // Number clusters by their first member in input order.
+    // Number clusters by their first member in index order.
     let root: Vec<u32> = (0..num_docs as u32)
         .map(|doc| components.find(doc))
         .collect();
@@ -214,16 +235,29 @@ pub fn cluster(pairs: &mut [Pair], sketches: &[Sketch], rank: &[u64]) -> Cluster
             clusters.push(Cluster {
                 representative: doc,
                 members: Vec::with_capacity(sizes[root] as usize),
+                by_preference: Vec::new(),
             });
         }
         let number = number_of_root[root];
-        let cluster = &mut clusters[number as usize];
-        cluster.members.push(doc);
-        let current = cluster.representative;
-        if preference(doc) < preference(current) {
-            cluster.representative = doc;
-        }
+        clusters[number as usize].members.push(doc);
         cluster_of[doc as usize] = Some(number);
+    }
+    let rank = rank(&cluster_of);
+    let preference = |doc: u32| {
+        let rank = rank[doc as usize];
+        (
+            rank >> PRIMARY_RANK_SHIFT,
+            carries_foreign_text[doc as usize],
+            rank,
+            doc,
+        )
+    };
+    for cluster in &mut clusters {
+        let mut by_preference = cluster.members.clone();
+        // Keys are distinct (they end with the document), so unstable is exact.
+        by_preference.sort_unstable_by_key(|&doc| preference(doc));
+        cluster.representative = by_preference[0];
+        cluster.by_preference = by_preference;
     }
     Clustering {
         cluster_of,

@@ -127,7 +127,9 @@ pub struct Pair {
 pub struct Clustering {
     /// Cluster number of each document (`None` for a unique document).
     pub cluster_of: Vec<Option<u32>>,
-    /// Clusters in order of their first member; members in input order.
+    /// Clusters in order of their lowest member index; members in index
+    /// order (in a [`DedupRun`](crate::pipeline::DedupRun), where documents
+    /// were indexed by id: by smallest member id, members by id).
     pub clusters: Vec<Cluster>,
 }
 
@@ -136,8 +138,12 @@ pub struct Clustering {
 pub struct Cluster {
     /// The document that stands for the cluster.
     pub representative: u32,
-    /// All members (including the representative) in input order.
+    /// All members (including the representative) in index order at
+    /// clustering time: by id in a [`DedupRun`](crate::pipeline::DedupRun).
     pub members: Vec<u32>,
+    /// The same members from the most to the least preferred as
+    /// representative: `by_preference[0]` is `representative`.
+    pub by_preference: Vec<u32>,
 }
 
 mod anchors;
@@ -150,7 +156,10 @@ mod verify;
 pub use anchors::{
     anchor_candidates, is_template_overlap, AnchorIndex, ANCHOR_RATE, MAX_ANCHOR_POSTING,
 };
-pub use cluster::{cluster, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD, STORY_SHARE};
+pub use cluster::{
+    cluster, cluster_ranked, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD,
+    PRIMARY_RANK_SHIFT, STORY_SHARE,
+};
 pub use lsh::{
     band_keys, candidate_pairs, sort_keyed, sort_keyed_into, LinkStats, MAX_BUCKET_PAIRS_SIZE,
 };

@@ -40,6 +40,21 @@ pub struct PairDetail {
     pub edits: Vec<EditSpans>,
 }
 
+impl PairDetail {
+    /// The same alignment read from the other side (`b` against `a`): ranges
+    /// swap, and inserts become deletes and deletes inserts.
+    pub fn turn_around(&mut self) {
+        for edit in &mut self.edits {
+            (edit.a, edit.b) = (edit.b, edit.a);
+            edit.op = match edit.op {
+                EditOp::Replace => EditOp::Replace,
+                EditOp::Insert => EditOp::Delete,
+                EditOp::Delete => EditOp::Insert,
+            };
+        }
+    }
+}
+
 /// An [`Edit`] without its texts: byte ranges into the two documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EditSpans {

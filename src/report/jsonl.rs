@@ -308,7 +308,8 @@ struct ClusterLine<'a> {
     members: Vec<&'a str>,
 }
 
-/// `clusters.jsonl`: one line per cluster, members in input order.
+/// `clusters.jsonl`: one line per cluster, in the order of `run.clusters`
+/// (by smallest member id), members in their order (by id).
 pub fn write_clusters(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     for (number, cluster) in run.clusters.iter().enumerate() {
         let line = ClusterLine {

@@ -6,7 +6,7 @@
 use super::{html, jsonl, StageJob, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
-use crate::pipeline::{round, DocumentResult, ScanRun, Timings};
+use crate::pipeline::{quality_key, round, DocumentResult, ScanRun, Timings};
 use crate::quality::{DocQuality, Flag, EMPTY_TEXT};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,8 +23,7 @@ pub mod names {
 /// What `scan` writes besides the output directory, and what goes where.
 #[derive(Debug, Clone, Default)]
 pub struct ScanOutputs<'a> {
-    /// The clean corpus: unique documents and representatives whose quality
-    /// is at least `min_quality`, original lines untouched.
+    /// The clean corpus ([`CleanCorpus`]), original lines untouched.
     pub keep: Option<&'a Path>,
     /// Everything not kept, one line per document with the reasons.
     pub drop: Option<&'a Path>,
@@ -143,35 +142,120 @@ pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
     })
 }
 
-/// Whether a document goes into the clean corpus: a unique document or a
-/// representative, with a text, whose quality is at least `min_quality`.
-pub fn is_kept(result: &DocumentResult, quality: &DocQuality, min_quality: f64) -> bool {
-    drop_reasons(result, quality, min_quality).is_empty()
-}
-
-/// Why a document is left out of the clean corpus; empty when it is kept.
-fn drop_reasons(
-    result: &DocumentResult,
-    quality: &DocQuality,
+/// What goes into the clean corpus (`--keep`): every unique document whose
+/// quality is at least `min_quality`, and of each cluster its best member by
+/// quality (scores compared to [`QUALITY_DIGITS`](crate::pipeline::QUALITY_DIGITS) decimals, ties in the
+/// order of the representative preference, [`Cluster::by_preference`](crate::dedup::Cluster::by_preference)) when
+/// that one reaches `min_quality`; nothing of a cluster none of whose members
+/// does.
+#[derive(Debug, Clone)]
+pub struct CleanCorpus {
+    kept: Vec<bool>,
+    /// The kept member of each cluster, by cluster number.
+    cluster_kept: Vec<Option<u32>>,
     min_quality: f64,
-) -> Vec<&'static str> {
-    let mut reasons = Vec::new();
-    if result.duplicate_of.is_some() {
-        reasons.push("duplicate");
-    }
-    // An empty text has quality 0, but `--min-quality 0` must not keep it.
-    let empty = quality.flags.iter().any(|f| f.rule == EMPTY_TEXT);
-    if quality.scores.quality < min_quality || empty {
-        reasons.push("low_quality");
-    }
-    reasons
 }
 
-/// The clean corpus: unique documents and representatives whose quality is
-/// at least `min_quality`, in input order, as they came in.
+impl CleanCorpus {
+    /// Choose the clean corpus of a scan.
+    pub fn new(run: &ScanRun, min_quality: f64) -> CleanCorpus {
+        let quality = |doc: u32| run.quality[doc as usize].scores.quality;
+        let mut kept: Vec<bool> = run
+            .dedup
+            .documents
+            .iter()
+            .zip(&run.quality)
+            .map(|(result, q)| {
+                result.cluster.is_none() && q.scores.quality >= min_quality && !is_empty(q)
+            })
+            .collect();
+        let cluster_kept: Vec<Option<u32>> = run
+            .dedup
+            .clusters
+            .iter()
+            .map(|cluster| {
+                let candidates = match cluster.by_preference.is_empty() {
+                    true => &cluster.members,
+                    false => &cluster.by_preference,
+                };
+                let mut best: Option<(u64, u32)> = None;
+                for &doc in candidates
+                    .iter()
+                    .filter(|&&doc| quality(doc) >= min_quality)
+                {
+                    let key = quality_key(quality(doc));
+                    match best {
+                        Some((best_key, _)) if key <= best_key => {}
+                        _ => best = Some((key, doc)),
+                    }
+                }
+                best.map(|(_, doc)| doc)
+            })
+            .collect();
+        for &doc in cluster_kept.iter().flatten() {
+            kept[doc as usize] = true;
+        }
+        CleanCorpus {
+            kept,
+            cluster_kept,
+            min_quality,
+        }
+    }
+
+    /// Whether the document at `index` goes into the clean corpus.
+    pub fn is_kept(&self, index: usize) -> bool {
+        self.kept[index]
+    }
+
+    /// Number of documents kept.
+    pub fn len(&self) -> usize {
+        self.kept.iter().filter(|&&kept| kept).count()
+    }
+
+    /// True when nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The member of the document's cluster kept in its place, if another is.
+    pub fn kept_instead(&self, index: usize, result: &DocumentResult) -> Option<u32> {
+        let kept = self.cluster_kept[result.cluster? as usize]?;
+        (kept as usize != index).then_some(kept)
+    }
+
+    /// Why a document is left out: `duplicate` when another member of its
+    /// cluster is kept, `low_quality` when its quality is below the bar;
+    /// empty when it is kept.
+    fn drop_reasons(
+        &self,
+        index: usize,
+        result: &DocumentResult,
+        quality: &DocQuality,
+    ) -> Vec<&'static str> {
+        let mut reasons = Vec::new();
+        if self.kept[index] {
+            return reasons;
+        }
+        if self.kept_instead(index, result).is_some() {
+            reasons.push("duplicate");
+        }
+        if quality.scores.quality < self.min_quality || is_empty(quality) {
+            reasons.push("low_quality");
+        }
+        reasons
+    }
+}
+
+/// An empty text has quality 0, but `--min-quality 0` must not keep it.
+fn is_empty(quality: &DocQuality) -> bool {
+    quality.flags.iter().any(|f| f.rule == EMPTY_TEXT)
+}
+
+/// The clean corpus ([`CleanCorpus`]) in input order, as it came in.
 pub fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
-    for (document, result, quality) in documents(run) {
-        if is_kept(result, quality, min_quality) {
+    let clean = CleanCorpus::new(run, min_quality);
+    for (index, (document, _, _)) in documents(run).enumerate() {
+        if clean.is_kept(index) {
             jsonl::write_original(w, document)?;
         }
     }
@@ -186,6 +270,8 @@ struct DropLine<'a> {
     reasons: Vec<&'static str>,
     duplicate_of: Option<&'a str>,
     relation: Option<&'static str>,
+    /// The member of its cluster kept in the clean corpus instead, if any.
+    kept_instead: Option<&'a str>,
     quality: f64,
     /// The rules that fired, most frequent first: enough to see why quality is low.
     rules: Vec<(&'a str, usize)>,
@@ -194,8 +280,9 @@ struct DropLine<'a> {
 /// Everything left out of the clean corpus, one line per document with the
 /// reasons (`duplicate`, `low_quality`), in input order.
 pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
-    for (document, result, quality) in documents(run) {
-        let reasons = drop_reasons(result, quality, min_quality);
+    let clean = CleanCorpus::new(run, min_quality);
+    for (index, (document, result, quality)) in documents(run).enumerate() {
+        let reasons = clean.drop_reasons(index, result, quality);
         if reasons.is_empty() {
             continue;
         }
@@ -212,6 +299,9 @@ pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Re
             reasons,
             duplicate_of: result.duplicate_of.map(|rep| id_of(run, rep)),
             relation: result.relation.map(|r| r.as_str()),
+            kept_instead: clean
+                .kept_instead(index, result)
+                .map(|kept| id_of(run, kept)),
             quality: round(quality.scores.quality, 4),
             rules,
         };
@@ -409,8 +499,9 @@ fn summary<'a>(run: &'a ScanRun, timings: &'a Timings, outputs: &ScanOutputs) ->
         flags += 1;
     }
     let (mut kept, mut dropped_duplicates, mut dropped_low_quality) = (0, 0, 0);
-    for (_, result, quality) in documents(run) {
-        let reasons = drop_reasons(result, quality, outputs.min_quality);
+    let clean = CleanCorpus::new(run, outputs.min_quality);
+    for (index, (_, result, quality)) in documents(run).enumerate() {
+        let reasons = clean.drop_reasons(index, result, quality);
         kept += u64::from(reasons.is_empty());
         dropped_duplicates += u64::from(reasons.contains(&"duplicate"));
         dropped_low_quality += u64::from(reasons.contains(&"low_quality"));
