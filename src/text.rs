@@ -281,14 +281,41 @@ pub fn word_end(text: &str, start: usize) -> usize {
 /// The first 4 GiB of `text` (offsets are `u32`), cut at a character boundary.
 fn scannable(text: &str) -> &str {
     if text.len() > u32::MAX as usize {
-        let mut cut = u32::MAX as usize;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        &text[..cut]
+        &text[..floor_char_boundary(text, u32::MAX as usize)]
     } else {
         text
     }
+}
+
+/// The largest character boundary of `text` at or below `index`; the text's
+/// length when `index` is past its end. Any offset computed by arithmetic
+/// ("80 bytes back", "at most 200 bytes") goes through this (or
+/// [`ceil_char_boundary`]) before it slices: slicing inside a multi-byte
+/// character panics. (`str::floor_char_boundary` is newer than the crate's
+/// minimum Rust.)
+pub fn floor_char_boundary(text: &str, index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    let mut index = index;
+    // At most three steps: a UTF-8 character is at most four bytes.
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// The smallest character boundary of `text` at or above `index`; the text's
+/// length when `index` is past its end.
+pub fn ceil_char_boundary(text: &str, index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    let mut index = index;
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
 }
 
 /// Scan a word from `pos`: alphanumerics, and an apostrophe only when an
@@ -466,6 +493,18 @@ mod tests {
         let a = tokenize("don’t");
         let b = tokenize("don't");
         assert_eq!(a.tokens[0].hash, b.tokens[0].hash);
+    }
+
+    #[test]
+    fn char_boundaries_round_down_and_up() {
+        let text = "a£中😀";
+        // Boundaries: 0 a 1 £ 3 中 6 😀 10.
+        let floors: Vec<usize> = (0..=12).map(|i| floor_char_boundary(text, i)).collect();
+        assert_eq!(floors, [0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 10, 10]);
+        let ceils: Vec<usize> = (0..=12).map(|i| ceil_char_boundary(text, i)).collect();
+        assert_eq!(ceils, [0, 1, 3, 3, 6, 6, 6, 10, 10, 10, 10, 10, 10]);
+        assert_eq!(floor_char_boundary("", 5), 0);
+        assert_eq!(ceil_char_boundary("", 0), 0);
     }
 
     #[test]

@@ -240,8 +240,16 @@ fn print_flags(run: &CheckRun, color: ColorChoice) -> std::io::Result<()> {
             result.scores.incoherence
         )?;
         let text = &document.text;
+        // Flags come in order of their start: line numbers are counted on
+        // from the previous flag, not from the top of the text for each one.
+        let (mut counted_to, mut line) = (0, 1);
         for flag in &result.flags {
-            let line = text[..flag.start].matches('\n').count() + 1;
+            let at = flag.start.min(text.len());
+            if at < counted_to {
+                (counted_to, line) = (0, 1);
+            }
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..at]).count();
+            counted_to = at;
             writeln!(
                 out,
                 "  line {line} [{}] {}: {}",
@@ -268,22 +276,30 @@ fn print_flags(run: &CheckRun, color: ColorChoice) -> std::io::Result<()> {
     out.flush()
 }
 
-fn floor_boundary(text: &str, mut index: usize) -> usize {
-    index = index.min(text.len());
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
+fn floor_boundary(text: &str, index: usize) -> usize {
+    copydesk::text::floor_char_boundary(text, index)
 }
 
+/// Where the context shown before a span starts: 50 bytes back, or the start
+/// of its line when that is nearer. Only those 50 bytes are searched for the
+/// line break: a one-line page of a million flags would otherwise search
+/// back to its start for each.
 fn context_start(text: &str, start: usize) -> usize {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    floor_boundary(text, start.saturating_sub(50).max(line_start)).max(line_start)
+    let window = floor_boundary(text, start.saturating_sub(50));
+    match memchr::memrchr(b'\n', &text.as_bytes()[window..start]) {
+        Some(newline) => window + newline + 1,
+        None => window,
+    }
 }
 
+/// Where the context shown after a span ends: 50 bytes on, or the end of
+/// its line when that is nearer.
 fn context_end(text: &str, end: usize) -> usize {
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    floor_boundary(text, (end + 50).min(line_end))
+    let window = (end + 50).min(text.len());
+    match memchr::memchr(b'\n', &text.as_bytes()[end..window]) {
+        Some(newline) => end + newline,
+        None => floor_boundary(text, window),
+    }
 }
 
 fn one_line(text: &str) -> String {

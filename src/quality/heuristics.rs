@@ -624,12 +624,11 @@ fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>)
         if !terminal || line.split_whitespace().count() < config.c4_min_words_per_line {
             continue;
         }
-        sentences += analysis
-            .sentences
-            .iter()
-            .filter(|s| s.start_byte >= span.0 && s.start_byte < span.1)
-            .count()
-            .max(1);
+        // Sentences are in text order: those starting on the line are a
+        // range, found by two binary searches rather than a scan per line.
+        let starts_before =
+            |byte: usize| analysis.sentences.partition_point(|s| s.start_byte < byte);
+        sentences += (starts_before(span.1) - starts_before(span.0)).max(1);
     }
     if lorem {
         whole(

@@ -166,10 +166,7 @@ fn topic_key(word: &str) -> u64 {
         .find_map(|suffix| word.strip_suffix(suffix).filter(|stem| stem.len() >= 3))
         .unwrap_or(word);
     let word = stem;
-    let mut end = word.len().min(5);
-    while !word.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::text::floor_char_boundary(word, 5);
     xxhash_rust::xxh3::xxh3_64(&word.as_bytes()[..end])
 }
 
@@ -390,6 +387,9 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
             }
         }
     }
+    // Line numbers of the sources without counting from the top of the
+    // text for each run (a page repeating itself has thousands of runs).
+    let mut lines = LineCounter::new(analysis.text);
     let mut i = 0;
     while i < toks.len() {
         if !repeated[i] {
@@ -402,15 +402,18 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
         }
         // A whole sentence said twice, or a long run: shorter shared phrases
         // ("pct of Americans said it was likely that") are how news repeats itself.
-        let covers_sentence = analysis
-            .sentences
+        // Sentences are in text order and do not overlap: those within the
+        // run are the ones from the first starting in it, up to the first
+        // ending after it.
+        let from = analysis.sentences.partition_point(|s| s.first < start);
+        let covers_sentence = analysis.sentences[from..]
             .iter()
-            .any(|s| s.first >= start && s.end <= i && s.len() >= window);
+            .take_while(|s| s.end <= i)
+            .any(|s| s.len() >= window);
         if !covers_sentence && i - start < 2 * window {
             continue;
         }
         let first = source_of_run[start].unwrap_or(0);
-        let line_of = |byte: usize| analysis.text[..byte].matches('\n').count() + 1;
         let words = i - start;
         flags.push(flag(
             analysis.text,
@@ -419,9 +422,31 @@ fn repeated_sentences(analysis: &Analysis<'_>, config: &QualityConfig, flags: &m
             (toks[start].start as usize, toks[i - 1].end as usize),
             format!(
                 "these {words} words already appear on line {}",
-                line_of(toks[first].start as usize)
+                lines.line_of(toks[first].start as usize)
             ),
             0.7,
         ));
+    }
+}
+
+/// 1-based line numbers of byte offsets: the line breaks are found once, on
+/// the first question, and each answer is a binary search among them.
+pub(crate) struct LineCounter<'a> {
+    text: &'a str,
+    breaks: Option<Vec<usize>>,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter { text, breaks: None }
+    }
+
+    /// The line of byte `offset`: one more than the line breaks before it.
+    pub(crate) fn line_of(&mut self, offset: usize) -> usize {
+        let text = self.text;
+        let breaks = self
+            .breaks
+            .get_or_insert_with(|| memchr::memchr_iter(b'\n', text.as_bytes()).collect());
+        breaks.partition_point(|&at| at < offset) + 1
     }
 }

@@ -384,6 +384,13 @@ impl Lexicon {
         fn one() -> u64 {
             1
         }
+        // Looked up once per line: a mined list has tens of thousands.
+        let function_words: std::collections::HashSet<&str> = self
+            .closed_class
+            .iter()
+            .filter(|(class, _)| *class != WordClass::GenericNews)
+            .map(|(_, word)| word.as_str())
+            .collect();
         for (index, content) in text.lines().enumerate() {
             let line = index as u64 + 1;
             if content.trim().is_empty() {
@@ -397,9 +404,7 @@ impl Lexicon {
             // A substitution whose spun side is itself a function word would
             // flag every document.
             if parsed.to.split_whitespace().count() == 1
-                && self.closed_class.iter().any(|(class, word)| {
-                    *class != WordClass::GenericNews && *word == crate::text::normalize(&parsed.to)
-                })
+                && function_words.contains(crate::text::normalize(&parsed.to).as_str())
             {
                 continue;
             }

@@ -5,7 +5,7 @@
 //! writes ("charge per unit", "troupe stated"): no lexicon lists those.
 
 use super::doc::{Analysis, PooledCounter, CLOSED};
-use super::{flag, Category, Flag};
+use super::{flag, Category, Flag, SpanIndex};
 use crate::error::{Error, Result};
 use crate::text::HashKeyed;
 use crate::text::Tokens;
@@ -606,6 +606,17 @@ pub fn flag_surprises(
     flags: &mut Vec<Flag>,
 ) {
     let toks = &analysis.tokens.tokens;
+    // What already explains a word: the lexicon and grammar flags raised
+    // before this pass, indexed once (a spun page can have a flag a word),
+    // and the words this pass flags itself, each a whole token, which only
+    // overlaps itself among tokens.
+    let lexicon_and_grammar = SpanIndex::new(
+        flags
+            .iter()
+            .filter(|f| matches!(f.category, Category::Spin | Category::Grammar))
+            .map(|f| (f.start, f.end)),
+    );
+    let mut flagged_here = vec![false; toks.len()];
     for s in surprises {
         let surprise = s.total();
         let i = s.token;
@@ -638,6 +649,7 @@ pub fn flag_surprises(
                 message,
                 (surprise / 8.0).clamp(0.3, 0.9),
             ));
+            flagged_here[i] = true;
             continue;
         }
         let Some(evidence) = document_evidence else {
@@ -647,12 +659,7 @@ pub fn flag_surprises(
             continue;
         }
         // A lexicon or grammar flag on the word already says what is wrong.
-        let explained = flags.iter().any(|f| {
-            matches!(f.category, Category::Spin | Category::Grammar)
-                && f.start < span.1
-                && span.0 < f.end
-        });
-        if explained {
+        if flagged_here[i] || lexicon_and_grammar.overlaps(span.0, span.1) {
             continue;
         }
         let pairs = |count: Option<f64>| match count {
@@ -675,5 +682,6 @@ pub fn flag_surprises(
             ),
             probability.clamp(0.2, 0.9),
         ));
+        flagged_here[i] = true;
     }
 }

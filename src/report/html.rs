@@ -19,7 +19,7 @@
 //! page's script indexes strings in UTF-16 code units, so every offset is
 //! converted here ([`utf16_offsets`]).
 
-use crate::text::HashKeyedSet;
+use crate::text::{self, HashKeyedSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
@@ -479,12 +479,11 @@ fn cut_point(text: &str, max_bytes: usize) -> usize {
     if text.len() <= max_bytes {
         return text.len();
     }
-    let mut end = max_bytes;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text::floor_char_boundary(text, max_bytes);
     const WORD_SLACK: usize = 80;
-    let floor = end.saturating_sub(WORD_SLACK);
+    // Both ends of the searched window on character boundaries: 80 bytes
+    // back from a boundary is inside a character in most non-Latin text.
+    let floor = text::floor_char_boundary(text, end.saturating_sub(WORD_SLACK));
     match text[floor..end].rfind(char::is_whitespace) {
         Some(space) if floor + space > 0 => floor + space,
         _ => end,
@@ -1537,6 +1536,21 @@ mod tests {
         assert_eq!(&text[..cut], "ééé");
         assert_eq!(cut_point("ééé", 3), 2);
         assert_eq!(cut_point("ééé", 0), 0);
+        // More than the word slack back from the cut, in text with no space
+        // near it: the window searched for a space starts inside a character
+        // unless it is moved to one.
+        for text in [
+            "港口董事会宣布了新计划。".repeat(40),
+            "дом£😀x\u{301}".repeat(40),
+        ] {
+            for max_bytes in 0..=text.len() {
+                let cut = cut_point(&text, max_bytes);
+                assert!(
+                    cut <= max_bytes && text.is_char_boundary(cut),
+                    "{max_bytes}"
+                );
+            }
+        }
     }
 
     #[test]
