@@ -45,8 +45,14 @@ fn adjective_by_suffix(word: &str) -> bool {
 /// Run the grammar rules over `analysis`.
 pub fn check(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
     let toks = &analysis.tokens.tokens;
+    // A run of one doubled word ("a a a a") is one flag, not one per word:
+    // a keyword-stuffed page would otherwise carry a flag for every word.
+    let mut run_end = 0;
     for sentence in &analysis.sentences {
         for i in sentence.first..sentence.end {
+            if i < run_end {
+                continue;
+            }
             let class = analysis.classes[i];
             let tight = i + 1 < sentence.end && analysis.gap_after(i).trim().is_empty();
             if !tight {
@@ -120,18 +126,38 @@ pub fn check(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
                 && matches!(next_word, "the" | "a" | "an")
                 && word != next_word;
             if doubled || two_articles {
-                flags.push(flag(
-                    analysis.text,
-                    "doubled_function_word",
-                    Category::Grammar,
-                    (toks[i].start as usize, toks[next].end as usize),
+                let mut last = next;
+                if doubled {
+                    while last + 1 < sentence.end
+                        && analysis.gap_after(last).trim().is_empty()
+                        && analysis.word(last + 1) == word
+                    {
+                        last += 1;
+                    }
+                }
+                let message = if last > next {
+                    format!(
+                        "\"{}\" {} times in a row: repeated function word",
+                        analysis.original(i),
+                        last - i + 1
+                    )
+                } else {
                     format!(
                         "\"{} {}\": doubled function word",
                         analysis.original(i),
                         analysis.original(next)
-                    ),
+                    )
+                };
+                flags.push(flag(
+                    analysis.text,
+                    "doubled_function_word",
+                    Category::Grammar,
+                    (toks[i].start as usize, toks[last].end as usize),
+                    message,
                     0.6,
                 ));
+                // The run's last word may still start another rule ("a a was").
+                run_end = last;
             }
         }
         no_verb(analysis, sentence, flags);

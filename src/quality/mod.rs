@@ -509,6 +509,30 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_one_doubled_word_is_one_flag() {
+        let text = "Shares of of of of the company rose. The the board met.";
+        let result = checker().check(text, &tokenize(text));
+        let doubled: Vec<&Flag> = result
+            .flags
+            .iter()
+            .filter(|f| f.rule == "doubled_function_word")
+            .collect();
+        assert_eq!(doubled.len(), 2, "{doubled:?}");
+        assert_eq!(doubled[0].text, "of of of of");
+        assert!(doubled[0].message.contains("4 times"), "{}", doubled[0].message);
+        assert_eq!(doubled[1].text, "The the");
+
+        let stuffed = "a ".repeat(50_000);
+        let result = checker().check(&stuffed, &tokenize(&stuffed));
+        let doubled = result
+            .flags
+            .iter()
+            .filter(|f| f.rule == "doubled_function_word")
+            .count();
+        assert!(doubled <= 2, "{doubled} flags for one run of one word");
+    }
+
+    #[test]
     fn odd_inputs_do_not_panic() {
         let checker = checker();
         for text in [
