@@ -519,7 +519,11 @@ mod tests {
             .collect();
         assert_eq!(doubled.len(), 2, "{doubled:?}");
         assert_eq!(doubled[0].text, "of of of of");
-        assert!(doubled[0].message.contains("4 times"), "{}", doubled[0].message);
+        assert!(
+            doubled[0].message.contains("4 times"),
+            "{}",
+            doubled[0].message
+        );
         assert_eq!(doubled[1].text, "The the");
 
         let stuffed = "a ".repeat(50_000);
