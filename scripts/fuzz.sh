@@ -10,7 +10,10 @@
 # picks the sanitizer (default `address`; `none` runs about twice as fast).
 # Each target's corpus grows in fuzz/corpus/TARGET (seeded from
 # fuzz/seeds/TARGET), findings land in fuzz/artifacts/TARGET, logs in
-# fuzz/logs/TARGET.log. Extra libFuzzer flags: FUZZ_ARGS.
+# fuzz/logs/TARGET.log. libFuzzer runs in fork mode with one worker
+# (-fork=1) and goes on after a crash, timeout or OOM, so that one finding
+# does not end the target's time; FUZZ_FORK=0 stops at the first finding
+# instead. Extra libFuzzer flags: FUZZ_ARGS.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
@@ -32,12 +35,14 @@ for target in "${targets[@]}"; do
     mkdir -p "corpus/$target" "artifacts/$target"
     before=$(ls "artifacts/$target" | wc -l)
     echo "== $target: ${seconds}s" >&2
-    # -fork/-jobs are not used: one process, one core, low priority.
+    # One worker process, one core, low priority.
+    mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    [ "${FUZZ_FORK:-1}" = 1 ] || mode=()
     set +e
     nice -n 15 cargo fuzz run --sanitizer "$sanitizer" "$target" \
         "corpus/$target" "seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 ${FUZZ_ARGS:-} >"logs/$target.log" 2>&1
+        -print_final_stats=1 "${mode[@]}" ${FUZZ_ARGS:-} >"logs/$target.log" 2>&1
     status=$?
     set -e
     execs[$target]=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$target.log" | grep -o '[0-9]*$' | tail -1)
