@@ -45,8 +45,8 @@ for target in "${targets[@]}"; do
         -print_final_stats=1 "${mode[@]}" ${FUZZ_ARGS:-} >"logs/$target.log" 2>&1
     status=$?
     set -e
-    execs[$target]=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$target.log" | grep -o '[0-9]*$' | tail -1)
-    [ -n "${execs[$target]}" ] || execs[$target]=$(grep -o '^#[0-9]*' "logs/$target.log" | tail -1 | tr -d '#')
+    # The last status line: "#N: cov: ..." in fork mode, "#N ..." otherwise.
+    execs[$target]=$(grep -o -E '^#[0-9]+' "logs/$target.log" | tail -1 | tr -d '#' || true)
     after=$(ls "artifacts/$target" | wc -l)
     crashes[$target]=$(ls "artifacts/$target" | grep -c -E '^(crash|oom|leak)-' || true)
     slow[$target]=$(ls "artifacts/$target" | grep -c -E '^(timeout|slow-unit)-' || true)

@@ -14,7 +14,9 @@
 #![no_main]
 
 use copydesk::dedup::ShingleKind;
-use copydesk::pipeline::{run_scan, ScanConfig};
+use copydesk::pipeline::{run_dedup, ScanConfig, ScanRun, StatsSource};
+use copydesk::quality::{Checker, Lexicon, QualityConfig};
+use copydesk::text::tokenize;
 use copydesk::progress::NoProgress;
 use copydesk::report::html::ReportLimits;
 use copydesk::report::scan::{write_scan, ScanOutputs};
@@ -36,6 +38,11 @@ fn scratch_dir() -> &'static tempfile::TempDir {
             tempfile::tempdir().unwrap()
         }
     })
+}
+
+fn checker() -> &'static Checker {
+    static CHECKER: OnceLock<Checker> = OnceLock::new();
+    CHECKER.get_or_init(|| Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap())
 }
 
 fn json_lines(path: &Path) -> Vec<Value> {
@@ -81,7 +88,23 @@ fuzz_target!(|data: &[u8]| {
         max_text_bytes: if mode & 0x20 != 0 { 5000 } else { 1 + (mode >> 6) as usize * 40 },
         ..ReportLimits::default()
     };
-    let run = run_scan(&[Input::Path(input.clone())], &config, &NoProgress).expect("scan");
+    // `run_scan` compiles the quality lexicon on every call (half a second
+    // under the fuzzer's instrumentation): the scan is put together from
+    // `run_dedup` and one checker compiled once, as `run_scan` does it
+    // without corpus statistics.
+    let dedup = run_dedup(&[Input::Path(input.clone())], &config.dedup, &NoProgress).expect("dedup");
+    let checker = checker();
+    let quality = dedup
+        .corpus
+        .documents
+        .iter()
+        .map(|doc| checker.check(&doc.text, &tokenize(&doc.text)))
+        .collect();
+    let run = ScanRun {
+        dedup,
+        quality,
+        stats_source: StatsSource::None,
+    };
     let out = dir.join("out");
     std::fs::create_dir_all(&out).unwrap();
     let (keep, drop) = (dir.join("keep.jsonl"), dir.join("drop.jsonl"));
