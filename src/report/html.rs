@@ -479,16 +479,22 @@ fn cut_point(text: &str, max_bytes: usize) -> usize {
     if text.len() <= max_bytes {
         return text.len();
     }
-    let mut end = max_bytes;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = floor_char_boundary(text, max_bytes);
     const WORD_SLACK: usize = 80;
-    let floor = end.saturating_sub(WORD_SLACK);
+    let floor = floor_char_boundary(text, end.saturating_sub(WORD_SLACK));
     match text[floor..end].rfind(char::is_whitespace) {
         Some(space) if floor + space > 0 => floor + space,
         _ => end,
     }
+}
+
+/// The largest character boundary of `text` at or below `index`.
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 // ---------------------------------------------------------------------------
@@ -1537,6 +1543,18 @@ mod tests {
         assert_eq!(&text[..cut], "ééé");
         assert_eq!(cut_point("ééé", 3), 2);
         assert_eq!(cut_point("ééé", 0), 0);
+    }
+
+    #[test]
+    fn cut_point_looks_back_for_a_space_from_a_character_boundary() {
+        // Found by the report fuzzer: 80 bytes before a cut on a boundary of
+        // three-byte characters is inside one, and slicing there panicked.
+        let text = "€".repeat(100);
+        let cut = cut_point(&text, 150);
+        assert_eq!(cut, 150);
+        let text = format!("{} {}", "€".repeat(30), "€".repeat(30));
+        let cut = cut_point(&text, 150);
+        assert_eq!(&text[..cut], "€".repeat(30));
     }
 
     #[test]
