@@ -50,18 +50,30 @@ fuzz_target!(|data: &[u8]| {
         assert_span(&b, edit.b[0], edit.b[1], &format!("{what}: b"));
         assert_eq!(edit.a_text, a[edit.a[0]..edit.a[1]], "{what}: a_text");
         assert_eq!(edit.b_text, b[edit.b[0]..edit.b[1]], "{what}: b_text");
-        assert!(edit.a[0] >= a_end && edit.b[0] >= b_end, "{what}: out of order");
+        assert!(
+            edit.a[0] >= a_end && edit.b[0] >= b_end,
+            "{what}: out of order"
+        );
         (a_end, b_end) = (edit.a[1], edit.b[1]);
         let [a_from, a_to] = edit.a_words.map(|w| w as usize);
         let [b_from, b_to] = edit.b_words.map(|w| w as usize);
         assert!(a_from <= a_to && a_to <= a_tokens.len(), "{what}: a words");
         assert!(b_from <= b_to && b_to <= b_tokens.len(), "{what}: b words");
-        assert!(a_from >= a_word_end && b_from >= b_word_end, "{what}: words out of order");
+        assert!(
+            a_from >= a_word_end && b_from >= b_word_end,
+            "{what}: words out of order"
+        );
         (a_word_end, b_word_end) = (a_to, b_to);
         let (a_count, b_count) = (a_to - a_from, b_to - b_from);
         match edit.op {
-            EditOp::Insert => assert!(a_count == 0 && b_count > 0 && edit.a[0] == edit.a[1], "{what}"),
-            EditOp::Delete => assert!(b_count == 0 && a_count > 0 && edit.b[0] == edit.b[1], "{what}"),
+            EditOp::Insert => assert!(
+                a_count == 0 && b_count > 0 && edit.a[0] == edit.a[1],
+                "{what}"
+            ),
+            EditOp::Delete => assert!(
+                b_count == 0 && a_count > 0 && edit.b[0] == edit.b[1],
+                "{what}"
+            ),
             // One to three words a side, or a name phrase of up to eight
             // words swapped ("U.S." for "United States of America"; the
             // aligner's MAX_NAME_WORDS).
@@ -72,12 +84,26 @@ fuzz_target!(|data: &[u8]| {
         }
         // A non-empty range runs from its first word's start to its last word's end.
         if a_count > 0 {
-            assert_eq!(edit.a[0], a_tokens.tokens[a_from].start as usize, "{what}: a start");
-            assert_eq!(edit.a[1], a_tokens.tokens[a_to - 1].end as usize, "{what}: a end");
+            assert_eq!(
+                edit.a[0], a_tokens.tokens[a_from].start as usize,
+                "{what}: a start"
+            );
+            assert_eq!(
+                edit.a[1],
+                a_tokens.tokens[a_to - 1].end as usize,
+                "{what}: a end"
+            );
         }
         if b_count > 0 {
-            assert_eq!(edit.b[0], b_tokens.tokens[b_from].start as usize, "{what}: b start");
-            assert_eq!(edit.b[1], b_tokens.tokens[b_to - 1].end as usize, "{what}: b end");
+            assert_eq!(
+                edit.b[0], b_tokens.tokens[b_from].start as usize,
+                "{what}: b start"
+            );
+            assert_eq!(
+                edit.b[1],
+                b_tokens.tokens[b_to - 1].end as usize,
+                "{what}: b end"
+            );
         }
     }
     // The pipeline's path: prepared words, a reused aligner, word edits.
@@ -88,14 +114,22 @@ fuzz_target!(|data: &[u8]| {
     let (mut warm_a, mut warm_b) = (PreparedWords::default(), PreparedWords::default());
     warm_a.prepare("An earlier pair, to leave the buffers full.");
     warm_b.prepare("An earlier text pair leaves buffers full.");
-    aligner.align(warm_a.input("An earlier pair, to leave the buffers full."), warm_b.input("An earlier text pair leaves buffers full."), &config);
+    aligner.align(
+        warm_a.input("An earlier pair, to leave the buffers full."),
+        warm_b.input("An earlier text pair leaves buffers full."),
+        &config,
+    );
     let (a_input, b_input) = (a_words.input(&a), b_words.input(&b));
     let fast = aligner.align(a_input, b_input, &config);
     assert_eq!(fast.matched_words, alignment.matched_words);
     assert_eq!(fast.numbers, alignment.numbers);
     assert_eq!(fast.matched_numbers, alignment.matched_numbers);
     let edits = aligner.word_edits();
-    assert_eq!(edits.len(), alignment.edits.len(), "Aligner and align differ");
+    assert_eq!(
+        edits.len(),
+        alignment.edits.len(),
+        "Aligner and align differ"
+    );
     for (word_edit, edit) in edits.iter().zip(&alignment.edits) {
         assert_eq!(word_edit.op, edit.op);
         assert_eq!(word_edit.a_words, edit.a_words);

@@ -72,7 +72,10 @@ fuzz_target!(|data: &[u8]| {
         );
         assert!(flag.start >= previous_start, "{what}: flags out of order");
         previous_start = flag.start;
-        assert!(!flag.rule.is_empty() && !flag.message.is_empty(), "{what}: no rule or message");
+        assert!(
+            !flag.rule.is_empty() && !flag.message.is_empty(),
+            "{what}: no rule or message"
+        );
     }
     assert_unit(result.scores.quality, "quality score");
     assert_unit(result.scores.spin, "spin score");

@@ -112,14 +112,19 @@ fuzz_target!(|data: &[u8]| {
         _ => {
             let cut = data.iter().position(|&b| b == 0).unwrap_or(data.len() / 2);
             let (first, second) = (&data[..cut], data.get(cut + 1..).unwrap_or(&[]));
-            write("a.jsonl", first, (!looks_compressed(first)).then(|| first.to_vec()));
-            write("b.jsonl", second, (!looks_compressed(second)).then(|| second.to_vec()));
+            write(
+                "a.jsonl",
+                first,
+                (!looks_compressed(first)).then(|| first.to_vec()),
+            );
+            write(
+                "b.jsonl",
+                second,
+                (!looks_compressed(second)).then(|| second.to_vec()),
+            );
         }
     }
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|f| Input::Path(f.path.clone()))
-        .collect();
+    let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
     let corpus = match read_inputs(&inputs, &options, &NoProgress) {
         Ok(corpus) => corpus,
         Err(Error::Read { .. }) => return, // corrupt compressed data
@@ -140,15 +145,24 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut ids = HashSet::new();
     for doc in &corpus.documents {
-        assert!(ids.insert(doc.id.as_str()), "duplicate id {:?} accepted", doc.id);
+        assert!(
+            ids.insert(doc.id.as_str()),
+            "duplicate id {:?} accepted",
+            doc.id
+        );
         let raw = check_location(&files, &doc.location, text_file, Some(&doc.text));
         match (&doc.raw, raw) {
-            (Some(kept), Some(line)) => assert_eq!(kept.as_bytes(), line, "raw line of {}", doc.location),
+            (Some(kept), Some(line)) => {
+                assert_eq!(kept.as_bytes(), line, "raw line of {}", doc.location)
+            }
             (Some(_), None) => panic!("raw line kept for a text file"),
             (None, Some(_)) => assert!(!options.keep_raw, "raw line not kept"),
             (None, None) => {}
         }
-        assert!(doc.carry.iter().all(|(name, _)| options.carry_fields.contains(name)));
+        assert!(doc
+            .carry
+            .iter()
+            .all(|(name, _)| options.carry_fields.contains(name)));
     }
     let mut previous: Option<&Location> = None;
     let mut all: Vec<&Location> = corpus
@@ -168,7 +182,9 @@ fuzz_target!(|data: &[u8]| {
         if let Some(p) = previous {
             let order = |l: &Location| {
                 (
-                    files.iter().position(|f| f.path.display().to_string() == *l.file),
+                    files
+                        .iter()
+                        .position(|f| f.path.display().to_string() == *l.file),
                     l.line,
                 )
             };
@@ -218,7 +234,10 @@ fn check_location<'f>(
             // Invalid UTF-8 is reported at the line of its first bad byte.
             None => {
                 let lines = 1 + plain.iter().filter(|&&b| b == b'\n').count();
-                assert!(location.line as usize <= lines, "{location}: the file has {lines} lines");
+                assert!(
+                    location.line as usize <= lines,
+                    "{location}: the file has {lines} lines"
+                );
             }
         }
         return None;

@@ -13,14 +13,14 @@
 //! says `read == accepted + rejected`; report.html is a whole page.
 #![no_main]
 
+use copydesk::corpus::Input;
 use copydesk::dedup::ShingleKind;
 use copydesk::pipeline::{run_dedup, ScanConfig, ScanRun, StatsSource};
-use copydesk::quality::{Checker, Lexicon, QualityConfig};
-use copydesk::text::tokenize;
 use copydesk::progress::NoProgress;
+use copydesk::quality::{Checker, Lexicon, QualityConfig};
 use copydesk::report::html::ReportLimits;
 use copydesk::report::scan::{write_scan, ScanOutputs};
-use copydesk::corpus::Input;
+use copydesk::text::tokenize;
 use copydesk_fuzz::{assert_span, split_texts};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -46,7 +46,8 @@ fn checker() -> &'static Checker {
 }
 
 fn json_lines(path: &Path) -> Vec<Value> {
-    let content = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let content =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     content
         .lines()
         .map(|line| {
@@ -58,7 +59,10 @@ fn json_lines(path: &Path) -> Vec<Value> {
 
 fn span_of(value: &Value) -> (usize, usize) {
     let pair = value.as_array().expect("span is an array");
-    (pair[0].as_u64().unwrap() as usize, pair[1].as_u64().unwrap() as usize)
+    (
+        pair[0].as_u64().unwrap() as usize,
+        pair[1].as_u64().unwrap() as usize,
+    )
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -85,14 +89,19 @@ fuzz_target!(|data: &[u8]| {
     };
     config.dedup.rewrites = mode & 0x10 == 0;
     let limits = ReportLimits {
-        max_text_bytes: if mode & 0x20 != 0 { 5000 } else { 1 + (mode >> 6) as usize * 40 },
+        max_text_bytes: if mode & 0x20 != 0 {
+            5000
+        } else {
+            1 + (mode >> 6) as usize * 40
+        },
         ..ReportLimits::default()
     };
     // `run_scan` compiles the quality lexicon on every call (half a second
     // under the fuzzer's instrumentation): the scan is put together from
     // `run_dedup` and one checker compiled once, as `run_scan` does it
     // without corpus statistics.
-    let dedup = run_dedup(&[Input::Path(input.clone())], &config.dedup, &NoProgress).expect("dedup");
+    let dedup =
+        run_dedup(&[Input::Path(input.clone())], &config.dedup, &NoProgress).expect("dedup");
     let checker = checker();
     let quality = dedup
         .corpus
@@ -128,10 +137,16 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(id, format!("d{i}"));
         let text = text_of[id];
         for flag in line["flags"].as_array().unwrap() {
-            let (start, end) = (flag["start"].as_u64().unwrap() as usize, flag["end"].as_u64().unwrap() as usize);
+            let (start, end) = (
+                flag["start"].as_u64().unwrap() as usize,
+                flag["end"].as_u64().unwrap() as usize,
+            );
             assert_span(text, start, end, &format!("{id}: flag {flag}"));
             let shown = flag["text"].as_str().unwrap();
-            assert!(text[start..end].starts_with(shown), "{id}: flag text {flag}");
+            assert!(
+                text[start..end].starts_with(shown),
+                "{id}: flag text {flag}"
+            );
         }
         for score in ["quality", "spin", "incoherence"] {
             let value = line["scores"][score].as_f64().unwrap();
@@ -149,8 +164,16 @@ fuzz_target!(|data: &[u8]| {
             let (b_start, b_end) = span_of(&edit["b"]);
             assert_span(a_text, a_start, a_end, &format!("{a}: edit {edit}"));
             assert_span(b_text, b_start, b_end, &format!("{b}: edit {edit}"));
-            assert_eq!(edit["a_text"].as_str().unwrap(), &a_text[a_start..a_end], "edit {edit}");
-            assert_eq!(edit["b_text"].as_str().unwrap(), &b_text[b_start..b_end], "edit {edit}");
+            assert_eq!(
+                edit["a_text"].as_str().unwrap(),
+                &a_text[a_start..a_end],
+                "edit {edit}"
+            );
+            assert_eq!(
+                edit["b_text"].as_str().unwrap(),
+                &b_text[b_start..b_end],
+                "edit {edit}"
+            );
         }
     }
     for cluster in json_lines(&out.join("clusters.jsonl")) {
@@ -166,9 +189,15 @@ fuzz_target!(|data: &[u8]| {
     json_lines(&drop);
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["read"], summary["accepted"].as_u64().unwrap() + summary["rejected"].as_u64().unwrap());
+    assert_eq!(
+        summary["read"],
+        summary["accepted"].as_u64().unwrap() + summary["rejected"].as_u64().unwrap()
+    );
     assert_eq!(summary["accepted"].as_u64().unwrap() as usize, texts.len());
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"), "report.html start");
+    assert!(
+        html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+        "report.html start"
+    );
     assert!(html.trim_end().ends_with("</html>"), "report.html end");
 });
