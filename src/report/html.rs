@@ -1554,6 +1554,18 @@ mod tests {
     }
 
     #[test]
+    fn cut_point_looks_back_for_a_space_from_a_character_boundary() {
+        // Found by the report fuzzer: 80 bytes before a cut on a boundary of
+        // three-byte characters is inside one, and slicing there panicked.
+        let text = "€".repeat(100);
+        let cut = cut_point(&text, 150);
+        assert_eq!(cut, 150);
+        let text = format!("{} {}", "€".repeat(30), "€".repeat(30));
+        let cut = cut_point(&text, 150);
+        assert_eq!(&text[..cut], "€".repeat(30));
+    }
+
+    #[test]
     fn axis_ticks_are_round_and_reach_the_peak() {
         assert_eq!(axis_ticks(0), (1, 1));
         assert_eq!(axis_ticks(1), (1, 1));
