@@ -80,6 +80,12 @@ pub enum WordClass {
     Function,
     /// Content words too frequent in news to tell paragraphs apart.
     GenericNews,
+    /// Role nouns that name a person introduced before ("the spokesman").
+    ReferentPerson,
+    /// Nouns that stand for an organisation named before ("the company").
+    ReferentOrganisation,
+    /// Nouns for a thing or event introduced before ("the offer").
+    ReferentThing,
 }
 
 impl WordClass {
@@ -97,6 +103,9 @@ impl WordClass {
             "copula_adjective" => WordClass::CopulaAdjective,
             "function" => WordClass::Function,
             "generic_news" => WordClass::GenericNews,
+            "referent_person" => WordClass::ReferentPerson,
+            "referent_organisation" => WordClass::ReferentOrganisation,
+            "referent_thing" => WordClass::ReferentThing,
             _ => return None,
         })
     }
@@ -398,7 +407,13 @@ impl Lexicon {
             // flag every document.
             if parsed.to.split_whitespace().count() == 1
                 && self.closed_class.iter().any(|(class, word)| {
-                    *class != WordClass::GenericNews && *word == crate::text::normalize(&parsed.to)
+                    !matches!(
+                        class,
+                        WordClass::GenericNews
+                            | WordClass::ReferentPerson
+                            | WordClass::ReferentOrganisation
+                            | WordClass::ReferentThing
+                    ) && *word == crate::text::normalize(&parsed.to)
                 })
             {
                 continue;

@@ -113,11 +113,9 @@ pub struct QualityConfig {
     pub stats: StatsConfig,
     /// A paragraph needs at least this many distinct topical words to be judged stitched.
     pub stitched_min_topic_words: usize,
-    /// A paragraph sharing at most this share of its topical words with the rest is stitched.
-    pub stitched_max_shared: f64,
-    /// With reference statistics: a paragraph whose shared words carry at most
-    /// this share of its words' specificity (log inverse frequency) is stitched.
-    pub stitched_max_shared_weighted: f64,
+    /// The stitched-paragraph model: weights of its cohesion features and the
+    /// probability at which a paragraph is flagged.
+    pub stitched: incoherence::StitchedWeights,
     /// Shortest run of words reported as repeated.
     pub repeated_min_words: usize,
     /// Flags with a score below this are dropped.
@@ -129,9 +127,8 @@ impl Default for QualityConfig {
         QualityConfig {
             heuristics: HeuristicsConfig::news(),
             stats: StatsConfig::default(),
-            stitched_min_topic_words: 8,
-            stitched_max_shared: 0.05,
-            stitched_max_shared_weighted: 0.07,
+            stitched_min_topic_words: 3,
+            stitched: incoherence::StitchedWeights::default(),
             repeated_min_words: 8,
             min_flag_score: 0.0,
         }
