@@ -435,7 +435,7 @@ impl Default for StitchedWeights {
             words: -0.096,
             rest_relative: -1.862,
             lead_relative: -5.26,
-            min_probability: 0.6,
+            min_probability: 0.5,
         }
     }
 }
@@ -605,10 +605,10 @@ fn stitched_paragraphs(
             (paragraph.start_byte, paragraph.end_byte),
             format!(
                 "paragraph hangs apart from the story (p = {probability:.2}): {:.0}% of its {} topical words' weight (rarer words count more) recurs in the rest of the story ({:+.0} points against the other paragraphs), {:.0}% in the lead; {} of its {} names are new; its neighbours resemble each other {:.2} more than they resemble it",
-                100.0 * cohesion.rest,
+                (100.0 * cohesion.rest).max(0.0),
                 cohesion.words,
                 100.0 * cohesion.rest_relative,
-                100.0 * cohesion.lead,
+                (100.0 * cohesion.lead).max(0.0),
                 cohesion.new_names,
                 cohesion.names,
                 cohesion.depth

@@ -14,6 +14,7 @@
 //! words) and is then shared by all threads: [`Checker::check`] needs no corpus
 //! and no network.
 
+pub mod boilerplate;
 mod doc;
 pub mod grammar;
 pub mod heuristics;
@@ -22,6 +23,7 @@ pub mod lexicon;
 pub mod spin;
 pub mod stats;
 
+pub use boilerplate::BoilerplateConfig;
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
 pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
@@ -118,6 +120,8 @@ pub struct QualityConfig {
     pub stitched: incoherence::StitchedWeights,
     /// Shortest run of words reported as repeated.
     pub repeated_min_words: usize,
+    /// Corpus-level boilerplate (lines recurring across unrelated documents).
+    pub boilerplate: BoilerplateConfig,
     /// Flags with a score below this are dropped.
     pub min_flag_score: f64,
 }
@@ -130,6 +134,7 @@ impl Default for QualityConfig {
             stitched_min_topic_words: 3,
             stitched: incoherence::StitchedWeights::default(),
             repeated_min_words: 8,
+            boilerplate: BoilerplateConfig::default(),
             min_flag_score: 0.0,
         }
     }
@@ -252,6 +257,19 @@ impl Checker {
 
     /// Check one document with explicit statistical evidence.
     pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
+        self.check_with_flags(text, tokens, evidence, Vec::new())
+    }
+
+    /// Check one document, adding `corpus_flags` found by a corpus-level
+    /// pass over it (such as [`boilerplate::repeated_lines`]): they take part
+    /// in the overlaps and scores like the document's own flags.
+    pub fn check_with_flags(
+        &self,
+        text: &str,
+        tokens: &Tokens,
+        evidence: Evidence<'_>,
+        corpus_flags: Vec<Flag>,
+    ) -> DocQuality {
         if is_empty_text(text) {
             return empty_text(text);
         }
@@ -263,7 +281,7 @@ impl Checker {
         if let Some(model) = reference {
             analysis.count_in(model);
         }
-        let mut flags = Vec::new();
+        let mut flags = corpus_flags;
         self.furniture.check(&analysis, &mut flags);
         spin::check(&analysis, &self.phrases, reference, &mut flags);
         grammar::check(&analysis, &mut flags);
