@@ -889,8 +889,15 @@ pub fn run_check(
     let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
-    let (results, stats_source) =
-        check_corpus(&corpus, &checker, has_model, config, None, progress, &mut timings);
+    let (results, stats_source) = check_corpus(
+        &corpus,
+        &checker,
+        has_model,
+        config,
+        None,
+        progress,
+        &mut timings,
+    );
     Ok(CheckRun {
         config: config.clone(),
         inputs: input_names(inputs),

@@ -62,8 +62,8 @@ fn mostly_figures(line: &str) -> bool {
 /// Words that make a line a sentence of the story ("Terms were not
 /// disclosed.") rather than chrome: news repeats such sentences by nature.
 const STORY_VERBS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "said", "says",
-    "could", "may", "did",
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "said",
+    "says", "could", "may", "did",
 ];
 
 fn candidate_lines(text: &str, config: &BoilerplateConfig) -> Vec<Line> {
@@ -100,7 +100,13 @@ fn candidate_lines(text: &str, config: &BoilerplateConfig) -> Vec<Line> {
         if story_sentence {
             continue;
         }
-        let key = xxh3_64(normalized.split_whitespace().collect::<Vec<_>>().join(" ").as_bytes());
+        let key = xxh3_64(
+            normalized
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .as_bytes(),
+        );
         let start = offset + (raw.len() - raw.trim_start().len());
         out.push(Line {
             key,
@@ -126,9 +132,7 @@ fn sketch(text: &str, lines: &[Line], size: usize) -> Vec<u64> {
     let tokens = tokenize(&content);
     let hashes: Vec<u64> = tokens.tokens.iter().map(|t| t.hash).collect();
     let mut shingles: Vec<u64> = if hashes.len() < SHINGLE {
-        vec![hashes
-            .iter()
-            .fold(0u64, |h, &w| h.rotate_left(7) ^ w)]
+        vec![hashes.iter().fold(0u64, |h, &w| h.rotate_left(7) ^ w)]
     } else {
         hashes
             .windows(SHINGLE)
@@ -196,13 +200,23 @@ pub fn repeated_lines(
         .map(|&doc| {
             (
                 u64::from(doc),
-                sketch(texts[doc as usize], &per_doc[doc as usize], config.sketch_size),
+                sketch(
+                    texts[doc as usize],
+                    &per_doc[doc as usize],
+                    config.sketch_size,
+                ),
             )
         })
         .collect::<Vec<_>>()
         .into_iter()
         .collect();
-    let order_key = |doc: u32| (ids[doc as usize], xxh3_64(texts[doc as usize].as_bytes()), doc);
+    let order_key = |doc: u32| {
+        (
+            ids[doc as usize],
+            xxh3_64(texts[doc as usize].as_bytes()),
+            doc,
+        )
+    };
     let mut chrome: HashKeyed<usize> = HashKeyed::default();
     for (key, mut docs) in recurring {
         docs.sort_by_key(|&d| order_key(d));
@@ -212,8 +226,7 @@ pub fn repeated_lines(
                 let same_group = groups.is_some_and(|g| {
                     g[doc as usize].is_some() && g[doc as usize] == g[other as usize]
                 });
-                same_group
-                    || share_a_hash(&sketches[&u64::from(doc)], &sketches[&u64::from(other)])
+                same_group || share_a_hash(&sketches[&u64::from(doc)], &sketches[&u64::from(other)])
             });
             if !related {
                 picked.push(doc);
@@ -257,7 +270,12 @@ mod tests {
 
     fn story(topic: &str, n: usize) -> String {
         (0..n)
-            .map(|i| format!("The {topic} report number {i} covers item {} in detail today.", i * 7 + topic.len()))
+            .map(|i| {
+                format!(
+                    "The {topic} report number {i} covers item {} in detail today.",
+                    i * 7 + topic.len()
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -270,23 +288,43 @@ mod tests {
         let c = format!("{}\n\n{chrome}\n", story("council", 5));
         let copy = format!("{}\n\n{chrome}\n", story("harbour", 5));
         let texts = [a.as_str(), b.as_str(), c.as_str()];
-        let flags = repeated_lines(&texts, &["a", "b", "c"], None, &BoilerplateConfig::default());
+        let flags = repeated_lines(
+            &texts,
+            &["a", "b", "c"],
+            None,
+            &BoilerplateConfig::default(),
+        );
         for (text, flags) in texts.iter().zip(&flags) {
             assert_eq!(flags.len(), 1, "{flags:?}");
             assert_eq!(&text[flags[0].start..flags[0].end], chrome);
         }
         // Two stories and a copy of one: only two unrelated documents.
         let texts = [a.as_str(), b.as_str(), copy.as_str()];
-        let flags = repeated_lines(&texts, &["a", "b", "a2"], None, &BoilerplateConfig::default());
+        let flags = repeated_lines(
+            &texts,
+            &["a", "b", "a2"],
+            None,
+            &BoilerplateConfig::default(),
+        );
         assert!(flags.iter().all(Vec::is_empty), "{flags:?}");
         // One cluster, known from dedup: related as well.
         let texts = [a.as_str(), b.as_str(), c.as_str()];
         let groups = [Some(0), Some(0), None];
-        let flags = repeated_lines(&texts, &["a", "b", "c"], Some(&groups), &BoilerplateConfig::default());
+        let flags = repeated_lines(
+            &texts,
+            &["a", "b", "c"],
+            Some(&groups),
+            &BoilerplateConfig::default(),
+        );
         assert!(flags.iter().all(Vec::is_empty), "{flags:?}");
         // Input order does not matter.
         let texts = [c.as_str(), a.as_str(), b.as_str()];
-        let flags = repeated_lines(&texts, &["c", "a", "b"], None, &BoilerplateConfig::default());
+        let flags = repeated_lines(
+            &texts,
+            &["c", "a", "b"],
+            None,
+            &BoilerplateConfig::default(),
+        );
         assert!(flags.iter().all(|f| f.len() == 1));
     }
 

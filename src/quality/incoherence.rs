@@ -167,7 +167,11 @@ fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) -> bool {
 /// its head noun (a referent noun), of the relative pronoun after a comma
 /// when there is one, or `None` when the phrase does not point back
 /// ("The sale of its unit", "The dollar", "The Bank of Japan").
-fn definite_opening(analysis: &Analysis<'_>, first: usize, end: usize) -> Option<(usize, Option<usize>)> {
+fn definite_opening(
+    analysis: &Analysis<'_>,
+    first: usize,
+    end: usize,
+) -> Option<(usize, Option<usize>)> {
     if analysis.word(first) != "the" || !analysis.is_capitalized(first) {
         return None;
     }
@@ -209,7 +213,9 @@ fn definite_opening(analysis: &Analysis<'_>, first: usize, end: usize) -> Option
     }
     // A phrase that says what it is about introduces its referent: "The sale
     // of its unit", "The offer that Acme made".
-    if analysis.classes[next] & PREPOSITION != 0 || matches!(analysis.word(next), "that" | "who" | "which") {
+    if analysis.classes[next] & PREPOSITION != 0
+        || matches!(analysis.word(next), "that" | "who" | "which")
+    {
         return None;
     }
     Some((head, None))
@@ -257,12 +263,12 @@ fn dangling_paragraphs(analysis: &Analysis<'_>, opened_dangling: bool, flags: &m
                 let event = class & REFERENT_THING != 0 && things_before > 0;
                 // A story may open on a unique organisation ("The finance
                 // ministry said"), not on a person or thing nobody introduced.
-                let unique_start = is_story_start
-                    && relative.is_none()
-                    && class & REFERENT_PERSON == 0;
+                let unique_start =
+                    is_story_start && relative.is_none() && class & REFERENT_PERSON == 0;
                 if !named && !organisation && !event && !unique_start {
                     let last = relative.unwrap_or(head);
-                    let phrase = &analysis.text[toks[first].start as usize..toks[head].end as usize];
+                    let phrase =
+                        &analysis.text[toks[first].start as usize..toks[head].end as usize];
                     let kind = if class & REFERENT_PERSON != 0 {
                         "a person"
                     } else if class & REFERENT_ORGANISATION != 0 {
@@ -421,6 +427,9 @@ pub struct StitchedWeights {
     pub lead_relative: f64,
     /// A paragraph is flagged when its probability reaches this.
     pub min_probability: f64,
+    /// The same without reference statistics (and then only with at least
+    /// twice `stitched_min_topic_words` topical words).
+    pub min_probability_without_reference: f64,
 }
 
 impl Default for StitchedWeights {
@@ -436,6 +445,7 @@ impl Default for StitchedWeights {
             rest_relative: -1.862,
             lead_relative: -5.26,
             min_probability: 0.5,
+            min_probability_without_reference: 0.9,
         }
     }
 }
@@ -595,7 +605,16 @@ fn stitched_paragraphs(
         }
         let z = cohesion.log_odds(&config.stitched);
         let probability = 1.0 / (1.0 + (-z).exp());
-        if probability < config.stitched.min_probability {
+        // The weights were fitted with reference weights; without them a
+        // short paragraph's shares move in big steps, so the bar is higher.
+        let bar = if reference.is_some() {
+            config.stitched.min_probability
+        } else {
+            config.stitched.min_probability_without_reference
+        };
+        let enough_words =
+            reference.is_some() || cohesion.words >= 2 * config.stitched_min_topic_words;
+        if probability < bar || !enough_words {
             continue;
         }
         flags.push(flag(
