@@ -56,7 +56,7 @@ fn is_figure(word: &str) -> bool {
 fn mostly_figures(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     let figures = words.iter().filter(|w| is_figure(w)).count();
-    !words.is_empty() && figures * 3 > words.len()
+    !words.is_empty() && figures * 3 >= words.len()
 }
 
 /// Words that make a line a sentence of the story ("Terms were not
@@ -129,7 +129,11 @@ fn sketch(text: &str, lines: &[Line], size: usize) -> Vec<u64> {
         at = line.end;
     }
     content.push_str(&text[at..]);
-    let tokens = tokenize(&content);
+    // A document of short lines only is compared on all of its text.
+    let tokens = match tokenize(&content) {
+        t if t.len() >= SHINGLE => t,
+        _ => tokenize(text),
+    };
     let hashes: Vec<u64> = tokens.tokens.iter().map(|t| t.hash).collect();
     let mut shingles: Vec<u64> = if hashes.len() < SHINGLE {
         vec![hashes.iter().fold(0u64, |h, &w| h.rotate_left(7) ^ w)]
@@ -268,16 +272,13 @@ pub fn repeated_lines(
 mod tests {
     use super::*;
 
-    fn story(topic: &str, n: usize) -> String {
-        (0..n)
-            .map(|i| {
-                format!(
-                    "The {topic} report number {i} covers item {} in detail today.",
-                    i * 7 + topic.len()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+    fn story(topic: &str, _n: usize) -> String {
+        match topic {
+            "harbour" => "Dunmore Water said on Tuesday it would build a second treatment plant on the river Tay to cope with rising demand from new housing in the valley.",
+            "ferry" => "Ferry operator Northsound Lines plans to cut its winter timetable between Oban and the islands by a third after fuel costs doubled this autumn.",
+            _ => "Councillors voted on Thursday to close two branch libraries in the spring and move their books to the new civic centre on Market Street.",
+        }
+        .to_owned()
     }
 
     #[test]
