@@ -317,13 +317,13 @@ fn dangling_paragraphs(analysis: &Analysis<'_>, opened_dangling: bool, flags: &m
                 ));
             }
         }
-        for i in first..end {
+        for (i, &starts_sentence) in sentence_starts.iter().enumerate().take(end).skip(first) {
             let word = analysis.word(i);
             if word.len() >= 3 && !analysis.has_digit[i] {
                 seen.add(head_key(word));
             }
             things_before += usize::from(analysis.classes[i] & REFERENT_THING != 0);
-            if !sentence_starts[i]
+            if !starts_sentence
                 && analysis.is_capitalized(i)
                 && analysis.classes[i] & CLOSED == 0
                 && !analysis.has_digit[i]
