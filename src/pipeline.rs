@@ -889,8 +889,15 @@ pub fn run_check(
     let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
-    let (results, stats_source) =
-        check_corpus(&corpus, &checker, has_model, config, progress, &mut timings);
+    let (results, stats_source) = check_corpus(
+        &corpus,
+        &checker,
+        has_model,
+        config,
+        None,
+        progress,
+        &mut timings,
+    );
     Ok(CheckRun {
         config: config.clone(),
         inputs: input_names(inputs),
@@ -903,14 +910,29 @@ pub fn run_check(
 
 /// The quality pass over a corpus already read: corpus statistics first
 /// (unless a model is given or they are turned off), then every document.
+///
+/// `clusters` (from `scan`) gives each document's dedup cluster: documents of
+/// one cluster do not count as unrelated for corpus-level boilerplate.
 fn check_corpus(
     corpus: &Corpus,
     checker: &Checker,
     has_model: bool,
     config: &CheckConfig,
+    clusters: Option<&[Option<u32>]>,
     progress: &dyn Progress,
     timings: &mut Timings,
 ) -> (Vec<crate::quality::DocQuality>, StatsSource) {
+    let started = Instant::now();
+    let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
+    let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+    let corpus_flags = crate::quality::boilerplate::repeated_lines(
+        &texts,
+        &ids,
+        clusters,
+        &config.quality.boilerplate,
+    );
+    timings.record("boilerplate", started.elapsed());
+    let corpus_flags = &corpus_flags;
     let corpus_model = if has_model || config.no_corpus_stats {
         None
     } else {
@@ -934,7 +956,7 @@ fn check_corpus(
     // original's result.
     let results = match corpus_model {
         None => {
-            let checked = check_documents(corpus, checker, progress, |index| {
+            let checked = check_documents(corpus, checker, corpus_flags, progress, |index| {
                 copy_of[index].is_none().then(|| match checker.model() {
                     Some(model) => Evidence::Model(model),
                     None => Evidence::None,
@@ -946,7 +968,7 @@ fn check_corpus(
                 .collect()
         }
         Some(mut model) => {
-            let checked = check_documents(corpus, checker, progress, |index| {
+            let checked = check_documents(corpus, checker, corpus_flags, progress, |index| {
                 copy_of[index]
                     .is_none()
                     .then_some(Evidence::CorpusLeaveOneOut(&model))
@@ -980,7 +1002,7 @@ fn check_corpus(
             let recheck: Vec<bool> = first.iter().map(|r| checker.near_spun(r)).collect();
             let started = Instant::now();
             progress.start("recheck", Some(corpus.documents.len() as u64));
-            let second = check_documents(corpus, checker, progress, |index| {
+            let second = check_documents(corpus, checker, corpus_flags, progress, |index| {
                 (recheck[index] && copy_of[index].is_none()).then(|| {
                     if spun[index] {
                         Evidence::Model(&trusted)
@@ -1047,6 +1069,7 @@ fn fill_copies(
 fn check_documents<'m>(
     corpus: &Corpus,
     checker: &Checker,
+    corpus_flags: &[Vec<crate::quality::Flag>],
     progress: &dyn Progress,
     evidence: impl Fn(usize) -> Option<Evidence<'m>> + Sync,
 ) -> Vec<Option<crate::quality::DocQuality>> {
@@ -1060,9 +1083,15 @@ fn check_documents<'m>(
                 .iter()
                 .enumerate()
                 .map(|(i, doc)| {
-                    let evidence = evidence(chunk_index * SIGN_CHUNK + i)?;
+                    let index = chunk_index * SIGN_CHUNK + i;
+                    let evidence = evidence(index)?;
                     text::tokenize_into(&doc.text, &mut tokens);
-                    Some(checker.check_with(&doc.text, &tokens, evidence))
+                    Some(checker.check_with_flags(
+                        &doc.text,
+                        &tokens,
+                        evidence,
+                        corpus_flags[index].clone(),
+                    ))
                 })
                 .collect();
             progress.advance(chunk.len() as u64);
@@ -1135,12 +1164,14 @@ pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) 
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
     if config.dedup.prefer == Prefer::Quality {
-        // Representatives by quality: the quality pass comes first.
+        // Representatives by quality: the quality pass comes first, with no
+        // clusters yet, so copies are told apart by their content alone.
         let (quality, stats_source) = check_corpus(
             &corpus,
             &checker,
             has_model,
             &config.check,
+            None,
             progress,
             &mut timings,
         );
@@ -1160,11 +1191,13 @@ pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) 
         });
     }
     let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress, None)?;
+    let clusters: Vec<Option<u32>> = dedup.documents.iter().map(|d| d.cluster).collect();
     let (quality, stats_source) = check_corpus(
         &dedup.corpus,
         &checker,
         has_model,
         &config.check,
+        Some(&clusters),
         progress,
         &mut dedup.timings,
     );

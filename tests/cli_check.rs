@@ -261,3 +261,46 @@ fn check_highlights_spans_in_colour_only_when_asked_off_a_terminal() {
     let never = check(&[&spun, "-q", "--color", "never"]);
     assert!(!String::from_utf8(never.stdout).unwrap().contains("\x1b["));
 }
+
+#[test]
+fn a_chrome_line_shared_by_three_unrelated_documents_is_repeated_boilerplate() {
+    let line = "Follow Valley Courier on social media for the latest local news";
+    let dir = fixtures().join("quality/incoherence/boilerplate");
+    let run = |inputs: &[String]| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        args.extend(["--out", out.path().to_str().unwrap(), "--quiet"]);
+        let output = check(&args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        read_jsonl(&out.path().join("documents.jsonl"))
+    };
+    let documents = run(&[dir.to_str().unwrap().to_owned()]);
+    assert_eq!(documents.len(), 3);
+    for doc in &documents {
+        let text = std::fs::read_to_string(dir.join(doc["id"].as_str().unwrap())).unwrap();
+        let flags = doc["flags"].as_array().unwrap();
+        assert_eq!(flags.len(), 1, "{doc}");
+        let flag = &flags[0];
+        assert_eq!(flag["rule"], "repeated_boilerplate");
+        assert_eq!(flag["category"], "boilerplate");
+        let (start, end) = (
+            flag["start"].as_u64().unwrap() as usize,
+            flag["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], line);
+    }
+    // Two of the three: the line is not frequent enough to be chrome.
+    let two = run(&[
+        dir.join("ferry.txt").to_str().unwrap().to_owned(),
+        dir.join("harbour.txt").to_str().unwrap().to_owned(),
+    ]);
+    assert!(two.iter().all(|d| !d["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "repeated_boilerplate")));
+}

@@ -325,3 +325,58 @@ fn clean_story_stays_clean_against_the_reference() {
     assert!(result.flags.is_empty(), "{:#?}", result.flags);
     assert!(result.scores.spin < 0.2, "{:?}", result.scores);
 }
+
+#[test]
+fn stitched_one_sentence_paragraph() {
+    assert_flags(
+        "incoherence/stitched_sentence.txt",
+        &[(
+            "stitched_paragraph",
+            Category::Incoherence,
+            "Rodeo riders from Montana dominated the bronco finals at the Calgary Stampede over the weekend.",
+            0,
+        )],
+    );
+}
+
+#[test]
+fn stitched_paragraph_from_a_near_topic_story() {
+    assert_flags(
+        "incoherence/stitched_near_topic.txt",
+        &[(
+            "stitched_paragraph",
+            Category::Incoherence,
+            "Shares of Lakeside Copper Corp fell sharply in Toronto after the miner cut its output forecast for the Red Lake smelter, blaming a strike by contractors at its Ontario pits.",
+            0,
+        )],
+    );
+}
+
+#[test]
+fn dangling_spokesman_inside_the_story() {
+    assert_flags(
+        "incoherence/dangling_spokesman.txt",
+        &[(
+            "dangling_reference",
+            Category::Incoherence,
+            "The spokesman, who",
+            0,
+        )],
+    );
+    let (_, result) = check_fixture("incoherence/dangling_spokesman.txt");
+    assert!(result.flags[0]
+        .message
+        .contains("nothing before it mentions"));
+}
+
+#[test]
+fn a_definite_reference_with_an_antecedent_is_not_dangling() {
+    let text = "Ferry operator Northsound Lines said a spokesman would explain the new timetable on Friday.\n\nThe spokesman, who asked not to be named, said the cuts would be reviewed in spring.\n\nNorthsound Lines made an offer to the island councils last week.\n\nThe offer was rejected by a majority of the councillors present.";
+    let checker = Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap();
+    let result = checker.check(text, &tokenize(text));
+    assert!(
+        !result.flags.iter().any(|f| f.rule.starts_with("dangling")),
+        "{:?}",
+        result.flags
+    );
+}

@@ -19,6 +19,11 @@ pub const FINITE_VERB: u16 = 1 << WordClass::FiniteVerb as u16;
 pub const COPULA_ADJECTIVE: u16 = 1 << WordClass::CopulaAdjective as u16;
 pub const FUNCTION: u16 = 1 << WordClass::Function as u16;
 pub const GENERIC_NEWS: u16 = 1 << WordClass::GenericNews as u16;
+pub const REFERENT_PERSON: u16 = 1 << WordClass::ReferentPerson as u16;
+pub const REFERENT_ORGANISATION: u16 = 1 << WordClass::ReferentOrganisation as u16;
+pub const REFERENT_THING: u16 = 1 << WordClass::ReferentThing as u16;
+/// Nouns that, after "the", point back to something introduced before.
+pub const REFERENT: u16 = REFERENT_PERSON | REFERENT_ORGANISATION | REFERENT_THING;
 /// Any closed class: the word says little about the topic.
 pub const CLOSED: u16 = SUBJECT
     | ANAPHOR

@@ -2,7 +2,10 @@
 //! dangling references at the start of a story, paragraphs stitched in from
 //! another story, truncated endings and repeated sentences.
 
-use super::doc::{Analysis, PooledCounter, ANAPHOR, CLOSED, GENERIC_NEWS};
+use super::doc::{
+    Analysis, PooledCounter, ANAPHOR, AUXILIARY, CLOSED, FINITE_VERB, GENERIC_NEWS, MODAL,
+    PREPOSITION, REFERENT, REFERENT_ORGANISATION, REFERENT_PERSON, REFERENT_THING,
+};
 use super::lexicon::{FurnitureCategory, FurniturePattern};
 use super::{flag, Category, Flag, NgramModel, QualityConfig};
 use crate::error::{Error, Result};
@@ -99,7 +102,8 @@ pub fn check(
     reference: Option<&NgramModel>,
     flags: &mut Vec<Flag>,
 ) {
-    dangling_start(analysis, flags);
+    let opened_dangling = dangling_start(analysis, flags);
+    dangling_paragraphs(analysis, opened_dangling, flags);
     stitched_paragraphs(analysis, config, reference, flags);
     truncated_ending(analysis, flags);
     repeated_sentences(analysis, config, flags);
@@ -107,12 +111,13 @@ pub fn check(
 
 /// A story that opens on a pronoun or on "The official, who ..." points back
 /// to something that is not there.
-fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
+/// Returns true when it flagged the opening.
+fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) -> bool {
     let Some(first) = analysis.sentences.first() else {
-        return;
+        return false;
     };
     if first.len() < 4 {
-        return;
+        return false;
     }
     let i = first.first;
     let toks = &analysis.tokens.tokens;
@@ -130,7 +135,7 @@ fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
             ),
             0.6,
         ));
-        return;
+        return true;
     }
     // "The official, who ..." / "The company, which ...".
     if word == "the" && first.len() >= 4 {
@@ -152,6 +157,179 @@ fn dangling_start(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
                 ),
                 0.6,
             ));
+            return true;
+        }
+    }
+    false
+}
+
+/// The noun phrase of a paragraph that opens with "The ...": the index of
+/// its head noun (a referent noun), of the relative pronoun after a comma
+/// when there is one, or `None` when the phrase does not point back
+/// ("The sale of its unit", "The dollar", "The Bank of Japan").
+fn definite_opening(
+    analysis: &Analysis<'_>,
+    first: usize,
+    end: usize,
+) -> Option<(usize, Option<usize>)> {
+    if analysis.word(first) != "the" || !analysis.is_capitalized(first) {
+        return None;
+    }
+    let stop = CLOSED & !GENERIC_NEWS | FINITE_VERB | AUXILIARY | MODAL;
+    let mut head = None;
+    let mut j = first + 1;
+    // Up to three modifiers and the noun: "The two men", "The central bank".
+    while j < end && j <= first + 4 {
+        if !analysis.is_lower_alpha(j)
+            || (analysis.classes[j] & stop != 0 && analysis.classes[j] & REFERENT == 0)
+        {
+            break;
+        }
+        // "The kingdom's main buyers": the possessor anchors the phrase.
+        if analysis.word(j).ends_with("'s") {
+            return None;
+        }
+        head = Some(j);
+        if !analysis.gap_after(j).trim().is_empty() {
+            break;
+        }
+        j += 1;
+    }
+    let head = head?;
+    if analysis.classes[head] & REFERENT == 0 {
+        return None;
+    }
+    let next = head + 1;
+    if next >= end {
+        return None;
+    }
+    let gap = analysis.gap_after(head).trim();
+    if gap.starts_with(',') {
+        let relative = matches!(analysis.word(next), "who" | "which" | "whose").then_some(next);
+        return Some((head, relative));
+    }
+    if !gap.is_empty() {
+        return None;
+    }
+    // A phrase that says what it is about introduces its referent: "The sale
+    // of its unit", "The offer that Acme made".
+    if analysis.classes[next] & PREPOSITION != 0
+        || matches!(analysis.word(next), "that" | "who" | "which")
+    {
+        return None;
+    }
+    Some((head, None))
+}
+
+/// Singular and plural of a head noun share a key: "men" is "man".
+fn head_key(word: &str) -> u64 {
+    let word = match word {
+        "men" => "man",
+        "women" => "woman",
+        w => w,
+    };
+    topic_key(word)
+}
+
+/// A paragraph after the first that opens with a definite description
+/// pointing back ("The spokesman, who ...", "The offer", "The two men") to
+/// something the text before it never mentions, or with "He"/"She" where no
+/// person has been named.
+fn dangling_paragraphs(analysis: &Analysis<'_>, opened_dangling: bool, flags: &mut Vec<Flag>) {
+    if analysis.paragraphs.len() < 2 {
+        return;
+    }
+    let toks = &analysis.tokens.tokens;
+    // Keys of the words said so far; whether a name (a capitalized word
+    // inside a sentence) has appeared, for "The company" and "He".
+    let mut seen = PooledCounter::default();
+    seen.reset(analysis.tokens.len());
+    let mut names_before = 0usize;
+    let mut things_before = 0usize;
+    let mut sentence_starts = vec![false; analysis.tokens.len()];
+    for sentence in &analysis.sentences {
+        sentence_starts[sentence.first] = true;
+    }
+    for (p, paragraph) in analysis.paragraphs.iter().enumerate() {
+        let (first, end) = (paragraph.first, paragraph.end);
+        let is_story_start = p == 0;
+        if !(is_story_start && opened_dangling) && end - first >= 4 {
+            if let Some((head, relative)) = definite_opening(analysis, first, end) {
+                let class = analysis.classes[head];
+                let named = seen.get(head_key(analysis.word(head))) > 0;
+                let organisation = class & REFERENT_ORGANISATION != 0 && names_before > 0;
+                // "The transaction" after "agreed to acquire": any earlier
+                // deal, offer or verb that makes one is its antecedent.
+                let event = class & REFERENT_THING != 0 && things_before > 0;
+                // A story may open on a unique organisation ("The finance
+                // ministry said"), not on a person or thing nobody introduced.
+                let unique_start =
+                    is_story_start && relative.is_none() && class & REFERENT_PERSON == 0;
+                if !named && !organisation && !event && !unique_start {
+                    let last = relative.unwrap_or(head);
+                    let phrase =
+                        &analysis.text[toks[first].start as usize..toks[head].end as usize];
+                    let kind = if class & REFERENT_PERSON != 0 {
+                        "a person"
+                    } else if class & REFERENT_ORGANISATION != 0 {
+                        "an organisation"
+                    } else {
+                        "a thing or event"
+                    };
+                    let mut message = if is_story_start {
+                        format!("the story opens with \"{phrase}\", {kind} introduced nowhere")
+                    } else {
+                        format!(
+                            "paragraph opens with \"{phrase}\", but nothing before it mentions \"{}\"",
+                            analysis.original(head)
+                        )
+                    };
+                    if class & REFERENT_ORGANISATION != 0 {
+                        message.push_str(" or names an organisation");
+                    }
+                    if relative.is_some() {
+                        message.push_str("; the relative clause describes it as already known");
+                    }
+                    flags.push(flag(
+                        analysis.text,
+                        "dangling_reference",
+                        Category::Incoherence,
+                        (toks[first].start as usize, toks[last].end as usize),
+                        message,
+                        if relative.is_some() { 0.75 } else { 0.6 },
+                    ));
+                }
+            } else if !is_story_start
+                && names_before == 0
+                && matches!(analysis.word(first), "he" | "she")
+                && analysis.is_capitalized(first)
+            {
+                flags.push(flag(
+                    analysis.text,
+                    "dangling_pronoun",
+                    Category::Incoherence,
+                    (toks[first].start as usize, toks[first].end as usize),
+                    format!(
+                        "paragraph opens with \"{}\", but no person is named before it",
+                        analysis.original(first)
+                    ),
+                    0.5,
+                ));
+            }
+        }
+        for (i, &starts_sentence) in sentence_starts.iter().enumerate().take(end).skip(first) {
+            let word = analysis.word(i);
+            if word.len() >= 3 && !analysis.has_digit[i] {
+                seen.add(head_key(word));
+            }
+            things_before += usize::from(analysis.classes[i] & REFERENT_THING != 0);
+            if !starts_sentence
+                && analysis.is_capitalized(i)
+                && analysis.classes[i] & CLOSED == 0
+                && !analysis.has_digit[i]
+            {
+                names_before += 1;
+            }
         }
     }
 }
@@ -175,105 +353,284 @@ fn is_topic_word(analysis: &Analysis<'_>, i: usize) -> bool {
     word.len() >= 3 && analysis.classes[i] & (CLOSED | GENERIC_NEWS) == 0 && !analysis.has_digit[i]
 }
 
-/// A paragraph that shares (almost) no topical word with the rest of the story.
+/// What decides whether a paragraph was stitched in: its lexical cohesion
+/// with the rest of the story, with the lead and with its neighbours, words
+/// weighted by how rare they are.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cohesion {
+    /// Distinct topical words of the paragraph.
+    words: usize,
+    /// Share of the paragraph's word weight found elsewhere in the story.
+    rest: f64,
+    /// Share of its word weight found in the first paragraph (the lead).
+    lead: f64,
+    /// How much better the neighbours hang together with each other than with
+    /// this paragraph (TextTiling's depth: a dip in similarity).
+    depth: f64,
+    /// Distinct names (capitalized words inside a sentence) in the paragraph.
+    names: usize,
+    /// Of those, how many the rest of the story never uses.
+    new_names: usize,
+    /// `rest` minus its mean over the story's other judged paragraphs: a
+    /// stitched paragraph stands out from its own story, however loosely
+    /// that story hangs together.
+    rest_relative: f64,
+    /// `lead` minus its mean over the other judged paragraphs.
+    lead_relative: f64,
+}
+
+impl Cohesion {
+    /// Log-odds that the paragraph was stitched in (weights fitted on the
+    /// TUNE part of `scripts/eval_incoherence.py`).
+    fn log_odds(&self, weights: &StitchedWeights) -> f64 {
+        let new_name_share = if self.names == 0 {
+            0.0
+        } else {
+            self.new_names as f64 / self.names as f64
+        };
+        weights.bias
+            + weights.rest * self.rest
+            + weights.lead * self.lead
+            + weights.depth * self.depth
+            + weights.new_names * new_name_share
+            + weights.shared_names * (self.names - self.new_names).min(3) as f64
+            + weights.words * (self.words as f64).ln()
+            + weights.rest_relative * self.rest_relative
+            + weights.lead_relative * self.lead_relative
+    }
+}
+
+/// Weights of the stitched-paragraph model (see [`QualityConfig::stitched`]).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct StitchedWeights {
+    /// Intercept of the log-odds.
+    pub bias: f64,
+    /// Per unit of the weighted share of the paragraph's words used elsewhere in the story.
+    pub rest: f64,
+    /// Per unit of the weighted share found in the lead paragraph.
+    pub lead: f64,
+    /// Per unit of the TextTiling depth (neighbours' similarity to each
+    /// other minus their mean similarity to the paragraph).
+    pub depth: f64,
+    /// Per unit of the share of the paragraph's names the story never uses elsewhere.
+    pub new_names: f64,
+    /// Per name shared with the rest of the story (at most three count).
+    pub shared_names: f64,
+    /// Per unit of the log of the number of distinct topical words.
+    pub words: f64,
+    /// Per unit of `rest` above the story's other paragraphs' mean.
+    pub rest_relative: f64,
+    /// Per unit of `lead` above the story's other paragraphs' mean.
+    pub lead_relative: f64,
+    /// A paragraph is flagged when its probability reaches this.
+    pub min_probability: f64,
+    /// The same without reference statistics (and then only with at least
+    /// twice `stitched_min_topic_words` topical words).
+    pub min_probability_without_reference: f64,
+}
+
+impl Default for StitchedWeights {
+    fn default() -> Self {
+        StitchedWeights {
+            bias: -1.759,
+            rest: -4.709,
+            lead: -0.955,
+            depth: 4.376,
+            new_names: 0.914,
+            shared_names: -0.21,
+            words: -0.096,
+            rest_relative: -1.862,
+            lead_relative: -5.26,
+            min_probability: 0.5,
+            min_probability_without_reference: 0.9,
+        }
+    }
+}
+
+/// Weighted share of `keys` (sorted, with weights) found in any of `others`.
+fn weighted_share(keys: &[(u64, f64)], others: &[&[(u64, f64)]]) -> f64 {
+    let total: f64 = keys.iter().map(|k| k.1).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let shared: f64 = keys
+        .iter()
+        .filter(|(key, _)| {
+            others
+                .iter()
+                .any(|o| o.binary_search_by(|probe| probe.0.cmp(key)).is_ok())
+        })
+        .map(|k| k.1)
+        .sum();
+    shared / total
+}
+
+/// Cosine similarity of two weighted key sets.
+fn similarity(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
+    let norm = |s: &[(u64, f64)]| s.iter().map(|k| k.1 * k.1).sum::<f64>().sqrt();
+    let (na, nb) = (norm(a), norm(b));
+    if na <= 0.0 || nb <= 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot / (na * nb)
+}
+
+/// A paragraph that does not hang together with the story around it.
 fn stitched_paragraphs(
     analysis: &Analysis<'_>,
     config: &QualityConfig,
     reference: Option<&NgramModel>,
     flags: &mut Vec<Flag>,
 ) {
-    if analysis.paragraphs.len() < 3 {
+    let paragraphs = &analysis.paragraphs;
+    if paragraphs.len() < 3 {
         return;
     }
     let reference = reference.filter(|m| m.total_words() >= config.stats.min_reference_words);
-    let specificity = |i: usize| -> f64 {
+    let mut sentence_start = vec![false; analysis.tokens.len()];
+    for sentence in &analysis.sentences {
+        sentence_start[sentence.first] = true;
+    }
+    let is_name = |i: usize| !sentence_start[i] && analysis.is_capitalized(i);
+    // How specific a word is: its inverse frequency in the reference; without
+    // one, a name counts double.
+    let weight = |i: usize| -> f64 {
         match reference {
             Some(model) => {
                 let count = f64::from(analysis.reference_counts[i]);
                 ((model.total_words() as f64 + 1.0) / (count + 1.0))
                     .ln()
-                    .max(0.5)
+                    .clamp(0.5, 14.0)
             }
+            None if is_name(i) => 2.0,
             None => 1.0,
         }
     };
+    // Each paragraph's distinct topical keys, sorted, with their weight.
+    let mut keys_of: Vec<Vec<(u64, f64)>> = Vec::with_capacity(paragraphs.len());
     let mut doc_counts = PooledCounter::default();
     doc_counts.reset(analysis.tokens.len());
-    let mut keys = vec![0u64; analysis.tokens.len()];
-    for (i, slot) in keys.iter_mut().enumerate() {
-        if is_topic_word(analysis, i) {
-            let key = topic_key(analysis.word(i)).max(1);
-            *slot = key;
-            doc_counts.add(key);
+    let mut name_keys: Vec<Vec<u64>> = Vec::with_capacity(paragraphs.len());
+    for paragraph in paragraphs {
+        let mut keys: Vec<(u64, f64)> = (paragraph.first..paragraph.end)
+            .filter(|&i| is_topic_word(analysis, i))
+            .map(|i| (topic_key(analysis.word(i)).max(1), weight(i)))
+            .collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        keys.dedup_by_key(|k| k.0);
+        for k in &keys {
+            doc_counts.add(k.0);
         }
+        let mut names: Vec<u64> = (paragraph.first..paragraph.end)
+            .filter(|&i| is_name(i) && is_topic_word(analysis, i))
+            .map(|i| topic_key(analysis.word(i)).max(1))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        name_keys.push(names);
+        keys_of.push(keys);
     }
-    let mut paragraph_counts = PooledCounter::default();
-    for paragraph in &analysis.paragraphs {
+    let mut judged: Vec<(usize, Cohesion)> = Vec::new();
+    for (p, paragraph) in paragraphs.iter().enumerate() {
         // Figures (results tables, their notes) are not prose to compare.
         let digits = (paragraph.first..paragraph.end)
             .filter(|&i| analysis.has_digit[i])
             .count();
-        if digits * 5 > paragraph.len() {
+        if digits * 5 > paragraph.len() || p == 0 {
             continue;
         }
-        paragraph_counts.reset(paragraph.len());
-        for &key in &keys[paragraph.first..paragraph.end] {
-            if key != 0 {
-                paragraph_counts.add(key);
-            }
-        }
-        let distinct = paragraph_counts.len();
-        if distinct < config.stitched_min_topic_words {
+        let keys = &keys_of[p];
+        if keys.len() < config.stitched_min_topic_words {
             continue;
         }
-        let shared = paragraph_counts
-            .iter()
-            .filter(|&(key, count)| doc_counts.get(key) > count)
-            .count();
         // The rest of the story must say enough to be compared with.
-        let rest = doc_counts.len() - (distinct - shared);
-        if rest < 3 * config.stitched_min_topic_words {
+        let own_only = keys.iter().filter(|k| doc_counts.get(k.0) == 1).count();
+        let rest_words = doc_counts.len() - own_only;
+        if rest_words < 3 * config.stitched_min_topic_words {
             continue;
         }
-        let share = match reference {
-            None => shared as f64 / distinct as f64,
-            Some(_) => {
-                let (mut shared_weight, mut total_weight) = (0.0, 0.0);
-                for (i, &key) in keys
-                    .iter()
-                    .enumerate()
-                    .take(paragraph.end)
-                    .skip(paragraph.first)
-                {
-                    if key == 0 {
-                        continue;
-                    }
-                    let weight = specificity(i);
-                    total_weight += weight;
-                    if doc_counts.get(key) > paragraph_counts.get(key) {
-                        shared_weight += weight;
-                    }
-                }
-                shared_weight / total_weight.max(f64::MIN_POSITIVE)
+        let total: f64 = keys.iter().map(|k| k.1).sum();
+        let shared: f64 = keys
+            .iter()
+            .filter(|k| doc_counts.get(k.0) > 1)
+            .map(|k| k.1)
+            .sum();
+        let before = &keys_of[p - 1];
+        let after = keys_of.get(p + 1).map(Vec::as_slice);
+        let depth = match after {
+            Some(after) => {
+                similarity(before, after)
+                    - 0.5 * (similarity(before, keys) + similarity(keys, after))
             }
+            None => 0.0,
         };
-        let limit = if reference.is_some() {
-            config.stitched_max_shared_weighted
-        } else {
-            config.stitched_max_shared
+        let names = &name_keys[p];
+        let new_names = names.iter().filter(|&&k| doc_counts.get(k) <= 1).count();
+        let cohesion = Cohesion {
+            words: keys.len(),
+            rest: shared / total.max(f64::MIN_POSITIVE),
+            lead: weighted_share(keys, &[&keys_of[0]]),
+            depth,
+            names: names.len(),
+            new_names,
+            rest_relative: 0.0,
+            lead_relative: 0.0,
         };
-        if share <= limit {
-            flags.push(flag(
-                analysis.text,
-                "stitched_paragraph",
-                Category::Incoherence,
-                (paragraph.start_byte, paragraph.end_byte),
-                format!(
-                    "paragraph shares {shared} of its {distinct} topical words with the rest of the story: likely stitched in from another story"
-                ),
-                0.6,
-            ));
+        judged.push((p, cohesion));
+    }
+    let count = judged.len() as f64;
+    let (rest_sum, lead_sum) = judged
+        .iter()
+        .fold((0.0, 0.0), |(r, l), (_, c)| (r + c.rest, l + c.lead));
+    for (p, mut cohesion) in judged {
+        let paragraph = &paragraphs[p];
+        if count > 1.0 {
+            cohesion.rest_relative = cohesion.rest - (rest_sum - cohesion.rest) / (count - 1.0);
+            cohesion.lead_relative = cohesion.lead - (lead_sum - cohesion.lead) / (count - 1.0);
         }
+        let z = cohesion.log_odds(&config.stitched);
+        let probability = 1.0 / (1.0 + (-z).exp());
+        // The weights were fitted with reference weights; without them a
+        // short paragraph's shares move in big steps, so the bar is higher.
+        let bar = if reference.is_some() {
+            config.stitched.min_probability
+        } else {
+            config.stitched.min_probability_without_reference
+        };
+        let enough_words =
+            reference.is_some() || cohesion.words >= 2 * config.stitched_min_topic_words;
+        if probability < bar || !enough_words {
+            continue;
+        }
+        flags.push(flag(
+            analysis.text,
+            "stitched_paragraph",
+            Category::Incoherence,
+            (paragraph.start_byte, paragraph.end_byte),
+            format!(
+                "paragraph hangs apart from the story (p = {probability:.2}): {:.0}% of its {} topical words' weight (rarer words count more) recurs in the rest of the story ({:+.0} points against the other paragraphs), {:.0}% in the lead; {} of its {} names are new; its neighbours resemble each other {:.2} more than they resemble it",
+                (100.0 * cohesion.rest).max(0.0),
+                cohesion.words,
+                100.0 * cohesion.rest_relative,
+                (100.0 * cohesion.lead).max(0.0),
+                cohesion.new_names,
+                cohesion.names,
+                cohesion.depth
+            ),
+            probability.clamp(0.3, 0.9),
+        ));
     }
 }
 

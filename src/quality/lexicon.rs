@@ -80,6 +80,12 @@ pub enum WordClass {
     Function,
     /// Content words too frequent in news to tell paragraphs apart.
     GenericNews,
+    /// Role nouns that name a person introduced before ("the spokesman").
+    ReferentPerson,
+    /// Nouns that stand for an organisation named before ("the company").
+    ReferentOrganisation,
+    /// Nouns for a thing or event introduced before ("the offer").
+    ReferentThing,
 }
 
 impl WordClass {
@@ -97,6 +103,9 @@ impl WordClass {
             "copula_adjective" => WordClass::CopulaAdjective,
             "function" => WordClass::Function,
             "generic_news" => WordClass::GenericNews,
+            "referent_person" => WordClass::ReferentPerson,
+            "referent_organisation" => WordClass::ReferentOrganisation,
+            "referent_thing" => WordClass::ReferentThing,
             _ => return None,
         })
     }
@@ -388,7 +397,15 @@ impl Lexicon {
         let function_words: std::collections::HashSet<&str> = self
             .closed_class
             .iter()
-            .filter(|(class, _)| *class != WordClass::GenericNews)
+            .filter(|(class, _)| {
+                !matches!(
+                    class,
+                    WordClass::GenericNews
+                        | WordClass::ReferentPerson
+                        | WordClass::ReferentOrganisation
+                        | WordClass::ReferentThing
+                )
+            })
             .map(|(_, word)| word.as_str())
             .collect();
         for (index, content) in text.lines().enumerate() {

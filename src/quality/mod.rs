@@ -14,6 +14,7 @@
 //! words) and is then shared by all threads: [`Checker::check`] needs no corpus
 //! and no network.
 
+pub mod boilerplate;
 mod doc;
 pub mod grammar;
 pub mod heuristics;
@@ -22,6 +23,7 @@ pub mod lexicon;
 pub mod spin;
 pub mod stats;
 
+pub use boilerplate::BoilerplateConfig;
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
 pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
@@ -113,13 +115,13 @@ pub struct QualityConfig {
     pub stats: StatsConfig,
     /// A paragraph needs at least this many distinct topical words to be judged stitched.
     pub stitched_min_topic_words: usize,
-    /// A paragraph sharing at most this share of its topical words with the rest is stitched.
-    pub stitched_max_shared: f64,
-    /// With reference statistics: a paragraph whose shared words carry at most
-    /// this share of its words' specificity (log inverse frequency) is stitched.
-    pub stitched_max_shared_weighted: f64,
+    /// The stitched-paragraph model: weights of its cohesion features and the
+    /// probability at which a paragraph is flagged.
+    pub stitched: incoherence::StitchedWeights,
     /// Shortest run of words reported as repeated.
     pub repeated_min_words: usize,
+    /// Corpus-level boilerplate (lines recurring across unrelated documents).
+    pub boilerplate: BoilerplateConfig,
     /// Flags with a score below this are dropped.
     pub min_flag_score: f64,
 }
@@ -129,10 +131,10 @@ impl Default for QualityConfig {
         QualityConfig {
             heuristics: HeuristicsConfig::news(),
             stats: StatsConfig::default(),
-            stitched_min_topic_words: 8,
-            stitched_max_shared: 0.05,
-            stitched_max_shared_weighted: 0.07,
+            stitched_min_topic_words: 3,
+            stitched: incoherence::StitchedWeights::default(),
             repeated_min_words: 8,
+            boilerplate: BoilerplateConfig::default(),
             min_flag_score: 0.0,
         }
     }
@@ -255,6 +257,19 @@ impl Checker {
 
     /// Check one document with explicit statistical evidence.
     pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
+        self.check_with_flags(text, tokens, evidence, Vec::new())
+    }
+
+    /// Check one document, adding `corpus_flags` found by a corpus-level
+    /// pass over it (such as [`boilerplate::repeated_lines`]): they take part
+    /// in the overlaps and scores like the document's own flags.
+    pub fn check_with_flags(
+        &self,
+        text: &str,
+        tokens: &Tokens,
+        evidence: Evidence<'_>,
+        corpus_flags: Vec<Flag>,
+    ) -> DocQuality {
         if is_empty_text(text) {
             return empty_text(text);
         }
@@ -266,7 +281,7 @@ impl Checker {
         if let Some(model) = reference {
             analysis.count_in(model);
         }
-        let mut flags = Vec::new();
+        let mut flags = corpus_flags;
         self.furniture.check(&analysis, &mut flags);
         spin::check(&analysis, &self.phrases, reference, &mut flags);
         grammar::check(&analysis, &mut flags);
