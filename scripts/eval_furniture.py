@@ -25,13 +25,14 @@ Method:
 * Test documents: per page, the ground-truth body paragraphs with up to
   --max-furniture of the page's furniture blocks (seeded sample, page order
   kept) put back where they stood relative to the article text. A furniture
-  block of at most 12 words followed by an article paragraph is, with
-  probability 1/2 (seeded), glued in front of that paragraph ("Updated 10:02
-  AM The minister said ..."), as a scraper that loses a line break makes it;
-  the others stand as paragraphs of their own. The byte span of every
-  inserted piece is recorded. Glued pieces with a figure or a dateline,
-  byline or credit word ("by", "updated", "photo", "credit", "©", ...) are
-  the metadata-shaped ones the prefix rules are for, measured apart.
+  block of at most 12 words followed by an article paragraph is glued in
+  front of that paragraph ("Updated 10:02 AM The minister said ..."), as a
+  scraper that loses a line break makes it, with probability 1/2 (seeded)
+  when it is metadata-shaped (a date, a clock time, or an opening byline,
+  update or credit word: "by", "updated", "photo", "credit", "©", ...) and
+  1/8 otherwise; the others stand as paragraphs of their own. The byte span
+  of every inserted piece is recorded. Metadata-shaped glued pieces, the
+  ones the prefix rules are for, are measured apart.
 * copydesk: `copydesk check` (JSONL in, documents.jsonl out). A furniture
   block counts as flagged when a flag of category metadata or boilerplate
   overlaps it; precision is the share of those flags that overlap inserted
@@ -83,14 +84,19 @@ SKIP_TAGS = set("script style noscript template svg head iframe object embed can
 
 GLUE_MAX_WORDS = 12
 # The glued pieces the prefix rules are meant for (datelines, timestamps,
-# bylines, credits, "Updated ..."): a figure or one of these words. Measured
-# apart from glued navigation words ("Commerce The company ..."), which no
-# reader of plain text could tell from a sentence opening.
+# bylines, credits, "Updated ..."): a date or a clock time, or a block that
+# opens on a byline, update or credit word. They are glued more often than
+# other short blocks (navigation words, "Commerce The company ..."), which no
+# reader of plain text could tell from a sentence opening, and measured apart.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 METADATA_SHAPE = re.compile(
-    r"\d|©|\b(?:by|updated|posted|published|modified|photo|photograph|image|picture|credit|credits|"
-    r"courtesy|source|copyright|reporting|editing|written|staff|correspondent|reporter|editor)\b",
+    r"\b\d{1,2}\s+" + _MONTH + r"\s+\d{2,4}\b|\b" + _MONTH + r"\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    r"|\b\d{1,2}:\d{2}\b|^\W*(?:by|updated|posted|published|last updated|modified|photo|photograph|image|picture|"
+    r"credit|credits|courtesy|source|copyright|©)\b",
     re.I,
 )
+GLUE_METADATA = 0.5
+GLUE_OTHER = 0.125
 
 
 # --------------------------------------------------------------------------
@@ -253,7 +259,7 @@ def build_document(page, rng: random.Random, max_furniture: int):
             slot < len(paras)
             and glued[slot] is None
             and len(b.split()) <= GLUE_MAX_WORDS
-            and rng.random() < 0.5
+            and rng.random() < (GLUE_METADATA if METADATA_SHAPE.search(b) else GLUE_OTHER)
         ):
             glued[slot] = b
         else:
