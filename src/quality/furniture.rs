@@ -750,6 +750,16 @@ pub fn check(
         if block.figures_row || block.own[18] >= 0.5 {
             continue;
         }
+        let prose = is_prose(&block.own);
+        // A paragraph of prose that opens on a furniture pattern is an
+        // article paragraph with a glued prefix: the pattern flags the prefix.
+        if prose && block.own[17] > 0.0 {
+            continue;
+        }
+        // Context alone does not make prose furniture: its own shape must too.
+        if prose && logistic(dot(&weights.own, &block.own)) < 0.9 {
+            continue;
+        }
         let p = logistic(dot(&weights.context, x));
         if p < weights.threshold {
             continue;
