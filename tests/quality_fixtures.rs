@@ -203,7 +203,12 @@ fn furniture_of_real_pages_standalone_and_glued() {
                 "You are here: Home › World › Europe",
                 0,
             ),
-            ("share_buttons", Category::Boilerplate, "Print this article", 0),
+            (
+                "share_buttons",
+                Category::Boilerplate,
+                "Print this article",
+                0,
+            ),
             ("page_tools", Category::Boilerplate, "Text size: A A A", 0),
             (
                 "byline",
@@ -272,37 +277,47 @@ fn furniture_of_real_pages_standalone_and_glued() {
         .find(|f| f.rule == "furniture_block")
         .unwrap();
     assert!(block.score >= 0.9, "{block:?}");
-    assert!(block.message.contains("no closing punctuation"), "{block:?}");
+    assert!(
+        block.message.contains("no closing punctuation"),
+        "{block:?}"
+    );
 }
 
 #[test]
 fn furniture_model_flags_menus_and_prompts_between_paragraphs() {
     // Lines no pattern lists: a menu run above the story and a related
     // headline below it. The story's own lines stay unflagged.
-    let text = "World\n\nBusiness\n\nMarkets\n\nOpinion\n\nThe harbour authority said on Monday that the \
+    let text =
+        "World\n\nBusiness\n\nMarkets\n\nOpinion\n\nThe harbour authority said on Monday that the \
 new breakwater at Kelso Point would be finished by the autumn, a year later than planned.\n\n\
 Storms in the spring washed away part of the foundations, and divers spent two months \
 clearing the rubble before work could start again.\n\nThe authority said the delay would not \
 raise the cost of the project.\n\nMost popular\n\nLighthouse keeper retires after forty years";
     let checker = Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap();
     let result = checker.check(text, &tokenize(text));
-    let flagged: Vec<&str> = result
-        .flags
-        .iter()
-        .map(|f| &text[f.start..f.end])
-        .collect();
+    let flagged: Vec<&str> = result.flags.iter().map(|f| &text[f.start..f.end]).collect();
     for line in ["World", "Business", "Markets", "Opinion"] {
-        assert!(flagged.contains(&line), "{line:?} not flagged: {:#?}", result.flags);
+        assert!(
+            flagged.contains(&line),
+            "{line:?} not flagged: {:#?}",
+            result.flags
+        );
     }
     // The "Most popular" label's pattern takes the headline under it along.
     let headline = text.find("Lighthouse").unwrap();
     assert!(
-        result.flags.iter().any(|f| f.start <= headline && headline < f.end),
+        result
+            .flags
+            .iter()
+            .any(|f| f.start <= headline && headline < f.end),
         "{:#?}",
         result.flags
     );
     for f in &result.flags {
-        assert!(matches!(f.category, Category::Metadata | Category::Boilerplate));
+        assert!(matches!(
+            f.category,
+            Category::Metadata | Category::Boilerplate
+        ));
         assert!(!text[f.start..f.end].contains("authority"), "{f:?}");
     }
     // Turning the model off leaves the patterns only.
@@ -329,10 +344,16 @@ fn furniture_weights_override_and_errors_name_the_line() {
     let result = checker.check(text, &tokenize(text));
     assert!(result.flags.iter().all(|f| f.rule != "furniture_block"));
     let error = Lexicon::builtin()
-        .add_extra(Path::new("mine.tsv"), "# weights\nfurniture_weight\tno_such_feature\t1\t1\n")
+        .add_extra(
+            Path::new("mine.tsv"),
+            "# weights\nfurniture_weight\tno_such_feature\t1\t1\n",
+        )
         .unwrap_err()
         .to_string();
-    assert!(error.contains("mine.tsv:2") && error.contains("no_such_feature"), "{error}");
+    assert!(
+        error.contains("mine.tsv:2") && error.contains("no_such_feature"),
+        "{error}"
+    );
     let error = Lexicon::builtin()
         .add_extra(Path::new("mine.tsv"), "furniture_weight\tprev_p\t1\t1\n")
         .unwrap_err()

@@ -263,8 +263,20 @@ fn is_weekday(word: &str) -> bool {
 fn is_clock_word(word: &str) -> bool {
     matches!(
         word,
-        "am" | "pm" | "gmt" | "utc" | "bst" | "cet" | "cest" | "est" | "edt" | "et" | "pt"
-            | "pst" | "pdt" | "ist" | "aest"
+        "am" | "pm"
+            | "gmt"
+            | "utc"
+            | "bst"
+            | "cet"
+            | "cest"
+            | "est"
+            | "edt"
+            | "et"
+            | "pt"
+            | "pst"
+            | "pdt"
+            | "ist"
+            | "aest"
     )
 }
 
@@ -540,7 +552,10 @@ fn features(
                 verb = true;
             }
         }
-        if alphabetic && original.chars().count() >= 2 && original.chars().all(|c| !c.is_lowercase()) {
+        if alphabetic
+            && original.chars().count() >= 2
+            && original.chars().all(|c| !c.is_lowercase())
+        {
             caps += 1;
         }
         if has_digit {
@@ -600,10 +615,9 @@ fn features(
     own[3] = f64::from(u8::from(words <= 4));
     own[4] = stop as f64 / n;
     own[5] = f64::from(u8::from(first_char.is_uppercase()));
-    own[6] = f64::from(u8::from(matches!(
-        last_char,
-        '.' | '!' | '?' | '"' | '”' | '’' | '\''
-    ) && !line.ends_with("...")));
+    own[6] = f64::from(u8::from(
+        matches!(last_char, '.' | '!' | '?' | '"' | '”' | '’' | '\'') && !line.ends_with("..."),
+    ));
     own[7] = f64::from(u8::from(verb));
     own[8] = if alphabetic_after_first > 0 {
         capitalized as f64 / alphabetic_after_first as f64
@@ -675,8 +689,8 @@ pub fn context_vectors(blocks: &[Block], weights: &FurnitureWeights) -> Vec<[f64
 /// counts toward "furniture" by how far it is from this value, times its
 /// weight.
 const PROSE_OWN: [f64; N_OWN] = [
-    1.0, 3.3, 4.9, 0.0, 0.45, 1.0, 1.0, 1.0, 0.15, 0.0, 0.03, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.7, 0.5, 0.0,
+    1.0, 3.3, 4.9, 0.0, 0.45, 1.0, 1.0, 1.0, 0.15, 0.0, 0.03, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.7, 0.5, 0.0,
 ];
 const PROSE_CONTEXT: [f64; 6] = [0.1, 0.1, 0.1, 0.1, 0.0, 0.0];
 
