@@ -605,8 +605,7 @@ fn features(
     let first_word = analysis.word(tokens.start);
     let byline = first_word == "by"
         && analysis.is_capitalized(tokens.start)
-        && words >= 3
-        && words <= 12
+        && (3..=12).contains(&words)
         && analysis.is_capitalized(tokens.start + 1);
     let mut own = [0.0; N_OWN];
     own[0] = 1.0;
