@@ -518,7 +518,9 @@ fn features(
 ) -> Block {
     let words = tokens.len();
     let n = words as f64;
-    let chars = line.chars().count();
+    let (chars, symbols) = line.chars().fold((0usize, 0usize), |(n, sep), c| {
+        (n + 1, sep + usize::from(is_separator(c)))
+    });
     let mut stop = 0usize;
     let mut verb = false;
     let mut capitalized = 0usize;
@@ -542,9 +544,10 @@ fn features(
         }
         let has_digit = analysis.has_digit[i];
         let alphabetic = !has_digit && original.chars().any(char::is_alphabetic);
+        let capital = alphabetic && analysis.is_capitalized(i);
         if i > tokens.start && alphabetic {
             alphabetic_after_first += 1;
-            if analysis.is_capitalized(i) {
+            if capital {
                 capitalized += 1;
             }
             // "-ed" words past the first: "prices jumped", "was arrested".
@@ -552,10 +555,7 @@ fn features(
                 verb = true;
             }
         }
-        if alphabetic
-            && original.chars().count() >= 2
-            && original.chars().all(|c| !c.is_lowercase())
-        {
+        if capital && original.len() >= 2 && original.chars().all(|c| !c.is_lowercase()) {
             caps += 1;
         }
         if has_digit {
@@ -599,7 +599,6 @@ fn features(
             prompts += 1;
         }
     }
-    let symbols = line.chars().filter(|&c| is_separator(c)).count();
     let first_char = line.chars().next().unwrap_or(' ');
     let last_char = line.chars().next_back().unwrap_or(' ');
     let first_word = analysis.word(tokens.start);
