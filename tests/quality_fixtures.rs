@@ -191,6 +191,177 @@ fn page_furniture_is_metadata_or_boilerplate() {
 }
 
 #[test]
+fn furniture_of_real_pages_standalone_and_glued() {
+    // Glued prefixes are flagged on the prefix, not on the paragraph after it;
+    // the paragraphs themselves carry no flag.
+    assert_flags(
+        "furniture_real_shapes.txt",
+        &[
+            (
+                "navigation",
+                Category::Boilerplate,
+                "You are here: Home › World › Europe",
+                0,
+            ),
+            (
+                "share_buttons",
+                Category::Boilerplate,
+                "Print this article",
+                0,
+            ),
+            ("page_tools", Category::Boilerplate, "Text size: A A A", 0),
+            (
+                "byline",
+                Category::Metadata,
+                "By Mirela Stanek and Tobias Wren",
+                0,
+            ),
+            (
+                "date_stamp",
+                Category::Metadata,
+                "Tue, 14 Mar 2023 09:12:44 GMT",
+                0,
+            ),
+            ("page_tools", Category::Boilerplate, "Enlarge image", 0),
+            (
+                "photo_credit",
+                Category::Boilerplate,
+                "Photo: J. Okonjo / Agency",
+                0,
+            ),
+            // The timestamp pattern ends on a capitalized word: one word of
+            // the paragraph comes with it.
+            (
+                "timestamp",
+                Category::Metadata,
+                "Updated 10:02 AM Engineers",
+                0,
+            ),
+            ("byline", Category::Metadata, "By Harbour Desk staff", 0),
+            (
+                "field_label",
+                Category::Metadata,
+                "Last updated: 03/14/2023",
+                0,
+            ),
+            (
+                "share_buttons",
+                Category::Boilerplate,
+                "Share on Facebook | Email",
+                0,
+            ),
+            (
+                "share_buttons",
+                Category::Boilerplate,
+                "Sign up for our morning newsletter",
+                0,
+            ),
+            (
+                "furniture_block",
+                Category::Boilerplate,
+                "Ferry timetable changes for the summer season",
+                0,
+            ),
+            (
+                "copyright",
+                Category::Boilerplate,
+                "© 2023 The Valdmoor Evening Post Company",
+                0,
+            ),
+        ],
+    );
+    let (_, result) = check_fixture("furniture_real_shapes.txt");
+    let block = result
+        .flags
+        .iter()
+        .find(|f| f.rule == "furniture_block")
+        .unwrap();
+    assert!(block.score >= 0.9, "{block:?}");
+    assert!(
+        block.message.contains("no closing punctuation"),
+        "{block:?}"
+    );
+}
+
+#[test]
+fn furniture_model_flags_menus_and_prompts_between_paragraphs() {
+    // Lines no pattern lists: a menu run above the story and a related
+    // headline below it. The story's own lines stay unflagged.
+    let text =
+        "World\n\nBusiness\n\nMarkets\n\nOpinion\n\nThe harbour authority said on Monday that the \
+new breakwater at Kelso Point would be finished by the autumn, a year later than planned.\n\n\
+Storms in the spring washed away part of the foundations, and divers spent two months \
+clearing the rubble before work could start again.\n\nThe authority said the delay would not \
+raise the cost of the project.\n\nMost popular\n\nLighthouse keeper retires after forty years";
+    let checker = Checker::new(QualityConfig::default(), &Lexicon::builtin()).unwrap();
+    let result = checker.check(text, &tokenize(text));
+    let flagged: Vec<&str> = result.flags.iter().map(|f| &text[f.start..f.end]).collect();
+    for line in ["World", "Business", "Markets", "Opinion"] {
+        assert!(
+            flagged.contains(&line),
+            "{line:?} not flagged: {:#?}",
+            result.flags
+        );
+    }
+    // The "Most popular" label's pattern takes the headline under it along.
+    let headline = text.find("Lighthouse").unwrap();
+    assert!(
+        result
+            .flags
+            .iter()
+            .any(|f| f.start <= headline && headline < f.end),
+        "{:#?}",
+        result.flags
+    );
+    for f in &result.flags {
+        assert!(matches!(
+            f.category,
+            Category::Metadata | Category::Boilerplate
+        ));
+        assert!(!text[f.start..f.end].contains("authority"), "{f:?}");
+    }
+    // Turning the model off leaves the patterns only.
+    let mut lexicon = Lexicon::builtin();
+    lexicon.furniture_weights = None;
+    let plain = Checker::new(QualityConfig::default(), &lexicon).unwrap();
+    let result = plain.check(text, &tokenize(text));
+    assert!(result.flags.iter().all(|f| f.rule != "furniture_block"));
+}
+
+#[test]
+fn furniture_weights_override_and_errors_name_the_line() {
+    let mut lexicon = Lexicon::builtin();
+    lexicon
+        .add_extra(
+            Path::new("mine.tsv"),
+            "furniture_weight\tthreshold\t1\nfurniture_weight\tprev:digit_share\t0\t0.5\n",
+        )
+        .unwrap();
+    let weights = lexicon.furniture_weights.as_ref().unwrap();
+    assert_eq!(weights.threshold, 1.0);
+    let text = "World\n\nBusiness\n\nMarkets\n\nThe harbour authority said on Monday that it would build a wall.";
+    let checker = Checker::new(QualityConfig::default(), &lexicon).unwrap();
+    let result = checker.check(text, &tokenize(text));
+    assert!(result.flags.iter().all(|f| f.rule != "furniture_block"));
+    let error = Lexicon::builtin()
+        .add_extra(
+            Path::new("mine.tsv"),
+            "# weights\nfurniture_weight\tno_such_feature\t1\t1\n",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("mine.tsv:2") && error.contains("no_such_feature"),
+        "{error}"
+    );
+    let error = Lexicon::builtin()
+        .add_extra(Path::new("mine.tsv"), "furniture_weight\tprev_p\t1\t1\n")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("context feature"), "{error}");
+}
+
+#[test]
 fn dangling_stitched_repeated_and_truncated() {
     assert_flags(
         "incoherence_structure.txt",

@@ -1,5 +1,6 @@
-//! Language resources of the quality pass: phrase lists, closed-class words and
-//! page-furniture patterns, read from documented data files.
+//! Language resources of the quality pass: phrase lists, closed-class words,
+//! page-furniture patterns and the furniture model's weights, read from
+//! documented data files.
 //!
 //! The built-in files under `data/quality/` are embedded at compile time; a user
 //! file given with `--lexicon` adds entries of any kind, and a
@@ -7,6 +8,7 @@
 //! Every entry remembers the file and line it came from, so a bad pattern is
 //! reported where it was written.
 
+use super::furniture::FurnitureWeights;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -147,6 +149,8 @@ pub struct Lexicon {
     pub closed_class: Vec<(WordClass, String)>,
     /// Page-furniture patterns.
     pub furniture: Vec<FurniturePattern>,
+    /// Weights of the line-by-line furniture model; `None` turns it off.
+    pub furniture_weights: Option<FurnitureWeights>,
 }
 
 fn content_lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
@@ -207,6 +211,7 @@ impl Lexicon {
         lexicon
             .add_furniture_file(Path::new("builtin:furniture.tsv"), FURNITURE)
             .expect("built-in furniture list parses");
+        lexicon.furniture_weights = Some(FurnitureWeights::builtin());
         lexicon
     }
 
@@ -303,7 +308,10 @@ impl Lexicon {
     /// `tortured_phrase<TAB>PHRASE<TAB>EXPECTED`,
     /// `out_of_register<TAB>WORD<TAB>PLAIN WORD`,
     /// `closed_class:CLASS<TAB>word word ...`,
-    /// `furniture:CATEGORY:RULE<TAB>REGEX`.
+    /// `furniture:CATEGORY:RULE<TAB>REGEX`,
+    /// `furniture_weight<TAB>FEATURE<TAB>FIRST STAGE<TAB>SECOND STAGE` or
+    /// `furniture_weight<TAB>threshold<TAB>VALUE` (replaces one weight of
+    /// the line-by-line furniture model, `data/quality/furniture_weights.tsv`).
     /// Errors name the file and line.
     pub fn load_extra(&mut self, path: &Path) -> Result<()> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
@@ -351,6 +359,11 @@ impl Lexicon {
                     self.closed_class
                         .push((class, crate::text::normalize(word)));
                 }
+            } else if kind == "furniture_weight" {
+                let fields: Vec<&str> = rest.split('\t').map(str::trim).collect();
+                self.furniture_weights
+                    .get_or_insert_with(FurnitureWeights::builtin)
+                    .set(path, line, &fields)?;
             } else if let Some(spec) = kind.strip_prefix("furniture:") {
                 let (category, rule) = spec
                     .split_once(':')

@@ -16,6 +16,7 @@
 
 pub mod boilerplate;
 mod doc;
+pub mod furniture;
 pub mod grammar;
 pub mod heuristics;
 pub mod incoherence;
@@ -24,6 +25,7 @@ pub mod spin;
 pub mod stats;
 
 pub use boilerplate::BoilerplateConfig;
+pub use furniture::FurnitureWeights;
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
 pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
@@ -180,6 +182,7 @@ pub struct Checker {
     classes: HashKeyed<u16>,
     phrases: spin::PhraseMatcher,
     furniture: incoherence::FurnitureMatcher,
+    furniture_weights: Option<FurnitureWeights>,
     model: Option<NgramModel>,
 }
 
@@ -208,6 +211,7 @@ impl Checker {
             classes,
             phrases: spin::PhraseMatcher::new(&lexicon.phrases)?,
             furniture: incoherence::FurnitureMatcher::new(&lexicon.furniture)?,
+            furniture_weights: lexicon.furniture_weights.clone(),
             model: None,
         })
     }
@@ -255,6 +259,17 @@ impl Checker {
         self.check_with(text, tokens, evidence)
     }
 
+    /// The lines the furniture model judges in `text`, with their own
+    /// features ([`furniture::OWN_FEATURES`]): what `scripts/fit_furniture.py`
+    /// fits the weights on, computed by the code that uses them.
+    pub fn furniture_blocks(&self, text: &str, tokens: &Tokens) -> Vec<furniture::Block> {
+        let analysis = Analysis::new(text, tokens, &self.classes);
+        let mut patterns = Vec::new();
+        self.furniture.check(&analysis, &mut patterns);
+        patterns.sort_by_key(|f| (f.start, f.end));
+        furniture::blocks(&analysis, &patterns)
+    }
+
     /// Check one document with explicit statistical evidence.
     pub fn check_with(&self, text: &str, tokens: &Tokens, evidence: Evidence<'_>) -> DocQuality {
         self.check_with_flags(text, tokens, evidence, Vec::new())
@@ -283,6 +298,12 @@ impl Checker {
         }
         let mut flags = corpus_flags;
         self.furniture.check(&analysis, &mut flags);
+        if let Some(weights) = &self.furniture_weights {
+            // The patterns' spans are features of the lines they fall on.
+            let mut patterns = flags.clone();
+            patterns.sort_by_key(|f| (f.start, f.end));
+            furniture::check(&analysis, weights, &patterns, &mut flags);
+        }
         spin::check(&analysis, &self.phrases, reference, &mut flags);
         grammar::check(&analysis, &mut flags);
         incoherence::check(&analysis, &self.config, reference, &mut flags);
