@@ -338,7 +338,12 @@ fn dangling_paragraphs(analysis: &Analysis<'_>, opened_dangling: bool, flags: &m
 /// suffix strip, so that "bus" and "buses", "export" and "exporters" count as
 /// shared.
 fn topic_key(word: &str) -> u64 {
-    let word = word.trim_end_matches("'s");
+    // A loop of strip_suffix, not trim_end_matches: a string pattern builds
+    // a substring searcher on every call, and this runs once per word.
+    let mut word = word;
+    while let Some(stem) = word.strip_suffix("'s") {
+        word = stem;
+    }
     let stem = ["ing", "es", "ed", "s"]
         .iter()
         .find_map(|suffix| word.strip_suffix(suffix).filter(|stem| stem.len() >= 3))
