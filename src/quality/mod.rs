@@ -19,11 +19,13 @@ pub mod grammar;
 pub mod heuristics;
 pub mod incoherence;
 pub mod lexicon;
+pub mod reference;
 pub mod spin;
 pub mod stats;
 
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
+pub use reference::{Reference, ReferenceStats};
 pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
 
 use crate::error::Result;
