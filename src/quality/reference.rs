@@ -156,6 +156,19 @@ impl Reference {
     }
 
     fn lemma_id(&mut self, text: &str) -> u32 {
+        // Keyed as copydesk's tokenizer gives the words ("twenty-five
+        // percent" is read "twenty five percent").
+        let tokenized;
+        let text = if text.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
+            text
+        } else {
+            tokenized = crate::text::tokenize(text).words().collect::<Vec<_>>().join(" ");
+            if tokenized.is_empty() {
+                text
+            } else {
+                &tokenized
+            }
+        };
         let key = hash(text);
         if let Some(&id) = self.lemma_ids.get(&key) {
             return id;
@@ -366,7 +379,8 @@ impl Reference {
             let Some(stem) = word.strip_suffix(ending) else {
                 continue;
             };
-            if stem.len() < 2 {
+            // One-letter stems only for a plural: "ts" (tonnes) → "t".
+            if stem.len() < 2 && !(ending == "s" && !stem.is_empty()) {
                 continue;
             }
             let candidate = format!("{stem}{replacement}");
@@ -410,6 +424,12 @@ impl Reference {
     fn synset_members(&self, synset: u32) -> &[u32] {
         let id = synset as usize;
         &self.synset_lemmas[self.synset_starts[id] as usize..self.synset_starts[id + 1] as usize]
+    }
+
+    /// Whether a normalized word is an English word to the reference: among
+    /// the listed frequencies, or a lemma (or an inflection of one).
+    pub fn is_word(&self, word: &str) -> bool {
+        self.zipf.contains_key(&hash(word)) || self.knows(word)
     }
 
     /// Whether the reference knows a normalized word or expression (it, or
@@ -479,6 +499,22 @@ impl Reference {
         })
     }
 
+    /// Whether two normalized words or expressions, as written, are both
+    /// lemmas of one synset or of linked ones ("group" and "grouping"): a
+    /// synonym even where one could also be read as an inflection of the other.
+    pub fn are_lemma_synonyms(&self, a: &str, b: &str) -> bool {
+        let (Some(&a), Some(&b)) = (self.lemma_ids.get(&hash(a)), self.lemma_ids.get(&hash(b)))
+        else {
+            return false;
+        };
+        let b_synsets = self.synsets_of(b);
+        a != b
+            && self
+                .related_synsets(a)
+                .iter()
+                .any(|synset| b_synsets.contains(synset))
+    }
+
     /// Whether two normalized words (in any inflection) are opposites:
     /// WordNet antonyms or a pair of `data/reference/opposites.tsv`.
     pub fn are_opposites(&self, a: &str, b: &str) -> bool {
@@ -537,6 +573,9 @@ mod tests {
         assert!(reference.are_synonyms("purchased", "bought"));
         assert!(reference.are_synonyms("rose", "went up"));
         assert!(reference.are_synonyms("bigger", "larger"));
+        assert!(reference.are_synonyms("quarter", "twenty five percent"));
+        assert!(reference.are_lemma_synonyms("group", "grouping"));
+        assert!(!reference.are_lemma_synonyms("company", "companies"));
         assert!(reference.same_lemma("rising", "rose"));
         assert!(!reference.are_synonyms("rose", "fell"));
         assert!(reference.are_opposites("rose", "fell"));
@@ -549,6 +588,8 @@ mod tests {
         assert!(!reference.is_value("company"));
         assert!(reference.knows("companies"));
         assert!(!reference.knows("tbe"));
+        assert!(reference.is_word("arrivals"));
+        assert!(!reference.is_word("prediict"));
     }
 
     #[test]

@@ -219,23 +219,73 @@ pub fn mine<'a>(
     out
 }
 
-/// Common → formal name pairs of `data/quality/formal_names.tsv`, normalized
-/// to words joined by spaces.
+/// Common → formal name swaps of `data/quality/formal_names.tsv`, normalized
+/// to words joined by spaces, each also as the words that differ once the
+/// words both ends share are taken off ("russia" → "russian federation",
+/// "korea" → "republic of korea").
 fn formal_names() -> &'static HashSet<(String, String)> {
     static NAMES: OnceLock<HashSet<(String, String)>> = OnceLock::new();
     NAMES.get_or_init(|| {
         let mut tokens = Tokens::default();
         let mut words = |text: &str| {
             tokenize_into(text, &mut tokens);
-            tokens.words().collect::<Vec<_>>().join(" ")
+            tokens.words().map(str::to_owned).collect::<Vec<_>>()
         };
-        include_str!("../../data/quality/formal_names.tsv")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| line.split_once('\t'))
-            .map(|(formal, common)| (words(common), words(formal)))
-            .collect()
+        let mut out = HashSet::new();
+        for line in include_str!("../../data/quality/formal_names.tsv").lines() {
+            let Some((formal, common)) = line.split_once('\t') else {
+                continue;
+            };
+            if line.starts_with('#') {
+                continue;
+            }
+            let (mut c, mut f) = (words(common), words(formal));
+            out.insert((c.join(" "), f.join(" ")));
+            while c.len() > 1 && f.len() > 1 && c.last() == f.last() {
+                c.pop();
+                f.pop();
+            }
+            while c.len() > 1 && f.len() > 1 && c[0] == f[0] {
+                c.remove(0);
+                f.remove(0);
+            }
+            out.insert((c.join(" "), f.join(" ")));
+        }
+        out
     })
+}
+
+/// Runs of two words or more inside the formal names of
+/// `data/quality/formal_names.tsv` ("republic of", "federal republic of"):
+/// what the aligner leaves of a formal-name swap when the name's last word
+/// is the same on both sides ("west germany" → "federal republic of germany"
+/// gives "west" → "federal republic of").
+fn formal_name_runs() -> &'static HashSet<String> {
+    static RUNS: OnceLock<HashSet<String>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let mut out = HashSet::new();
+        for (_, formal) in formal_names() {
+            let words: Vec<&str> = formal.split(' ').collect();
+            for start in 0..words.len() {
+                for end in start + 2..=words.len() {
+                    out.insert(words[start..end].join(" "));
+                }
+            }
+        }
+        out
+    })
+}
+
+/// Whether one side spells out the other's initials ("u s" → "united
+/// states"): a name written in full, as spinners do.
+fn is_acronym_expansion(a: &[&str], b: &[&str]) -> bool {
+    let initials = |short: &[&str], long: &[&str]| {
+        short.len() == long.len()
+            && short.len() >= 2
+            && short.iter().all(|w| w.chars().count() == 1)
+            && short.iter().zip(long).all(|(s, l)| l.starts_with(s) && l.len() > 1)
+    };
+    initials(a, b) || initials(b, a)
 }
 
 /// OCR confusions read as one character, so that "govemment" is one edit
@@ -274,6 +324,11 @@ fn is_typo(a: &str, b: &str) -> bool {
 
 /// Judge one word (or expression) swap.
 fn classify_one(from: &str, to: &str, reference: &Reference) -> SubstitutionKind {
+    // Lemmas in their own right first: "grouping" for "group" is a
+    // thesaurus pick, "companies" for "company" an inflection.
+    if reference.are_lemma_synonyms(from, to) {
+        return SubstitutionKind::Synonym;
+    }
     if reference.same_lemma(from, to) {
         return SubstitutionKind::Inflection;
     }
@@ -281,14 +336,17 @@ fn classify_one(from: &str, to: &str, reference: &Reference) -> SubstitutionKind
     if reference.are_opposites(from, to) {
         return SubstitutionKind::Opposite;
     }
+    // Before typos too: spelling variants and near spellings the reference
+    // gives as synonyms ("privatised" → "privatized", "economic" →
+    // "economical") are a thesaurus's picks.
+    if reference.are_synonyms(from, to) {
+        return SubstitutionKind::Synonym;
+    }
     if !from.contains(' ') && !to.contains(' ') && is_typo(from, to) {
         return SubstitutionKind::Typo;
     }
     if from.contains(|c: char| c.is_ascii_digit()) || to.contains(|c: char| c.is_ascii_digit()) {
         return SubstitutionKind::Value;
-    }
-    if reference.are_synonyms(from, to) {
-        return SubstitutionKind::Synonym;
     }
     if reference.is_value(from) || reference.is_value(to) {
         return SubstitutionKind::Value;
@@ -302,22 +360,57 @@ fn classify_one(from: &str, to: &str, reference: &Reference) -> SubstitutionKind
 /// Judge a mined swap of normalized words. Sides of the same length are
 /// judged word by word (adjacent swaps merge into one edit): any position
 /// that is a typo, value or opposite makes the whole a non-spin swap, and it
-/// is a synonym swap when every changed word is one.
+/// is a synonym swap when every changed word is one. Sides of different
+/// lengths are judged whole, then word against word for a typo or an
+/// opposite inside ("business in" → "busiuess", "cent lower" → "higher").
 pub fn classify_substitution(from: &str, to: &str, reference: &Reference) -> SubstitutionKind {
     if formal_names().contains(&(from.to_owned(), to.to_owned())) {
         return SubstitutionKind::FormalName;
     }
     let (a, b): (Vec<&str>, Vec<&str>) = (from.split(' ').collect(), to.split(' ').collect());
+    // A word of one side that no English list knows and the other side does
+    // not share is a misspelling ("neaarly", "prediict"), however the edit
+    // around it was cut; a name the edit runs over is on both sides or is no
+    // swap. Spinners take their words from a thesaurus.
+    let non_word = |word: &&str, other: &[&str]| {
+        word.chars().all(char::is_alphabetic) && !other.contains(word) && !reference.is_word(word)
+    };
+    if a.iter().any(|w| non_word(w, &b)) || b.iter().any(|w| non_word(w, &a)) {
+        return SubstitutionKind::Typo;
+    }
+    if is_acronym_expansion(&a, &b)
+        || (b.len() >= 2 && formal_name_runs().contains(to) && !to.contains(from))
+    {
+        return SubstitutionKind::FormalName;
+    }
     if a.len() != b.len() || a.len() == 1 {
         let whole = classify_one(from, to, reference);
+        if whole != SubstitutionKind::Unknown && whole != SubstitutionKind::Unrelated {
+            return whole;
+        }
+        let mut inside = None;
+        for x in &a {
+            for y in &b {
+                if x == y {
+                    continue;
+                }
+                if reference.are_opposites(x, y) {
+                    inside = Some(SubstitutionKind::Opposite);
+                } else if inside.is_none() && !reference.are_synonyms(x, y) && is_typo(x, y) {
+                    inside = Some(SubstitutionKind::Typo);
+                }
+            }
+        }
         // An expression the reference does not know may still be a typo of
         // its source: "thegovernment" for "the government".
-        if whole == SubstitutionKind::Unknown
-            && strsim::normalized_damerau_levenshtein(from, to) >= 0.85
-        {
-            return SubstitutionKind::Typo;
+        if inside.is_none() && strsim::normalized_damerau_levenshtein(from, to) >= 0.85 {
+            inside = Some(SubstitutionKind::Typo);
         }
-        return whole;
+        return inside.unwrap_or(if a.len() == b.len() {
+            whole
+        } else {
+            SubstitutionKind::Unknown
+        });
     }
     let kinds: Vec<SubstitutionKind> = a
         .iter()
@@ -429,12 +522,23 @@ mod tests {
             ("tuesday", "wednesday", Value),
             ("three", "four", Value),
             ("northern", "southern", Opposite),
-            ("rise", "rising", Inflection),
+            ("rises", "rose", Inflection),
             ("company", "companies", Inflection),
             ("wheat", "parliament", Unrelated),
-            ("said", "zorblax", Unknown),
+            ("said", "zorblax", Typo),
+            ("and", "neaarly", Typo),
+            ("said", "arrivillaga's", Unknown),
+            ("tonnes", "ts", Synonym),
             ("prices rose", "prices fell", Opposite),
             ("the government", "tbe government", Typo),
+            ("west", "federal republic of", FormalName),
+            ("u k", "united kingdom", FormalName),
+            ("group", "grouping", Synonym),
+            ("privatised", "privatized", Synonym),
+            ("quarter", "twenty five percent", Synonym),
+            ("business in", "busiuess", Typo),
+            ("cent lower", "higher", Opposite),
+            ("said he", "stated", Unknown),
         ] {
             assert_eq!(kind(from, to), expected, "{from} -> {to}");
         }
