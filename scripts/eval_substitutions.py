@@ -262,7 +262,9 @@ def main() -> None:
             text, log = noisy_copy(src["text"], rng)
             docs.append({"id": f"{src['id']}~copy{k}", "text": text})
             for kind, old, new in log:
+                # Both ways: two copies of one source are also a pair.
                 labels_seen[(old, new)][kind] += 1
+                labels_seen[(new, old)][kind] += 1
     labels = {pair: kinds.most_common(1)[0][0] for pair, kinds in labels_seen.items()}
     mined = run_dedup(binary, docs, "noisy")
     rows = []

@@ -337,13 +337,13 @@ impl Reference {
                     out.push(id);
                 }
                 let mut heads = Vec::new();
-                self.word_lemma_texts(first, &mut heads);
+                self.word_stems(first, &mut heads);
                 for head in heads {
                     self.push_lemma(&format!("{head} {rest}"), &mut out);
                 }
                 let (start, last) = text.rsplit_once(' ').unwrap_or(("", text));
                 let mut tails = Vec::new();
-                self.word_lemma_texts(last, &mut tails);
+                self.word_stems(last, &mut tails);
                 for tail in tails {
                     self.push_lemma(&format!("{start} {tail}"), &mut out);
                 }
@@ -365,6 +365,22 @@ impl Reference {
         self.word_lemma_texts(word, &mut texts);
         for text in texts {
             self.push_lemma(&text, out);
+        }
+    }
+
+    /// Every stem the irregular list and the regular endings give for a word
+    /// of an expression, unchecked: "publicas" is no lemma, "res publica" is.
+    fn word_stems(&self, word: &str, out: &mut Vec<String>) {
+        out.push(word.to_owned());
+        if let Some(lemmas) = self.irregular.get(&hash(word)) {
+            out.extend(lemmas.iter().map(|l| l.to_string()));
+        }
+        for &(ending, replacement) in ENDINGS {
+            if let Some(stem) = word.strip_suffix(ending) {
+                if !stem.is_empty() {
+                    out.push(format!("{stem}{replacement}"));
+                }
+            }
         }
     }
 
@@ -513,6 +529,23 @@ impl Reference {
                 .related_synsets(a)
                 .iter()
                 .any(|synset| b_synsets.contains(synset))
+    }
+
+    /// Whether `part` (a word, in any inflection) is the first or last word
+    /// of a multi-word synonym of `word` ("income" of "net income" for
+    /// "profit").
+    pub fn is_part_of_synonym(&self, word: &str, part: &str) -> bool {
+        if part.contains(' ') {
+            return false;
+        }
+        let mut parts = vec![part.to_owned()];
+        parts.extend(self.lemmas_of(part).iter().map(|&id| self.lemmas[id as usize].to_string()));
+        self.synonyms(word).iter().any(|synonym| {
+            synonym.split_once(' ').is_some_and(|(first, _)| parts.iter().any(|p| p == first))
+                || synonym
+                    .rsplit_once(' ')
+                    .is_some_and(|(_, last)| parts.iter().any(|p| p == last))
+        })
     }
 
     /// Whether two normalized words (in any inflection) are opposites:

@@ -66,6 +66,9 @@ pub enum SubstitutionKind {
     Opposite,
     /// Both words known and not related as synonyms, kept only with `all_substitutions`.
     Unrelated,
+    /// Words dropped or added beside unchanged ones ("get the" → "get"), kept
+    /// only with `all_substitutions`.
+    Deletion,
 }
 
 impl SubstitutionKind {
@@ -89,13 +92,16 @@ impl SubstitutionKind {
             SubstitutionKind::Value => "value",
             SubstitutionKind::Opposite => "opposite",
             SubstitutionKind::Unrelated => "unrelated",
+            SubstitutionKind::Deletion => "deletion",
         }
     }
 
     /// Parse a name written by [`SubstitutionKind::as_str`].
     pub fn parse(name: &str) -> Option<SubstitutionKind> {
         use SubstitutionKind::*;
-        [Synonym, FormalName, Unknown, Typo, Inflection, Value, Opposite, Unrelated]
+        [
+            Synonym, FormalName, Unknown, Typo, Inflection, Value, Opposite, Unrelated, Deletion,
+        ]
             .into_iter()
             .find(|kind| kind.as_str() == name)
     }
@@ -351,7 +357,19 @@ fn classify_one(from: &str, to: &str, reference: &Reference) -> SubstitutionKind
     if reference.is_value(from) || reference.is_value(to) {
         return SubstitutionKind::Value;
     }
-    if reference.knows(from) && reference.knows(to) {
+    // One word of a multi-word synonym, the other cut off by the aligner
+    // where it matched a word nearby ("profit" → "net income" mined as
+    // "profit" → "income").
+    if reference.is_part_of_synonym(from, to) || reference.is_part_of_synonym(to, from) {
+        return SubstitutionKind::Synonym;
+    }
+    // Known to the reference: both English words (in the frequency list or
+    // WordNet) and one of them a WordNet lemma, whose synonyms are then
+    // known ("the" → "agency" is no thesaurus pick).
+    if reference.is_word(from)
+        && reference.is_word(to)
+        && (reference.knows(from) || reference.knows(to))
+    {
         return SubstitutionKind::Unrelated;
     }
     SubstitutionKind::Unknown
@@ -368,6 +386,14 @@ pub fn classify_substitution(from: &str, to: &str, reference: &Reference) -> Sub
         return SubstitutionKind::FormalName;
     }
     let (a, b): (Vec<&str>, Vec<&str>) = (from.split(' ').collect(), to.split(' ').collect());
+    // One side inside the other: the aligner cut a dropped word together
+    // with its unchanged neighbour.
+    let inside = |short: &[&str], long: &[&str]| {
+        short.len() < long.len() && short.iter().all(|w| long.contains(w))
+    };
+    if inside(&a, &b) || inside(&b, &a) {
+        return SubstitutionKind::Deletion;
+    }
     // A word of one side that no English list knows and the other side does
     // not share is a misspelling ("neaarly", "prediict"), however the edit
     // around it was cut; a name the edit runs over is on both sides or is no
@@ -375,7 +401,9 @@ pub fn classify_substitution(from: &str, to: &str, reference: &Reference) -> Sub
     let non_word = |word: &&str, other: &[&str]| {
         word.chars().all(char::is_alphabetic) && !other.contains(word) && !reference.is_word(word)
     };
-    if a.iter().any(|w| non_word(w, &b)) || b.iter().any(|w| non_word(w, &a)) {
+    if (!reference.knows(from) && a.iter().any(|w| non_word(w, &b)))
+        || (!reference.knows(to) && b.iter().any(|w| non_word(w, &a)))
+    {
         return SubstitutionKind::Typo;
     }
     if is_acronym_expansion(&a, &b)
@@ -529,6 +557,11 @@ mod tests {
             ("and", "neaarly", Typo),
             ("said", "arrivillaga's", Unknown),
             ("tonnes", "ts", Synonym),
+            ("profit", "income", Synonym),
+            ("banks", "companies", Synonym),
+            ("countries", "res publicas", Synonym),
+            ("get the", "get", Deletion),
+            ("the", "agency", Unrelated),
             ("prices rose", "prices fell", Opposite),
             ("the government", "tbe government", Typo),
             ("west", "federal republic of", FormalName),
