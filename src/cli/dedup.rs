@@ -187,9 +187,9 @@ impl DedupArgs {
             rewrite.function_words = FunctionWords::load(path)?;
         }
         if let Some(path) = &self.reference {
-            rewrite.reference = Some(std::sync::Arc::new(
-                copydesk::quality::Reference::load(path)?,
-            ));
+            rewrite.reference = Some(std::sync::Arc::new(copydesk::quality::Reference::load(
+                path,
+            )?));
         }
         rewrite.all_substitutions = self.all_substitutions;
         Ok(Config {

@@ -162,7 +162,10 @@ impl Reference {
         let text = if text.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
             text
         } else {
-            tokenized = crate::text::tokenize(text).words().collect::<Vec<_>>().join(" ");
+            tokenized = crate::text::tokenize(text)
+                .words()
+                .collect::<Vec<_>>()
+                .join(" ");
             if tokenized.is_empty() {
                 text
             } else {
@@ -246,10 +249,16 @@ impl Reference {
             }
         }
         let synsets = self.synset_starts.len() as u32 - 1;
-        if let Some((&a, _)) = self.links.iter().find(|(&a, b)| {
-            a >= u64::from(synsets) || b.iter().any(|&b| b >= synsets)
-        }) {
-            return Err(data_error(path, 0, format!("link to a missing synset near {a}")));
+        if let Some((&a, _)) = self
+            .links
+            .iter()
+            .find(|(&a, b)| a >= u64::from(synsets) || b.iter().any(|&b| b >= synsets))
+        {
+            return Err(data_error(
+                path,
+                0,
+                format!("link to a missing synset near {a}"),
+            ));
         }
         memberships.sort_unstable();
         self.lemma_starts = Vec::with_capacity(self.lemmas.len() + 1);
@@ -396,7 +405,7 @@ impl Reference {
                 continue;
             };
             // One-letter stems only for a plural: "ts" (tonnes) → "t".
-            if stem.len() < 2 && !(ending == "s" && !stem.is_empty()) {
+            if stem.len() < 2 && (ending != "s" || stem.is_empty()) {
                 continue;
             }
             let candidate = format!("{stem}{replacement}");
@@ -426,7 +435,11 @@ impl Reference {
             self.word_lemma_texts(text, &mut texts);
         }
         let mut out: Vec<u64> = texts.iter().map(|t| hash(t)).collect();
-        out.extend(self.lemmas_of(text).iter().map(|&id| hash(&self.lemmas[id as usize])));
+        out.extend(
+            self.lemmas_of(text)
+                .iter()
+                .map(|&id| hash(&self.lemmas[id as usize])),
+        );
         out.sort_unstable();
         out.dedup();
         out
@@ -539,9 +552,15 @@ impl Reference {
             return false;
         }
         let mut parts = vec![part.to_owned()];
-        parts.extend(self.lemmas_of(part).iter().map(|&id| self.lemmas[id as usize].to_string()));
+        parts.extend(
+            self.lemmas_of(part)
+                .iter()
+                .map(|&id| self.lemmas[id as usize].to_string()),
+        );
         self.synonyms(word).iter().any(|synonym| {
-            synonym.split_once(' ').is_some_and(|(first, _)| parts.iter().any(|p| p == first))
+            synonym
+                .split_once(' ')
+                .is_some_and(|(first, _)| parts.iter().any(|p| p == first))
                 || synonym
                     .rsplit_once(' ')
                     .is_some_and(|(_, last)| parts.iter().any(|p| p == last))
@@ -595,7 +614,9 @@ mod tests {
             assert!(reference.is_expression(&phrase), "{phrase:?}");
         }
         assert!(!reference.is_expression(&["counterfeit", "consciousness"]));
-        assert!(reference.synonyms("artificial intelligence").contains(&"ai"));
+        assert!(reference
+            .synonyms("artificial intelligence")
+            .contains(&"ai"));
         assert!(reference.synonyms("purchase").contains(&"buy"));
     }
 

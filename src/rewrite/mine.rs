@@ -102,8 +102,8 @@ impl SubstitutionKind {
         [
             Synonym, FormalName, Unknown, Typo, Inflection, Value, Opposite, Unrelated, Deletion,
         ]
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
     }
 }
 
@@ -289,7 +289,10 @@ fn is_acronym_expansion(a: &[&str], b: &[&str]) -> bool {
         short.len() == long.len()
             && short.len() >= 2
             && short.iter().all(|w| w.chars().count() == 1)
-            && short.iter().zip(long).all(|(s, l)| l.starts_with(s) && l.len() > 1)
+            && short
+                .iter()
+                .zip(long)
+                .all(|(s, l)| l.starts_with(s) && l.len() > 1)
     };
     initials(a, b) || initials(b, a)
 }
@@ -590,7 +593,10 @@ mod tests {
             .map(|s| (s.to, s.kind))
             .collect();
         assert_eq!(kept, [("stated".to_owned(), Synonym)]);
-        let all = MineOptions { all: true, ..options };
+        let all = MineOptions {
+            all: true,
+            ..options
+        };
         let kinds: Vec<SubstitutionKind> = mine(pairs, &all).into_iter().map(|s| s.kind).collect();
         assert_eq!(kinds, [Opposite, Synonym, Typo]);
     }

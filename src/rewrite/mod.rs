@@ -34,7 +34,9 @@ pub use immutables::{
     classify, classify_one, classify_word, in_name_phrase, name_phrase_words, FunctionWords,
     WordClass, DEFAULT_FUNCTION_WORDS,
 };
-pub use mine::{classify_substitution, mine, MineOptions, PairEdits, Substitution, SubstitutionKind};
+pub use mine::{
+    classify_substitution, mine, MineOptions, PairEdits, Substitution, SubstitutionKind,
+};
 pub use signature::{sign, signature, spots, symbols, SpotSigner};
 
 /// Parameters of rewrite linking.
