@@ -46,7 +46,37 @@ pub struct Reference {
     irregular: HashKeyed<Vec<Box<str>>>,
     /// Number of multi-word lemmas (for [`Reference::stats`]).
     expressions: usize,
+    /// Words that could be a spinner's rewrite of a two-word expression,
+    /// built on first use by [`Reference::tortured_original`].
+    rewrites: OnceLock<RewriteIndex>,
 }
+
+/// Hashes of the words that are a synonym (or the word itself) of the first
+/// or of the second word of a common two-word expression: a document pair
+/// outside these sets cannot be a rewritten expression, which spares the
+/// synonym walk for nearly every pair of words.
+#[derive(Default)]
+struct RewriteIndex {
+    first: HashKeyedSet,
+    second: HashKeyedSet,
+}
+
+/// Least Zipf frequency of each word of an expression the derived
+/// tortured-phrase rule looks for: it wants fixed expressions of everyday
+/// words ("artificial intelligence", "stock market"), not a botanist's.
+const EXPRESSION_MIN_ZIPF: f32 = 3.0;
+
+/// How much more frequent (in Zipf units, log10) a replaced word must be than
+/// the document's word, and the whole expression's words than the run's:
+/// spinners pick rarer synonyms ("counterfeit" for "artificial": 3.2 against
+/// 4.4).
+const REWRITE_MIN_WORD_GAIN: f32 = 0.5;
+const REWRITE_MIN_GAIN: f32 = 1.2;
+
+/// Most Zipf frequency of a word the rule takes for a spinner's pick: an
+/// everyday word ("larger", "pay") has senses enough to reach some
+/// expression through a rare one.
+const REWRITE_MAX_SPUN_ZIPF: f32 = 4.0;
 
 impl std::fmt::Debug for Reference {
     // The tables run to hundreds of thousands of entries: a configuration
@@ -567,6 +597,104 @@ impl Reference {
         })
     }
 
+    fn rewrite_index(&self) -> &RewriteIndex {
+        self.rewrites.get_or_init(|| {
+            let mut index = RewriteIndex::default();
+            for lemma in &self.lemmas {
+                let Some((first, second)) = lemma.split_once(' ') else {
+                    continue;
+                };
+                if second.contains(' ')
+                    || !first
+                        .bytes()
+                        .chain(second.bytes())
+                        .all(|b| b.is_ascii_lowercase())
+                    || [first, second]
+                        .iter()
+                        .any(|w| self.zipf(w).unwrap_or(0.0) < EXPRESSION_MIN_ZIPF)
+                {
+                    continue;
+                }
+                for (word, set) in [(first, &mut index.first), (second, &mut index.second)] {
+                    set.insert(hash(word));
+                    if let Some(&word_id) = self.lemma_ids.get(&hash(word)) {
+                        for synset in self.related_synsets(word_id) {
+                            for &member in self.synset_members(synset) {
+                                set.insert(hash(&self.lemmas[member as usize]));
+                            }
+                        }
+                    }
+                }
+            }
+            index
+        })
+    }
+
+    /// The common two-word expression that two adjacent normalized words
+    /// (`first_hash`, `second_hash` their xxh3 hashes, as tokens carry them)
+    /// likely rewrite with synonyms, when they are not an expression
+    /// themselves: "artificial intelligence" for "counterfeit
+    /// consciousness". Each replaced word must be rarer than the
+    /// expression's, and the run as a whole much rarer.
+    pub fn tortured_original(
+        &self,
+        first: &str,
+        first_hash: u64,
+        second: &str,
+        second_hash: u64,
+    ) -> Option<String> {
+        let index = self.rewrite_index();
+        if !index.first.contains(&first_hash) || !index.second.contains(&second_hash) {
+            return None;
+        }
+        if self
+            .lemma_ids
+            .contains_key(&hash(&format!("{first} {second}")))
+        {
+            return None;
+        }
+        let options = |word: &str| -> Vec<&str> {
+            let mut out: Vec<&str> = vec![];
+            if let Some(&id) = self.lemma_ids.get(&hash(word)) {
+                out.push(&self.lemmas[id as usize]);
+            }
+            out.extend(self.synonyms(word).into_iter().filter(|s| !s.contains(' ')));
+            out
+        };
+        let zipf = |word: &str| self.zipf(word).unwrap_or(0.0);
+        let (z_first, z_second) = (zipf(first), zipf(second));
+        let mut best: Option<(f32, String)> = None;
+        for x in options(first) {
+            let gain_x = if x == first { 0.0 } else { zipf(x) - z_first };
+            if x != first && (gain_x < REWRITE_MIN_WORD_GAIN || z_first >= REWRITE_MAX_SPUN_ZIPF) {
+                continue;
+            }
+            for y in options(second) {
+                if x == first && y == second {
+                    continue;
+                }
+                let gain_y = if y == second { 0.0 } else { zipf(y) - z_second };
+                if y != second
+                    && (gain_y < REWRITE_MIN_WORD_GAIN || z_second >= REWRITE_MAX_SPUN_ZIPF)
+                {
+                    continue;
+                }
+                let gain = gain_x + gain_y;
+                if gain < REWRITE_MIN_GAIN || best.as_ref().is_some_and(|(g, _)| *g >= gain) {
+                    continue;
+                }
+                let phrase = format!("{x} {y}");
+                if self.lemma_ids.contains_key(&hash(&phrase))
+                    && zipf(x) >= EXPRESSION_MIN_ZIPF
+                    && zipf(y) >= EXPRESSION_MIN_ZIPF
+                {
+                    best = Some((gain, phrase));
+                }
+            }
+        }
+        best.map(|(_, phrase)| phrase)
+    }
+
     /// Whether two normalized words (in any inflection) are opposites:
     /// WordNet antonyms or a pair of `data/reference/opposites.tsv`.
     pub fn are_opposites(&self, a: &str, b: &str) -> bool {
@@ -614,6 +742,12 @@ mod tests {
             assert!(reference.is_expression(&phrase), "{phrase:?}");
         }
         assert!(!reference.is_expression(&["counterfeit", "consciousness"]));
+        let original = |a: &str, b: &str| reference.tortured_original(a, hash(a), b, hash(b));
+        assert_eq!(original("planetary", "war").as_deref(), Some("world war"));
+        assert_eq!(original("toil", "union").as_deref(), Some("labor union"));
+        assert_eq!(original("artificial", "intelligence"), None);
+        assert_eq!(original("central", "bank"), None);
+        assert_eq!(original("the", "company"), None);
         assert!(reference
             .synonyms("artificial intelligence")
             .contains(&"ai"));
