@@ -128,12 +128,23 @@ fn tortured_phrases_found_through_synonym_sets() {
     assert_flags(
         "spin_tortured_derived.txt",
         &[
-            ("tortured_phrase_derived", Category::Spin, "toil union", 0),
-            ("tortured_phrase_derived", Category::Spin, "gratis trade", 0),
             (
                 "tortured_phrase_derived",
                 Category::Spin,
-                "planetary war",
+                "toil brotherhood",
+                0,
+            ),
+            ("tortured_phrase_derived", Category::Spin, "gratis barter", 0),
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "vulgar cognition",
+                0,
+            ),
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "planetary tribunal",
                 0,
             ),
         ],
@@ -145,7 +156,8 @@ fn tortured_phrases_found_through_synonym_sets() {
         [
             "tortured phrase; likely \"labor union\"",
             "tortured phrase; likely \"free trade\"",
-            "tortured phrase; likely \"world war\"",
+            "tortured phrase; likely \"common knowledge\"",
+            "tortured phrase; likely \"world court\"",
         ]
     );
 }
