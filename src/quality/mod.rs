@@ -203,6 +203,9 @@ impl Checker {
             let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
             *classes.entry(hash).or_default() |= class.bit();
         }
+        // The reference resources are parsed here, once per process, rather
+        // than in the first document's check.
+        Reference::builtin().prepare_rewrites();
         Ok(Checker {
             config,
             classes,

@@ -602,6 +602,12 @@ impl Reference {
         })
     }
 
+    /// Build the index [`Reference::tortured_original`] uses now rather
+    /// than at its first call.
+    pub fn prepare_rewrites(&self) {
+        self.rewrite_index();
+    }
+
     fn rewrite_index(&self) -> &RewriteIndex {
         self.rewrites.get_or_init(|| {
             let mut index = RewriteIndex::default();

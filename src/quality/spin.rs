@@ -1,8 +1,9 @@
 //! Spin in a single document: formal state names, tortured phrases,
 //! out-of-register words and mined substitutions (one Aho-Corasick pass over
-//! the text), and one rule that needs no list: an article that no longer fits
-//! the word after it ("a apprehensive", "an worry"), which is what a spinner
-//! leaves when it swaps the word but not its article.
+//! the text), and two rules that need no list: tortured phrases found
+//! through the shipped reference's synonym sets, and an article that no
+//! longer fits the word after it ("a apprehensive", "an worry"), which is
+//! what a spinner leaves when it swaps the word but not its article.
 
 use super::doc::{Analysis, CLOSED};
 use super::lexicon::{PhraseEntry, PhraseKind};
