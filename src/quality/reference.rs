@@ -51,8 +51,8 @@ pub struct Reference {
     rewrites: OnceLock<RewriteIndex>,
 }
 
-/// Hashes of the words that are a synonym (or the word itself) of the first
-/// or of the second word of a common two-word expression: a document pair
+/// Hashes of the rarer words that are a synonym of the first or of the
+/// second word of a common two-word expression: a document pair
 /// outside these sets cannot be a rewritten expression, which spares the
 /// synonym walk for nearly every pair of words.
 #[derive(Default)]
@@ -626,12 +626,19 @@ impl Reference {
                 {
                     continue;
                 }
+                // Only the words a spinner's pick can be (rarer than
+                // REWRITE_MAX_SPUN_ZIPF): the sets stay small, and nearly
+                // every pair of a document misses them on the first lookup.
                 for (word, set) in [(first, &mut index.first), (second, &mut index.second)] {
-                    set.insert(hash(word));
                     if let Some(&word_id) = self.lemma_ids.get(&hash(word)) {
                         for synset in self.related_synsets(word_id) {
                             for &member in self.synset_members(synset) {
-                                set.insert(hash(&self.lemmas[member as usize]));
+                                let member = &self.lemmas[member as usize];
+                                if member.as_ref() != word
+                                    && self.zipf(member).unwrap_or(0.0) < REWRITE_MAX_SPUN_ZIPF
+                                {
+                                    set.insert(hash(member));
+                                }
                             }
                         }
                     }
