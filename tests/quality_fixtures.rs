@@ -134,7 +134,12 @@ fn tortured_phrases_found_through_synonym_sets() {
                 "toil brotherhood",
                 0,
             ),
-            ("tortured_phrase_derived", Category::Spin, "gratis barter", 0),
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "gratis barter",
+                0,
+            ),
             (
                 "tortured_phrase_derived",
                 Category::Spin,

@@ -71,6 +71,13 @@ const EXPRESSION_MIN_ZIPF: f32 = 3.0;
 /// anywhere.
 const EXPRESSION_MAX_ZIPF: f32 = 6.0;
 
+/// Second words of phrasal verbs ("break loose", "check off"): a verb and
+/// an adverb of news prose reach one through some sense far too often.
+const PARTICLES: &[&str] = &[
+    "about", "along", "apart", "around", "aside", "away", "back", "by", "down", "forth", "in",
+    "loose", "off", "on", "out", "over", "through", "together", "up",
+];
+
 /// How much more frequent (in Zipf units, log10) a replaced word must be than
 /// the document's word, and the whole expression's words than the run's:
 /// spinners pick rarer synonyms ("counterfeit" for "artificial": 3.2 against
@@ -616,6 +623,7 @@ impl Reference {
                     continue;
                 };
                 if second.contains(' ')
+                    || PARTICLES.contains(&second)
                     || !first
                         .bytes()
                         .chain(second.bytes())
@@ -711,6 +719,7 @@ impl Reference {
                 if self.lemma_ids.contains_key(&hash(&phrase))
                     && zipf(x) >= EXPRESSION_MIN_ZIPF
                     && zipf(y) >= EXPRESSION_MIN_ZIPF
+                    && !PARTICLES.contains(&y)
                     && !self.is_value(x)
                     && !self.is_value(y)
                     && zipf(x) <= EXPRESSION_MAX_ZIPF
