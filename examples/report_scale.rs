@@ -117,6 +117,7 @@ fn main() -> std::io::Result<()> {
         .map(|i| ReportSubstitution {
             from: WORDS[i % 12],
             to: WORDS[(i + 1) % 12],
+            kind: "synonym",
             count: i as u64,
             examples: vec![],
         })

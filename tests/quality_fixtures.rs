@@ -124,6 +124,50 @@ fn tortured_phrases_and_out_of_register_words() {
 }
 
 #[test]
+fn tortured_phrases_found_through_synonym_sets() {
+    assert_flags(
+        "spin_tortured_derived.txt",
+        &[
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "toil brotherhood",
+                0,
+            ),
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "gratis barter",
+                0,
+            ),
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "vulgar cognition",
+                0,
+            ),
+            (
+                "tortured_phrase_derived",
+                Category::Spin,
+                "planetary tribunal",
+                0,
+            ),
+        ],
+    );
+    let (_, result) = check_fixture("spin_tortured_derived.txt");
+    let messages: Vec<&str> = result.flags.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "tortured phrase; likely \"labor union\"",
+            "tortured phrase; likely \"free trade\"",
+            "tortured phrase; likely \"common knowledge\"",
+            "tortured phrase; likely \"world court\"",
+        ]
+    );
+}
+
+#[test]
 fn grammar_breaks_from_dropped_and_swapped_words() {
     assert_flags(
         "grammar_breaks.txt",

@@ -126,6 +126,16 @@ pub struct DedupArgs {
     /// replacing the built-in data/function_words.txt.
     #[arg(long, value_name = "FILE")]
     function_words: Option<PathBuf>,
+
+    /// Reference resources (format of data/reference/english.tsv.gz) that mined
+    /// substitutions are judged against, replacing the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    reference: Option<PathBuf>,
+
+    /// Keep every mined substitution in substitutions.jsonl, typos, value
+    /// swaps, opposites and unrelated words included (each with its kind).
+    #[arg(long)]
+    all_substitutions: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -176,6 +186,12 @@ impl DedupArgs {
         if let Some(path) = &self.function_words {
             rewrite.function_words = FunctionWords::load(path)?;
         }
+        if let Some(path) = &self.reference {
+            rewrite.reference = Some(std::sync::Arc::new(copydesk::quality::Reference::load(
+                path,
+            )?));
+        }
+        rewrite.all_substitutions = self.all_substitutions;
         Ok(Config {
             read: ReadOptions {
                 id_field: self.id_field.clone(),
@@ -267,6 +283,11 @@ impl DedupArgs {
                 .function_words
                 .iter()
                 .map(|path| ("--function-words", path.as_path()))
+                .chain(
+                    self.reference
+                        .iter()
+                        .map(|path| ("--reference", path.as_path())),
+                )
                 .collect(),
             dir: Some(&self.out),
             files: self

@@ -729,7 +729,15 @@ pub fn substitutions(
                 },
             }
         });
-    rewrite::mine(mined, config.max_examples)
+    let options = rewrite::MineOptions {
+        max_examples: config.max_examples,
+        reference: config
+            .reference
+            .as_deref()
+            .unwrap_or_else(|| crate::quality::Reference::builtin()),
+        all: config.all_substitutions,
+    };
+    rewrite::mine(mined, &options)
 }
 
 #[cfg(test)]

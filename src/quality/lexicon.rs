@@ -402,6 +402,8 @@ impl Lexicon {
             to: String,
             #[serde(default = "one")]
             count: u64,
+            #[serde(default)]
+            kind: Option<String>,
         }
         fn one() -> u64 {
             1
@@ -430,6 +432,23 @@ impl Lexicon {
                 .map_err(|e| data_error(path, line, format!("bad substitution line: {e}")))?;
             if parsed.count < min_count || parsed.to.trim().is_empty() {
                 continue;
+            }
+            // Only the kinds a spinner makes: a file written with
+            // `--all-substitutions` also lists typos, changed values and
+            // opposites, which are no sign of spin. A line without a kind is
+            // taken as one.
+            if let Some(kind) = &parsed.kind {
+                match crate::rewrite::SubstitutionKind::parse(kind) {
+                    Some(kind) if kind.is_spin() => {}
+                    Some(_) => continue,
+                    None => {
+                        return Err(data_error(
+                            path,
+                            line,
+                            format!("unknown substitution kind {kind:?}"),
+                        ))
+                    }
+                }
             }
             // A substitution whose spun side is itself a function word would
             // flag every document.
@@ -513,5 +532,30 @@ mod tests {
             .add_substitutions(Path::new("s.jsonl"), "\n{oops\n", 1)
             .unwrap_err();
         assert!(err.to_string().starts_with("s.jsonl:2:"), "{err}");
+    }
+
+    #[test]
+    fn substitutions_of_other_kinds_than_spin_are_ignored() {
+        let mut lexicon = Lexicon::default();
+        let lines = [
+            r#"{"from":"worried","to":"apprehensive","kind":"synonym","count":4}"#,
+            r#"{"from":"the","to":"tbe","kind":"typo","count":90}"#,
+            r#"{"from":"rose","to":"fell","kind":"opposite","count":9}"#,
+            r#"{"from":"russia","to":"russian federation","kind":"formal_name","count":3}"#,
+            r#"{"from":"lucre","to":"boodle","kind":"unknown","count":3}"#,
+        ];
+        lexicon
+            .add_substitutions(Path::new("s.jsonl"), &lines.join("\n"), 1)
+            .unwrap();
+        let kept: Vec<&str> = lexicon.phrases.iter().map(|p| p.phrase.as_str()).collect();
+        assert_eq!(kept, ["apprehensive", "russian federation", "boodle"]);
+        let err = lexicon
+            .add_substitutions(
+                Path::new("s.jsonl"),
+                r#"{"from":"a","to":"b","kind":"bogus"}"#,
+                1,
+            )
+            .unwrap_err();
+        assert!(err.to_string().starts_with("s.jsonl:1:"), "{err}");
     }
 }

@@ -21,6 +21,7 @@ pub mod grammar;
 pub mod heuristics;
 pub mod incoherence;
 pub mod lexicon;
+pub mod reference;
 pub mod spin;
 pub mod stats;
 
@@ -28,6 +29,7 @@ pub use boilerplate::BoilerplateConfig;
 pub use furniture::FurnitureWeights;
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
+pub use reference::{Reference, ReferenceStats};
 pub use stats::{NgramModel, SpinWordWeights, StatsConfig};
 
 use crate::error::Result;
@@ -206,6 +208,9 @@ impl Checker {
             let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
             *classes.entry(hash).or_default() |= class.bit();
         }
+        // The reference resources are parsed here, once per process, rather
+        // than in the first document's check.
+        Reference::builtin().prepare_rewrites();
         Ok(Checker {
             config,
             classes,

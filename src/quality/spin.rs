@@ -1,8 +1,9 @@
 //! Spin in a single document: formal state names, tortured phrases,
 //! out-of-register words and mined substitutions (one Aho-Corasick pass over
-//! the text), and one rule that needs no list: an article that no longer fits
-//! the word after it ("a apprehensive", "an worry"), which is what a spinner
-//! leaves when it swaps the word but not its article.
+//! the text), and two rules that need no list: tortured phrases found
+//! through the shipped reference's synonym sets, and an article that no
+//! longer fits the word after it ("a apprehensive", "an worry"), which is
+//! what a spinner leaves when it swaps the word but not its article.
 
 use super::doc::{Analysis, CLOSED};
 use super::lexicon::{PhraseEntry, PhraseKind};
@@ -229,7 +230,60 @@ pub fn check(
             }
         }
     }
+    derived_tortured_phrases(analysis, flags);
     article_mismatch(analysis, flags);
+}
+
+/// Rule name of tortured phrases found through the reference's synonym sets.
+pub const TORTURED_PHRASE_DERIVED: &str = "tortured_phrase_derived";
+
+/// Tortured phrases with no list: two adjacent lower-case content words that
+/// are no expression themselves but map back through synonym sets onto a
+/// common two-word expression of much more frequent words ("counterfeit
+/// consciousness" → "artificial intelligence"). Spans the lexicon already
+/// flags are left to it.
+fn derived_tortured_phrases(analysis: &Analysis<'_>, flags: &mut Vec<Flag>) {
+    let reference = super::Reference::builtin();
+    let lexicon_spans: Vec<(usize, usize)> = flags
+        .iter()
+        .filter(|f| f.category == Category::Spin)
+        .map(|f| (f.start, f.end))
+        .collect();
+    let toks = &analysis.tokens.tokens;
+    for sentence in &analysis.sentences {
+        for i in sentence.first..sentence.end.saturating_sub(1) {
+            let next = i + 1;
+            let usable = |k: usize| {
+                analysis.classes[k] & CLOSED == 0
+                    && !analysis.has_digit[k]
+                    && analysis.word(k).len() >= 3
+                    && analysis.is_lower_alpha(k)
+            };
+            if !usable(i) || !usable(next) || analysis.gap_after(i) != " " {
+                continue;
+            }
+            let Some(original) = reference.tortured_original(
+                analysis.word(i),
+                toks[i].hash,
+                analysis.word(next),
+                toks[next].hash,
+            ) else {
+                continue;
+            };
+            let (start, end) = (toks[i].start as usize, toks[next].end as usize);
+            if lexicon_spans.iter().any(|&(s, e)| s < end && start < e) {
+                continue;
+            }
+            flags.push(flag(
+                analysis.text,
+                TORTURED_PHRASE_DERIVED,
+                Category::Spin,
+                (start, end),
+                format!("tortured phrase; likely \"{original}\""),
+                0.7,
+            ));
+        }
+    }
 }
 
 /// Whether `word` (lower case) starts with a vowel sound, or `None` when

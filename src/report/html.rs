@@ -149,6 +149,9 @@ pub struct ReportSubstitution<'a> {
     pub from: &'a str,
     /// The word(s) the spinner put instead.
     pub to: &'a str,
+    /// What the swap is (`synonym`, `formal_name`, `unknown`, ...: see
+    /// [`crate::rewrite::SubstitutionKind`]).
+    pub kind: &'a str,
     /// How many times it was seen.
     pub count: u64,
     /// Example pairs or documents, as the user should read them.
@@ -1273,7 +1276,7 @@ fn write_substitutions(out: &mut impl Write, input: &ReportInput) -> io::Result<
     }
     writeln!(
         out,
-        "<table class=\"table subs\">\n<thead><tr><th scope=\"col\">Source word</th><th scope=\"col\" aria-label=\"becomes\"></th><th scope=\"col\">Spun word</th><th scope=\"col\" class=\"num\">Count</th></tr></thead>\n<tbody>"
+        "<table class=\"table subs\">\n<thead><tr><th scope=\"col\">Source word</th><th scope=\"col\" aria-label=\"becomes\"></th><th scope=\"col\">Spun word</th><th scope=\"col\">Kind</th><th scope=\"col\" class=\"num\">Count</th></tr></thead>\n<tbody>"
     )?;
     for substitution in &substitutions[..shown] {
         let examples = substitution
@@ -1290,9 +1293,10 @@ fn write_substitutions(out: &mut impl Write, input: &ReportInput) -> io::Result<
         };
         writeln!(
             out,
-            "<tr{title}><td><span class=\"word-from\">{}</span></td><td class=\"arrow\" aria-hidden=\"true\">→</td><td><span class=\"word-to\">{}</span></td><td class=\"num\">{}</td></tr>",
+            "<tr{title}><td><span class=\"word-from\">{}</span></td><td class=\"arrow\" aria-hidden=\"true\">→</td><td><span class=\"word-to\">{}</span></td><td class=\"kind\">{}</td><td class=\"num\">{}</td></tr>",
             escape_html(substitution.from),
             escape_html(substitution.to),
+            escape_html(&substitution.kind.replace('_', " ")),
             group_digits(substitution.count)
         )?;
     }
@@ -1801,6 +1805,7 @@ mod tests {
             substitutions: vec![ReportSubstitution {
                 from: "<from>",
                 to: "</script>",
+                kind: "formal_name",
                 count: 1,
                 examples: vec!["<ex>".into()],
             }],

@@ -394,6 +394,7 @@ pub fn report_input<'a>(
         .map(|s| html::ReportSubstitution {
             from: &s.from,
             to: &s.to,
+            kind: s.kind.as_str(),
             count: s.count,
             examples: s
                 .examples

@@ -34,7 +34,9 @@ pub use immutables::{
     classify, classify_one, classify_word, in_name_phrase, name_phrase_words, FunctionWords,
     WordClass, DEFAULT_FUNCTION_WORDS,
 };
-pub use mine::{mine, PairEdits, Substitution};
+pub use mine::{
+    classify_substitution, mine, MineOptions, PairEdits, Substitution, SubstitutionKind,
+};
 pub use signature::{sign, signature, spots, symbols, SpotSigner};
 
 /// Parameters of rewrite linking.
@@ -65,6 +67,12 @@ pub struct RewriteConfig {
     pub max_gap_cells: usize,
     /// Most example pair ids kept per mined substitution.
     pub max_examples: usize,
+    /// What mined swaps are judged against; `None` is the built-in
+    /// [`crate::quality::Reference`].
+    #[serde(skip)]
+    pub reference: Option<std::sync::Arc<crate::quality::Reference>>,
+    /// Keep every mined swap, whatever its kind, not only synonym-like ones.
+    pub all_substitutions: bool,
     /// The function-word list.
     #[serde(skip)]
     pub function_words: FunctionWords,
@@ -89,6 +97,8 @@ impl Default for RewriteConfig {
             min_number_agreement: 0.8,
             max_gap_cells: 16_384,
             max_examples: 5,
+            reference: None,
+            all_substitutions: false,
             function_words: FunctionWords::default(),
         }
     }

@@ -570,6 +570,7 @@ The the ministry did not comment.";
                 .map(|(from, to, count, examples)| ReportSubstitution {
                     from,
                     to,
+                    kind: "synonym",
                     count: *count,
                     examples: examples.clone(),
                 })
