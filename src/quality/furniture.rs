@@ -94,7 +94,7 @@ fn feature_index(name: &str) -> Option<usize> {
     }
 }
 
-/// The name of second-stage feature `index` (inverse of [`feature_index`]).
+/// The name of second-stage feature `index`, as the weights file writes it.
 pub fn feature_name(index: usize) -> String {
     match index / N_OWN {
         0 => OWN_FEATURES[index].to_owned(),
