@@ -202,13 +202,19 @@ pub fn mine<'a>(
             }
         }
     }
-    let mut out: Vec<Substitution> = seen
+    let entries: Vec<(String, String, u64, Vec<[String; 2]>)> = seen
         .into_iter()
         .flat_map(|(from, targets)| {
             targets
                 .into_iter()
                 .map(move |(to, (count, examples))| (from.clone(), to, count, examples))
         })
+        .collect();
+    // Judging a swap against the reference is the costly part, and each
+    // entry is judged on its own: in parallel, the order kept.
+    use rayon::prelude::*;
+    let mut out: Vec<Substitution> = entries
+        .into_par_iter()
         .filter_map(|(from, to, count, examples)| {
             let kind = classify_substitution(&from, &to, options.reference);
             (options.all || kind.is_spin()).then_some(Substitution {
