@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import subprocess
 import sys
 from pathlib import Path
 
