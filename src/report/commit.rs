@@ -287,22 +287,7 @@ impl OutputDir {
                 "the root directory cannot be an output directory",
             )));
         };
-        match fs::metadata(parent) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                return Err(fail(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("{} is not a directory", parent.display()),
-                )))
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(fail(io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!("directory {} does not exist", parent.display()),
-                )))
-            }
-            Err(e) => return Err(fail(e)),
-        }
+        require_directory(parent).map_err(&fail)?;
         restore_aside(parent, name, &target);
         let mut permissions = None;
         match fs::symlink_metadata(&target) {
@@ -580,6 +565,22 @@ pub(crate) struct LooseFile {
     pub(crate) file: Option<File>,
 }
 
+/// `dir` exists and is a directory; the error says which of the two fails.
+fn require_directory(dir: &Path) -> io::Result<()> {
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a directory", dir.display()),
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("directory {} does not exist", dir.display()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 impl LooseFile {
     /// Create the temporary file for `dest`, after removing those that
     /// killed runs left next to it.
@@ -592,18 +593,15 @@ impl LooseFile {
             )));
         };
         let dir = parent_of(dest);
-        match fs::metadata(dir) {
-            Ok(meta) if !meta.is_dir() => {
-                return Err(fail(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("{} is not a directory", dir.display()),
-                )))
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(fail(io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!("directory {} does not exist", dir.display()),
-                )))
+        // Other failures to read `dir` show when the file is created in it.
+        match require_directory(dir) {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::InvalidInput | io::ErrorKind::NotFound
+                ) =>
+            {
+                return Err(fail(e))
             }
             _ => {}
         }
