@@ -16,20 +16,22 @@ Evidence modes:
 
 * ``none``: ``copydesk check --no-corpus-stats``. Without ``--model`` that flag
   turns the corpus counts off (src/pipeline.rs, ``check_corpus``), so each
-  document is judged on its own text, lexicons and rules: one ``check`` call
-  over the whole batch gives the same result as one call per document. The
-  only corpus-level rule left is ``repeated_boilerplate`` (a short line in
-  three unrelated documents); every batch holds one version of each article,
-  so it sees what it would see in the clean sample.
+  document is judged on its own text, lexicons and rules, and every
+  document of every experiment goes into one ``check`` call (checked one
+  call per batch instead, the results are byte-identical). The only
+  corpus-level rule left is ``repeated_boilerplate`` (a short line in three
+  unrelated documents); it finds nothing in these batches.
 * ``corpus``: ``copydesk check`` without flags, so the statistics of the
   checked set apply (each document left out of its own counts, then a
   second pass without the documents that look spun). The sample is cut into
-  thirds; for each spinner and rate three corpora are checked, each made of
-  one third clean and the other two thirds spun (their sources absent).
-  Every article is measured clean once (in the corpus where its third is
-  the clean one) and spun once (in the next corpus where it is spun).
+  thirds; for each spinner and rate one corpus is checked: the first third
+  clean, the other two thirds spun (their sources absent). The AUC compares
+  the spun two thirds with the clean third of the same corpus. The corpora
+  are small (``--n`` articles, about 200 words each): the statistics are
+  those of the checked set only.
 
-Experiments (each a handful of `check` calls, one per mode and condition):
+Experiments (nine `check` calls in all: one for everything alone, six
+spun corpora, the corpus of copies, the content-farm corpus):
 
 * **Spun articles**: each article spun by ``scripts/spinner.py`` at 15 / 30 / 50%
   with both thesauri (``wordnet``, ``moby``; seed ``seed*100003 + index``),
@@ -50,8 +52,9 @@ Experiments (each a handful of `check` calls, one per mode and condition):
   lower-case pairs of content words, in at least 25 articles, pointwise
   mutual information >= 4 bits, the 300 most frequent: "central bank",
   "interest rates", "trade deficit") are rewritten with each word replaced
-  by the spinner's synonym for it (inflected: "interest rates" -> "involvement
-  charges"), once with WordNet and once with Moby. Each article that holds an
+  by a one-word synonym from the spinner's thesaurus (the first word read as
+  an adjective or noun, the second as a noun, inflected like it: "interest
+  rates" -> "involvement charges"), once with WordNet and once with Moby. Each article that holds an
   occurrence of one gets one such phrase in place of one occurrence (seeded
   choice), and is checked alone: the share of inserted phrases overlapped by
   a ``spin`` flag, and the share of the article's ``spin`` flags that land on
@@ -231,16 +234,49 @@ def collocations(docs: list, top: int = 300) -> list:
     return [(a, b) for _, a, b in found[:top]]
 
 
+def tortured_word(word: str, uposes, which: str, rng: random.Random):
+    """A single-word synonym of `word` read as one of `uposes` (in that order), inflected like it."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    book = spinner.thesaurus()
+    lemmas = getAllLemmas(word)
+    for upos in uposes:
+        pos = spinner.UPOS_TO_WN[upos]
+        for lemma in lemmas.get(upos, ()):
+            if which == "wordnet":
+                options = [o for o in book.synonyms.get((lemma, pos), ()) if " " not in o]
+            else:
+                entry = spinner.moby().get(lemma)
+                options = [o for o in (entry[0] if entry else ()) if getAllInflections(o, upos=upos)]
+            if not options:
+                continue
+            tag = {"NOUN": "NN", "ADJ": "JJ"}[upos]
+            if word != lemma:
+                tags = sorted(t for t, forms in getAllInflections(lemma, upos=upos).items() if word in forms)
+                if not tags:
+                    continue
+                tag = tags[0]
+            options = sorted(options)
+            rng.shuffle(options)
+            for option in options:
+                inflected = spinner._inflect(option, upos, tag)
+                if inflected and inflected.lower() != word:
+                    return inflected
+    return None
+
+
 def tortured(pair, which: str, seed: int):
-    """The pair with each word swapped for a synonym (inflected), or None."""
+    """The pair with each word swapped for a one-word synonym, or None.
+
+    The first word is read as an adjective or noun (the modifier of "central
+    bank", "trade deficit"), the second as a noun.
+    """
     rng = random.Random(f"{seed}:{which}:{pair[0]} {pair[1]}")
-    out = []
-    for w in pair:
-        syn = spinner._synonym_for(w, rng, which)
-        if syn is None or syn.lower() == w:
-            return None
-        out.append(syn)
-    return " ".join(out)
+    first = tortured_word(pair[0], ("ADJ", "NOUN"), which, rng)
+    second = tortured_word(pair[1], ("NOUN",), which, rng)
+    if first is None or second is None:
+        return None
+    return f"{first} {second}"
 
 
 def insert_tortured(doc, pairs, which, seed, cache):
@@ -380,7 +416,6 @@ def main() -> None:
     if len(sample) < 30:
         C.die(f"only {len(sample)} clean articles in the {args.split} quarter")
     thirds = [sample[k::3] for k in range(3)]
-    third_of = {d["id"]: k for k in range(3) for d in thirds[k]}
     figures = {"split": args.split, "seed": seed, "eligible": len(eligible), "docs": len(sample),
                "words": sum(n_words(d["text"]) for d in sample), "binary": str(binary)}
     print(f"sample: {len(sample)} clean {args.split} articles ({figures['words']} words) of "
@@ -408,34 +443,15 @@ def main() -> None:
             spun[which, rate] = (batch, reps)
     print(f"spun in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
-    # ---- mode none: clean alone, spun alone
-    clean_none = run.check("clean-none", sample, "none")
-    figures["clean[alone]"] = clean_figures(sample, clean_none)
-    clean_none_scores = [clean_none[d["id"]]["scores"]["spin"] for d in sample]
-    for (which, rate), (batch, reps) in spun.items():
-        res = run.check(f"spun-none-{which}{int(rate * 100)}", batch, "none")
-        figures[f"spun[none,{which},{int(rate * 100)}]"] = spun_figures(batch, reps, res, clean_none_scores)
-
-    # ---- mode corpus: one third clean, two thirds spun, rotated
+    # ---- mode corpus: one third clean, two thirds spun (sources absent)
+    clean_third = thirds[0]
     for (which, rate), (batch, reps) in spun.items():
         spun_of = {b["source"]: b for b in batch}
-        clean_res, spun_res, spun_docs = {}, {}, []
-        for k in range(3):
-            members = list(thirds[k])
-            for j in (1, 2):
-                members += [spun_of[d["id"]] for d in thirds[(k + j) % 3]]
-            res = run.check(f"spun-corpus-{which}{int(rate * 100)}-{k}", members, "corpus")
-            for d in thirds[k]:
-                clean_res[d["id"]] = res[d["id"]]
-            # The articles of the next third are measured spun here.
-            for d in thirds[(k + 1) % 3]:
-                s = spun_of[d["id"]]
-                spun_res[s["id"]] = res[s["id"]]
-                spun_docs.append(s)
-        clean_scores = [clean_res[d["id"]]["scores"]["spin"] for d in sample]
-        figures[f"spun[corpus,{which},{int(rate * 100)}]"] = spun_figures(spun_docs, reps, spun_res, clean_scores)
-        figures[f"clean[spun corpus,{which},{int(rate * 100)}]"] = clean_figures(sample, clean_res)
-    assert all(third_of[d["id"]] in range(3) for d in sample)
+        spun_docs = [spun_of[d["id"]] for d in thirds[1] + thirds[2]]
+        res = run.check(f"spun-corpus-{which}{int(rate * 100)}", clean_third + spun_docs, "corpus")
+        clean_scores = [res[d["id"]]["scores"]["spin"] for d in clean_third]
+        figures[f"spun[corpus,{which},{int(rate * 100)}]"] = spun_figures(spun_docs, reps, res, clean_scores)
+        figures[f"clean[spun corpus,{which},{int(rate * 100)}]"] = clean_figures(clean_third, res)
 
     # ---- clean in a corpus of unspun copies
     copy_rng = random.Random(seed * 7919 + 1)
@@ -447,9 +463,10 @@ def main() -> None:
     figures["clean[copies corpus]"] = clean_figures(sample, res)
     figures["copies[copies corpus]"] = clean_figures(copies, res)
 
-    # ---- tortured phrases
+    # ---- tortured phrases and content-farm rewrites (generated here, checked alone below)
     pairs = collocations(docs)
     figures["collocations"] = len(pairs)
+    tortured_sets = {}
     for which in SPINNERS:
         batch, truth, cache = [], {}, {}
         for d in sample:
@@ -460,19 +477,40 @@ def main() -> None:
             tid = f"{d['id']}#tortured-{which}"
             batch.append({"id": tid, "text": text})
             truth[tid] = (span, phrase, pair)
-        res = run.check(f"tortured-{which}", batch, "none")
+        tortured_sets[which] = (batch, truth)
+    farm_rng = random.Random(seed * 104729 + 3)
+    farm = []
+    for d in sample:
+        out = content_farm(d, farm_rng)
+        if out is not None:
+            farm.append({"id": f"{d['id']}#farm", "text": out[0]})
+
+    # ---- mode none: every document judged alone, so all of them in one call
+    alone = list(sample)
+    for batch, _ in spun.values():
+        alone += batch
+    for batch, _ in tortured_sets.values():
+        alone += batch
+    alone += farm
+    res_alone = run.check("alone", alone, "none")
+    figures["clean[alone]"] = clean_figures(sample, res_alone)
+    clean_none_scores = [res_alone[d["id"]]["scores"]["spin"] for d in sample]
+    for (which, rate), (batch, reps) in spun.items():
+        figures[f"spun[none,{which},{int(rate * 100)}]"] = spun_figures(batch, reps, res_alone, clean_none_scores)
+
+    for which, (batch, truth) in tortured_sets.items():
         flagged = landing = n_flags = 0
         rules = Counter()
         examples = []
         for d in batch:
             (s, e), phrase, pair = truth[d["id"]]
-            fl = spin_flags(res[d["id"]])
+            fl = spin_flags(res_alone[d["id"]])
             on = [f for f in fl if overlaps(f, s, e)]
             flagged += bool(on)
             rules.update(f["rule"] for f in on)
             n_flags += len(fl)
             landing += len(on)
-            if len(examples) < 6:
+            if len(examples) < 8:
                 examples.append(f"{' '.join(pair)} -> {phrase}{' (flagged)' if on else ''}")
         figures[f"tortured[{which}]"] = {
             "docs": len(batch),
@@ -483,18 +521,8 @@ def main() -> None:
             "examples": examples,
         }
 
-    # ---- content-farm rewrites
-    farm_rng = random.Random(seed * 104729 + 3)
-    farm, farm_info = [], {}
-    for d in sample:
-        out = content_farm(d, farm_rng)
-        if out is None:
-            continue
-        fid = f"{d['id']}#farm"
-        farm.append({"id": fid, "text": out[0]})
-        farm_info[fid] = out[1]
-    for mode in ("none", "corpus"):
-        res = run.check(f"farm-{mode}", farm, mode)
+    res_farm_corpus = run.check("farm-corpus", farm, "corpus")
+    for mode, res in (("none", res_alone), ("corpus", res_farm_corpus)):
         scores = [res[d["id"]]["scores"]["spin"] for d in farm]
         rules = Counter(f["rule"] for d in farm for f in spin_flags(res[d["id"]], SPIN_CATEGORIES))
         figures[f"content_farm[{mode}]"] = {
