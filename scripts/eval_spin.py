@@ -86,6 +86,7 @@ temporary directory (``--keep-workdir DIR`` keeps them).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -417,7 +418,8 @@ def main() -> None:
         C.die(f"only {len(sample)} clean articles in the {args.split} quarter")
     thirds = [sample[k::3] for k in range(3)]
     figures = {"split": args.split, "seed": seed, "eligible": len(eligible), "docs": len(sample),
-               "words": sum(n_words(d["text"]) for d in sample), "binary": str(binary)}
+               "words": sum(n_words(d["text"]) for d in sample), "binary": str(binary),
+               "binary_sha256": hashlib.sha256(binary.read_bytes()).hexdigest()}
     print(f"sample: {len(sample)} clean {args.split} articles ({figures['words']} words) of "
           f"{len(eligible)} eligible, seed {seed}", file=sys.stderr)
 
@@ -584,6 +586,7 @@ def report(fig: dict) -> None:
                      f"{f['share_ge_half']:.3f} (median {C.fmt(f['median_spin'])})",
                      ">= 0.5 (half of them)", met(f["share_ge_half"] >= TARGETS["content_farm"])])
 
+    print(f"binary {fig['binary']} (sha256 {fig['binary_sha256'][:16]})")
     print(f"eval_spin: {fig['docs']} clean {fig['split']} articles ({fig['words']} words), seed {fig['seed']}, "
           f"{fig['collocations']} collocations; {fig['check_calls']} check calls in {fig['check_seconds']} s, "
           f"{fig['seconds']} s in all")
