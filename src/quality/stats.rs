@@ -111,6 +111,14 @@ pub struct StatsConfig {
     pub repeated_word_discount: f64,
     /// References smaller than this many words are too thin to judge by.
     pub min_reference_words: u64,
+    /// Word counts are those of the reference plus those of this many times
+    /// its size of everyday English (the shipped word frequencies): a small
+    /// corpus has not seen "great" yet, and that is no sign of a spinner.
+    pub english_prior_weight: f64,
+    /// Reference size (words) at which the statistical evidence counts half
+    /// of what a very large reference's would: the evidence is scaled by
+    /// `words / (words + reliable_reference_words)`.
+    pub reliable_reference_words: f64,
     /// The per-word spin model.
     pub weights: SpinWordWeights,
 }
@@ -127,6 +135,8 @@ impl Default for StatsConfig {
             spin_weight: 2.0,
             assumed_spin_share: 0.05,
             min_reference_words: 10_000,
+            english_prior_weight: 1.0,
+            reliable_reference_words: 50_000.0,
             repeated_word_discount: 0.25,
             evidence_prior_words: 20.0,
             min_judged_words: 40,
@@ -404,6 +414,18 @@ impl Surprise {
     }
 }
 
+/// How many times a corpus of `words` words of everyday English holds the
+/// word with hash `word_hash`, by the shipped word frequencies (0 for an
+/// unlisted word).
+fn english_count(english: &super::Reference, word_hash: u64, words: f64) -> f64 {
+    if words <= 0.0 {
+        return 0.0;
+    }
+    english
+        .zipf_of_hash(word_hash)
+        .map_or(0.0, |zipf| words * 10f64.powf(f64::from(zipf) - 9.0))
+}
+
 /// Statistics of two adjacent tokens in one phrase, shared by both words'
 /// judgements: the pair's counts and the logarithms the spin model needs.
 #[derive(Clone, Copy)]
@@ -436,11 +458,14 @@ pub fn measure(
     // the (large, cache-cold) reference once per document: a content word's
     // neighbours are often content words that need the same figures.
     let mut word_counts = vec![f64::NAN; toks.len()];
+    let english = super::Reference::builtin();
+    let prior_words = config.english_prior_weight * total;
     let mut word_count = |i: usize| -> f64 {
         if word_counts[i].is_nan() {
             let c = analysis.reference_counts[i];
             let mine = own.map_or(0, |o| o.words.get(toks[i].hash));
-            word_counts[i] = f64::from(c.saturating_sub(mine));
+            word_counts[i] = f64::from(c.saturating_sub(mine))
+                + english_count(english, toks[i].hash, prior_words);
         }
         word_counts[i]
     };
@@ -588,10 +613,119 @@ pub fn measure(
     if surprises.is_empty() {
         return (0.0, surprises);
     }
-    // Shrink toward "not spun": a short brief's mean rests on few words.
-    let evidence =
-        config.spin_weight * evidence_sum / (surprises.len() as f64 + config.evidence_prior_words);
+    // Shrink toward "not spun": a short brief's mean rests on few words,
+    // and a small reference has not seen most ordinary pairs yet.
+    let reliability = total / (total + config.reliable_reference_words);
+    let evidence = reliability * config.spin_weight * evidence_sum
+        / (surprises.len() as f64 + config.evidence_prior_words);
     (evidence, surprises)
+}
+
+/// The pair count and ratio for a neighbour that is a function word: "the
+/// issues" against "the matters" mostly says how common the noun is, so
+/// only a lopsided count shows a swap.
+const SWAP_MIN_CLOSED_PAIR_COUNT: u32 = 5;
+const SWAP_MIN_CLOSED_PAIR_RATIO: f64 = 10.0;
+
+/// Most Zipf frequency of a synonym that can show a swap.
+const SWAP_MAX_SYNONYM_ZIPF: f32 = 6.0;
+
+/// The same for the synonym's pair with a neighbour against the word's.
+const SWAP_MIN_PAIR_RATIO: f64 = 3.0;
+
+/// Fewest times a synonym's pair with a neighbour must be counted to show
+/// it is the usual wording there.
+const SWAP_MIN_PAIR_COUNT: u32 = 2;
+
+/// Evidence that a spinner put surprise `s`'s word in place of a synonym:
+/// a synonym (in the word's inflection) that the counts, or the
+/// reference's word pairs, show far more at home there. Returns the
+/// reason in words ("\"writer\" is counted 40 times more"), `None` without
+/// such a synonym.
+fn likely_original(analysis: &Analysis<'_>, s: &Surprise, model: &NgramModel) -> Option<String> {
+    let reference = super::Reference::builtin();
+    let toks = &analysis.tokens.tokens;
+    let i = s.token;
+    let word = analysis.word(i);
+    let synonyms = reference.surface_synonyms(word);
+    let neighbours = [
+        s.pair_counts[0].map(|count| (toks[i - 1].hash, count)),
+        s.pair_counts[1].map(|count| (toks[i + 1].hash, count)),
+    ];
+    let mut best: Option<(f64, String)> = None;
+    for synonym in synonyms.iter().skip(1) {
+        let synonym_hash = xxhash_rust::xxh3::xxh3_64(synonym.as_bytes());
+        // Everyday words ("have", "do", "first") are a synonym of something
+        // through some sense; being more frequent than the word is rarity,
+        // not a swap: the evidence is the synonym's pairing with a neighbour.
+        if reference.zipf(synonym).unwrap_or(0.0) > SWAP_MAX_SYNONYM_ZIPF {
+            continue;
+        }
+        let mut strength = 0.0;
+        let mut reason = String::new();
+        for (side, neighbour) in neighbours.iter().enumerate() {
+            let Some((neighbour_hash, own_pair)) = *neighbour else {
+                continue;
+            };
+            let neighbour_index = if side == 0 { i - 1 } else { i + 1 };
+            // "the issues" against "the matters" says how common the noun
+            // is; "budget deficit" against "budget shortfall" is a pairing.
+            let closed_neighbour = analysis.classes[neighbour_index] & CLOSED != 0;
+            let (left, right) = if side == 0 {
+                (neighbour_hash, synonym_hash)
+            } else {
+                (synonym_hash, neighbour_hash)
+            };
+            let pair = model.pair_count(pair_key(left, right));
+            let neighbour_word = analysis.word(neighbour_index);
+            let written = if side == 0 {
+                format!("\"{neighbour_word} {synonym}\"")
+            } else {
+                format!("\"{synonym} {neighbour_word}\"")
+            };
+            let (least_pair, ratio) = if closed_neighbour {
+                (SWAP_MIN_CLOSED_PAIR_COUNT, SWAP_MIN_CLOSED_PAIR_RATIO)
+            } else {
+                (SWAP_MIN_PAIR_COUNT, SWAP_MIN_PAIR_RATIO)
+            };
+            if pair >= least_pair {
+                let pair_strength = f64::from(pair) / (own_pair + 1.0) / ratio;
+                if pair_strength > strength {
+                    strength = pair_strength;
+                    reason = format!("{written} is counted {pair} times");
+                }
+            }
+            let own_listed = reference
+                .sequence_count_log10(
+                    if side == 0 {
+                        neighbour_hash
+                    } else {
+                        toks[i].hash
+                    },
+                    if side == 0 {
+                        toks[i].hash
+                    } else {
+                        neighbour_hash
+                    },
+                )
+                .is_some();
+            if !own_listed && !closed_neighbour {
+                if let Some(log10) = reference.sequence_count_log10(left, right) {
+                    // A listed pair against an unlisted one: the word's pair is
+                    // rarer than the listed threshold.
+                    let listed_strength = f64::from(log10) / 70.0;
+                    if listed_strength > strength {
+                        strength = listed_strength;
+                        reason = format!("{written} is a common pairing");
+                    }
+                }
+            }
+        }
+        if strength >= 1.0 && best.as_ref().map_or(true, |(b, _)| strength > *b) {
+            best = Some((strength, reason));
+        }
+    }
+    best.map(|(_, reason)| reason)
 }
 
 /// Flag the words whose surprise reaches [`StatsConfig::flag_surprise`]
@@ -601,6 +735,7 @@ pub fn measure(
 pub fn flag_surprises(
     analysis: &Analysis<'_>,
     surprises: &[Surprise],
+    model: Option<&NgramModel>,
     config: &StatsConfig,
     document_evidence: Option<f64>,
     flags: &mut Vec<Flag>,
@@ -621,18 +756,24 @@ pub fn flag_surprises(
         let surprise = s.total();
         let i = s.token;
         let span = (toks[i].start as usize, toks[i].end as usize);
+        // Rare is not swapped: a flag needs a synonym that would sit better
+        // in the word's place (technical words mostly have none).
+        let original = || model.and_then(|model| likely_original(analysis, s, model));
         if surprise >= config.flag_surprise {
+            let Some(original) = original() else {
+                continue;
+            };
             let by_rarity = s.rarity >= s.pair;
             let message = if by_rarity {
                 format!(
-                    "\"{}\" is rare in the reference ({} times; surprise {:.2}): likely a spinner's synonym",
+                    "\"{}\" is rare in the reference ({:.0} times; surprise {:.2}) where {original}: likely a spinner's synonym",
                     analysis.original(i),
                     s.count,
                     surprise
                 )
             } else {
                 format!(
-                    "\"{}\" sits in word pairs the reference almost never writes (surprise {:.2}): likely a spinner's synonym",
+                    "\"{}\" sits in word pairs the reference almost never writes (surprise {:.2}) where {original}: likely a spinner's synonym",
                     analysis.original(i),
                     surprise
                 )
@@ -662,6 +803,9 @@ pub fn flag_surprises(
         if flagged_here[i] || lexicon_and_grammar.overlaps(span.0, span.1) {
             continue;
         }
+        let Some(original) = original() else {
+            continue;
+        };
         let pairs = |count: Option<f64>| match count {
             Some(c) => format!("{c}"),
             None => "-".to_owned(),
@@ -673,7 +817,7 @@ pub fn flag_surprises(
             Category::Spin,
             span,
             format!(
-                "\"{}\": the document as a whole looks spun (spin evidence {:.2}), and this word is unusual here (reference: {} times alone, {} / {} times with the word before / after): likely a spinner's synonym",
+                "\"{}\": the document as a whole looks spun (spin evidence {:.2}), and this word is unusual here (reference: {:.0} times alone, {} / {} times with the word before / after) where {original}: likely a spinner's synonym",
                 analysis.original(i),
                 evidence,
                 s.count,
