@@ -90,6 +90,11 @@ const COLLOCATION_ONE_SWAP_MIN_LOG10: u8 = 78;
 /// ("commerce" for "trade").
 const COLLOCATION_MAX_SPUN_ZIPF: f32 = 4.6;
 
+/// Most Zipf frequency of the one swapped word when the other was kept:
+/// "modest amount" and "acquire control" are plain wording of their own,
+/// a kept word beside a common synonym is weak evidence of a swap.
+const COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF: f32 = 3.9;
+
 /// Least Zipf frequency of each word of an expression the derived
 /// tortured-phrase rule looks for: it wants fixed expressions of everyday
 /// words ("artificial intelligence", "stock market"), not a botanist's.
@@ -960,7 +965,17 @@ impl Reference {
                 let Some(count) = self.sequence_count_log10(hash(x), hash(y)) else {
                     continue;
                 };
-                let least = if i == 0 || j == 0 {
+                let one_swap_spun = match (i, j) {
+                    (0, _) => Some(second),
+                    (_, 0) => Some(first),
+                    _ => None,
+                };
+                if one_swap_spun
+                    .is_some_and(|spun| zipf(spun) >= COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF)
+                {
+                    continue;
+                }
+                let least = if one_swap_spun.is_some() {
                     COLLOCATION_ONE_SWAP_MIN_LOG10
                 } else {
                     COLLOCATION_MIN_LOG10
