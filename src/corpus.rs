@@ -478,6 +478,38 @@ pub fn read_inputs(
     Ok(corpus)
 }
 
+/// A corpus from records already in memory (a data frame, an Arrow table):
+/// `(id, text, date)` in order, located as row `n` (1-based) of `source`.
+///
+/// Ids are checked as in [`read_inputs`]: a repeated id is rejected (kept in
+/// [`Corpus::rejected`] with [`ReadOptions::skip_invalid`], an
+/// [`Error::InvalidRecord`] naming the row otherwise).
+pub fn from_records(
+    source: &str,
+    records: impl IntoIterator<Item = (String, String, Option<String>)>,
+    options: &ReadOptions,
+) -> Result<Corpus> {
+    let name: std::sync::Arc<str> = source.into();
+    let mut corpus = Corpus::default();
+    let mut seen_ids = SeenIds::default();
+    for (row, (id, text, date)) in records.into_iter().enumerate() {
+        corpus.bytes_read += text.len() as u64;
+        let document = Document {
+            id,
+            text,
+            date,
+            location: Location {
+                file: name.clone(),
+                line: row as u64 + 1,
+            },
+            raw: None,
+            carry: Vec::new(),
+        };
+        accept(Ok(document), options, &mut corpus, &mut seen_ids)?;
+    }
+    Ok(corpus)
+}
+
 /// The accepted document of each id, to reject duplicate ids.
 ///
 /// Keyed by the id's xxh3 hash, so that accepting a record neither hashes
@@ -1043,6 +1075,33 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_in_memory_are_located_by_row_and_repeated_ids_rejected() {
+        let rows = |ids: &[&str]| -> Vec<(String, String, Option<String>)> {
+            ids.iter()
+                .map(|id| (id.to_string(), format!("text of {id}"), None))
+                .collect()
+        };
+        let corpus = from_records("<frame>", rows(&["a", "b"]), &ReadOptions::default()).unwrap();
+        assert_eq!(corpus.documents.len(), 2);
+        assert_eq!(corpus.documents[1].location.to_string(), "<frame>:2");
+        assert_eq!(corpus.records_read, 2);
+        let err = from_records("<frame>", rows(&["a", "b", "a"]), &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("<frame>:3") && err.contains("duplicate id"),
+            "{err}"
+        );
+        let skipping = ReadOptions {
+            skip_invalid: true,
+            ..ReadOptions::default()
+        };
+        let corpus = from_records("<frame>", rows(&["a", "b", "a"]), &skipping).unwrap();
+        assert_eq!((corpus.documents.len(), corpus.rejected.len()), (2, 1));
+        assert_eq!(corpus.records_read, 3);
+    }
 
     fn parse(line: &str) -> Option<Record> {
         parse_line(

@@ -562,6 +562,18 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
     dedup_corpus(corpus, inputs, config, timings, progress, None)
 }
 
+/// [`run_dedup`] over a corpus already in memory ([`corpus::from_records`]).
+pub fn run_dedup_on(
+    corpus: Corpus,
+    source: &str,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<DedupRun> {
+    config.validate()?;
+    let inputs = [Input::Path(source.into())];
+    dedup_corpus(corpus, &inputs, config, Timings::default(), progress, None)
+}
+
 /// Near-duplicate detection over a corpus already read; `timings` holds the
 /// stages run so far, `quality` the quality score of each document (input
 /// order) when the caller has them (`scan`; for `Prefer::Quality`).
@@ -908,6 +920,34 @@ pub fn run_check(
     Ok(CheckRun {
         config: config.clone(),
         inputs: input_names(inputs),
+        corpus,
+        results,
+        stats_source,
+        timings,
+    })
+}
+
+/// [`run_check`] over a corpus already in memory ([`corpus::from_records`]).
+pub fn run_check_on(
+    corpus: Corpus,
+    source: &str,
+    config: &CheckConfig,
+    progress: &dyn Progress,
+) -> Result<CheckRun> {
+    let mut timings = Timings::default();
+    let (checker, has_model) = build_checker(config)?;
+    let (results, stats_source) = check_corpus(
+        &corpus,
+        &checker,
+        has_model,
+        config,
+        None,
+        progress,
+        &mut timings,
+    );
+    Ok(CheckRun {
+        config: config.clone(),
+        inputs: vec![source.to_owned()],
         corpus,
         results,
         stats_source,

@@ -1,0 +1,112 @@
+"""Tests of the copydesk Python package on fixtures written for this project."""
+
+import json
+import os
+import pathlib
+
+import subprocess
+
+import pyarrow as pa
+import pyarrow.json as pa_json
+import pytest
+
+import copydesk
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def fixture_records():
+    with open(ROOT / "fixtures" / "news.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def cli_rows(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def copydesk_binary():
+    """The CLI built by `cargo build` or `cargo test` (CI runs those first),
+    or the one $COPYDESK_BIN names."""
+    if os.environ.get("COPYDESK_BIN"):
+        return pathlib.Path(os.environ["COPYDESK_BIN"])
+    for profile in ("debug", "release"):
+        path = ROOT / "target" / profile / "copydesk"
+        if path.exists():
+            return path
+    raise AssertionError("build the CLI first (cargo build): the tests compare with it")
+
+
+def test_dedup_writes_what_the_cli_writes_and_its_tables_hold_those_rows(tmp_path):
+    result = copydesk.dedup(fixture_records())
+    assert result.documents.num_rows == len(fixture_records())
+    assert result.counts["clusters"] > 0
+    assert result.pairs.num_rows == result.counts["pairs"]
+    result.write(tmp_path / "py")
+    subprocess.run(
+        [str(copydesk_binary()), "dedup", str(ROOT / "fixtures" / "news.jsonl"),
+         "--out", str(tmp_path / "cli")],
+        check=True, capture_output=True,
+    )
+    for name in ("documents", "pairs", "clusters", "substitutions", "rejected"):
+        written = (tmp_path / "py" / f"{name}.jsonl").read_bytes()
+        assert written == (tmp_path / "cli" / f"{name}.jsonl").read_bytes(), name
+    assert result.documents.to_pylist() == pa_json.read_json(
+        tmp_path / "cli" / "documents.jsonl").to_pylist()
+    assert result.clusters.to_pylist() == cli_rows(tmp_path / "cli" / "clusters.jsonl")
+
+
+def test_check_writes_what_the_cli_writes(tmp_path):
+    result = copydesk.check(fixture_records())
+    result.write(tmp_path / "py")
+    subprocess.run(
+        [str(copydesk_binary()), "check", str(ROOT / "fixtures" / "news.jsonl"),
+         "--out", str(tmp_path / "cli")],
+        check=True, capture_output=True,
+    )
+    written = (tmp_path / "py" / "documents.jsonl").read_bytes()
+    assert written == (tmp_path / "cli" / "documents.jsonl").read_bytes()
+    assert result.table.column_names == ["id", "flags", "scores"]
+    cli_summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    for key in ("accepted", "flagged_documents", "flags_by_rule", "flags_by_category"):
+        assert result.summary[key] == cli_summary[key], key
+    flagged = sum(1 for row in result.table.to_pylist() if row["flags"])
+    assert result.summary["flagged_documents"] == flagged
+
+
+def test_data_frames_tables_and_dicts_give_the_same_result():
+    pd = pytest.importorskip("pandas")
+    records = fixture_records()
+    frame = pd.DataFrame(records)
+    table = pa.Table.from_pylist(records)
+    from_dicts = copydesk.dedup(records).clusters.to_pylist()
+    assert copydesk.dedup(frame).clusters.to_pylist() == from_dicts
+    assert copydesk.dedup(table).clusters.to_pylist() == from_dicts
+    assert copydesk.dedup(table.to_batches()[0]).clusters.to_pylist() == from_dicts
+
+
+def test_check_flags_a_spun_text_and_the_checker_agrees():
+    text = (ROOT / "fixtures" / "quality" / "spin_content_farm.txt").read_text(encoding="utf-8")
+    clean = (ROOT / "fixtures" / "quality" / "clean_ferry.txt").read_text(encoding="utf-8")
+    records = [{"id": "farm", "text": text}, {"id": "clean", "text": clean}]
+    result = copydesk.check(records, corpus_stats=False)
+    rows = {row["id"]: row for row in result.table.to_pylist()}
+    rules = {flag["rule"] for flag in rows["farm"]["flags"]}
+    assert "wire_dateline" in rules and "formal_name_compound" in rules
+    assert rows["farm"]["scores"]["spin"] > 0.5
+    assert rows["clean"]["flags"] == []
+    single = copydesk.Checker()(text)
+    assert [f["rule"] for f in single["flags"]] == [f["rule"] for f in rows["farm"]["flags"]]
+    for flag in single["flags"]:
+        assert text.encode()[flag["start"]:flag["end"]].decode() == flag["text"]
+
+
+def test_bad_rows_and_options_are_errors_that_name_them():
+    with pytest.raises(ValueError, match="row 2"):
+        copydesk.dedup([{"id": "a", "text": "x"}, {"id": "b"}])
+    with pytest.raises(ValueError, match="duplicate id"):
+        copydesk.dedup([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}])
+    with pytest.raises(TypeError, match="unknown option"):
+        copydesk.dedup([{"id": "a", "text": "x"}], thresold=0.5)
+    with pytest.raises(KeyError):
+        copydesk.check(pa.table({"key": ["a"], "text": ["x"]}))
