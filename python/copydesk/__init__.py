@@ -89,7 +89,8 @@ class CheckResult:
 
 class DedupResult:
     """Near-duplicate detection over a corpus: ``documents``, ``pairs``,
-    ``clusters``, ``substitutions`` and ``rejected`` tables, ``counts``."""
+    ``clusters``, ``substitutions`` and ``rejected`` tables, ``counts`` and
+    ``summary`` (what ``summary.json`` holds)."""
 
     def __init__(self, native):
         self._native = native
@@ -99,6 +100,7 @@ class DedupResult:
         self.substitutions = _table(native.substitutions_jsonl())
         self.rejected = _table(native.rejected_jsonl())
         self.counts = json.loads(native.counts_json())
+        self.summary = json.loads(native.summary_json())
 
     def write(self, out_dir: str) -> None:
         """Write the files of ``copydesk dedup --out``, report included."""

@@ -54,6 +54,9 @@ def test_dedup_writes_what_the_cli_writes_and_its_tables_hold_those_rows(tmp_pat
     assert result.documents.to_pylist() == pa_json.read_json(
         tmp_path / "cli" / "documents.jsonl").to_pylist()
     assert result.clusters.to_pylist() == cli_rows(tmp_path / "cli" / "clusters.jsonl")
+    cli_summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    for key, value in result.counts.items():
+        assert result.summary[key] == cli_summary[key] == value, key
 
 
 def test_check_writes_what_the_cli_writes(tmp_path):
@@ -75,7 +78,7 @@ def test_check_writes_what_the_cli_writes(tmp_path):
 
 
 def test_data_frames_tables_and_dicts_give_the_same_result():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     records = fixture_records()
     frame = pd.DataFrame(records)
     table = pa.Table.from_pylist(records)
@@ -110,3 +113,16 @@ def test_bad_rows_and_options_are_errors_that_name_them():
         copydesk.dedup([{"id": "a", "text": "x"}], thresold=0.5)
     with pytest.raises(KeyError):
         copydesk.check(pa.table({"key": ["a"], "text": ["x"]}))
+
+
+def test_a_hugging_face_dataset_is_read_like_its_rows():
+    import datasets
+    records = fixture_records()
+    dataset = datasets.Dataset.from_list(records)
+    assert (
+        copydesk.dedup(dataset).documents.to_pylist()
+        == copydesk.dedup(records).documents.to_pylist()
+    )
+    checker = copydesk.Checker()
+    scored = dataset.map(lambda row: {"spin": checker(row["text"])["scores"]["spin"]})
+    assert len(scored["spin"]) == len(records)

@@ -114,6 +114,12 @@ impl DedupResult {
         serde_json::to_string(&self.run.counts()).unwrap_or_default()
     }
 
+    /// `summary.json` (counts, parameters, timings), as a JSON string.
+    fn summary_json(&self) -> String {
+        serde_json::to_string(&report::jsonl::summary(&self.run, &self.run.timings))
+            .unwrap_or_default()
+    }
+
     /// Write the same files as `copydesk dedup --out OUT_DIR`, all or nothing.
     fn write(&self, py: Python<'_>, out_dir: PathBuf) -> PyResult<()> {
         py.allow_threads(|| report::jsonl::write_dedup(&self.run, &out_dir, None))
