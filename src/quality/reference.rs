@@ -178,67 +178,78 @@ fn inflections(lemma: &str) -> Vec<String> {
 /// `synonym` in the inflection `word` has over `lemma` ("charges" for
 /// "rates", "rate", "charge"), by copying its ending; the synonym itself
 /// when `word` is the lemma or the ending cannot be told.
+#[cfg(test)]
 fn inflect_like(word: &str, lemma: &str, synonym: &str) -> String {
-    if word == lemma {
-        return synonym.to_owned();
+    match ending_of(word, lemma) {
+        Some(ending) => {
+            let mut out = String::new();
+            with_ending_into(synonym, ending, &mut out);
+            out
+        }
+        None => synonym.to_owned(),
     }
-    // Which regular ending turned the lemma into the word: "cities" from
-    // "city" and "towns" from "town" both carry "s".
-    let ending = if word
-        .strip_suffix("ies")
-        .map(|stem| format!("{stem}y"))
-        .as_deref()
-        == Some(lemma)
-    {
+}
+
+/// Which regular ending turned `lemma` into `word` ("cities" from "city"
+/// and "towns" from "town" both carry "s"); `None` when `word` is the lemma
+/// or the ending cannot be told. It depends on the word and the lemma only,
+/// so a synonym walk asks once per lemma, not once per synonym.
+fn ending_of(word: &str, lemma: &str) -> Option<&'static str> {
+    if word == lemma {
+        return None;
+    }
+    let y_stem = lemma.strip_suffix('y');
+    let ending = if y_stem.is_some() && word.strip_suffix("ies") == y_stem {
         "s"
-    } else if word
-        .strip_suffix("ied")
-        .map(|stem| format!("{stem}y"))
-        .as_deref()
-        == Some(lemma)
-    {
+    } else if y_stem.is_some() && word.strip_suffix("ied") == y_stem {
         "ed"
-    } else if word
-        .strip_suffix("ing")
-        .map(|stem| format!("{stem}e"))
-        .as_deref()
-        == Some(lemma)
+    } else if lemma
+        .strip_suffix('e')
+        .is_some_and(|stem| word.strip_suffix("ing") == Some(stem))
     {
         "ing"
     } else if lemma.ends_with('e') && word.strip_suffix('d') == Some(lemma) {
         "ed"
     } else {
         match word.strip_prefix(lemma) {
-            Some(ending @ ("s" | "es" | "ed" | "ing")) => ending,
-            _ => return synonym.to_owned(),
+            Some("s") => "s",
+            Some("es") => "es",
+            Some("ed") => "ed",
+            Some("ing") => "ing",
+            _ => return None,
         }
     };
-    with_ending(synonym, ending)
+    Some(ending)
 }
 
 /// `word` with a regular ending ("s", "es", "ed", "ing") spelled the way
-/// English spells it after the word's last letters.
-fn with_ending(word: &str, ending: &str) -> String {
+/// English spells it after the word's last letters, written into `out`
+/// (cleared first): the synonym walks build thousands of forms per
+/// document, and one buffer spares an allocation for each.
+fn with_ending_into(word: &str, ending: &str, out: &mut String) {
+    out.clear();
     let bytes = word.as_bytes();
     let consonant_y = bytes.len() >= 2
         && bytes[bytes.len() - 1] == b'y'
         && !b"aeiou".contains(&bytes[bytes.len() - 2]);
     let ends_in_e = word.ends_with('e');
-    match ending {
-        "s" | "es" if consonant_y => format!("{}ies", &word[..word.len() - 1]),
+    let (stem, tail) = match ending {
+        "s" | "es" if consonant_y => (&word[..word.len() - 1], "ies"),
         "s" | "es"
             if ["s", "x", "z", "ch", "sh"]
                 .iter()
                 .any(|tail| word.ends_with(tail)) =>
         {
-            format!("{word}es")
+            (word, "es")
         }
-        "s" | "es" => format!("{word}s"),
-        "ed" if consonant_y => format!("{}ied", &word[..word.len() - 1]),
-        "ed" if ends_in_e => format!("{word}d"),
-        "ing" if ends_in_e && !word.ends_with("ee") => format!("{}ing", &word[..word.len() - 1]),
-        _ => format!("{word}{ending}"),
-    }
+        "s" | "es" => (word, "s"),
+        "ed" if consonant_y => (&word[..word.len() - 1], "ied"),
+        "ed" if ends_in_e => (word, "d"),
+        "ing" if ends_in_e && !word.ends_with("ee") => (&word[..word.len() - 1], "ing"),
+        _ => (word, ending),
+    };
+    out.push_str(stem);
+    out.push_str(tail);
 }
 
 /// An order-free key for two hashes.
@@ -903,21 +914,38 @@ impl Reference {
     /// the word itself first.
     pub(crate) fn surface_synonyms(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_owned()];
+        self.for_each_surface_synonym(word, |form| {
+            if !out.iter().any(|o| o == form) {
+                out.push(form.to_owned());
+            }
+        });
+        out
+    }
+
+    /// Every form [`Reference::surface_synonyms`] gives after the word
+    /// itself, in its order, repeats included: a caller that keeps only a
+    /// few of them (the tortured-phrase rule) tests each before copying it.
+    fn for_each_surface_synonym(&self, word: &str, mut visit: impl FnMut(&str)) {
         let mut lemma_texts = Vec::new();
         self.word_lemma_texts(word, &mut lemma_texts);
-        for lemma_text in lemma_texts {
-            let Some(&lemma) = self.lemma_ids.get(&hash(&lemma_text)) else {
+        let mut form = String::new();
+        for lemma_text in &lemma_texts {
+            let Some(&lemma) = self.lemma_ids.get(&hash(lemma_text)) else {
                 continue;
             };
+            let ending = ending_of(word, lemma_text);
             for synset in self.related_synsets(lemma) {
                 for &member in self.synset_members(synset) {
                     let member = &self.lemmas[member as usize];
                     if member.contains(' ') || member.as_ref() == lemma_text {
                         continue;
                     }
-                    let form = inflect_like(word, &lemma_text, member);
-                    if !out.contains(&form) {
-                        out.push(form);
+                    match ending {
+                        Some(ending) => {
+                            with_ending_into(member, ending, &mut form);
+                            visit(&form);
+                        }
+                        None => visit(member),
                     }
                     // The inflection of an irregular synonym cannot be
                     // copied ("stated" for "said"): every irregular form
@@ -929,68 +957,106 @@ impl Reference {
                             .into_iter()
                             .flatten()
                         {
-                            if !out.iter().any(|o| o == form.as_ref()) {
-                                out.push(form.to_string());
-                            }
+                            visit(form);
                         }
                     }
                 }
             }
         }
-        out
     }
 
     /// [`Reference::tortured_original`] for a frequent collocation of the
     /// `b` records: one or both words swapped for a rarer synonym, the
     /// original collocation listed often ([`COLLOCATION_MIN_LOG10`], or
     /// [`COLLOCATION_ONE_SWAP_MIN_LOG10`] when one word was kept).
+    ///
+    /// The pairs of the synonym walks are the same as a plain double loop
+    /// over [`Reference::surface_synonyms`] of both words would try, in the
+    /// same order, but each side is cut first to the candidates that can
+    /// still win: a side whose word is too common to be a spinner's pick
+    /// is not walked at all, and a candidate must be a word of some listed
+    /// collocation on its side (a pair listed often enough, of expression
+    /// words, is one of [`Reference::collocations`]), a set lookup that
+    /// rejects nearly every synonym before the costlier tests.
     fn tortured_collocation(&self, first: &str, second: &str) -> Option<String> {
+        let index = self.rewrite_index();
         let zipf = |word: &str| self.zipf(word).unwrap_or(0.0);
-        let swappable = |original: &str, spun: &str| {
-            zipf(spun) < COLLOCATION_MAX_SPUN_ZIPF
-                && zipf(original) - zipf(spun) >= REWRITE_MIN_WORD_GAIN
-                && self.expression_word(original)
+        let (z_first, z_second) = (zipf(first), zipf(second));
+        // A word may be swapped when rare enough; kept when the other one,
+        // swapped alone, is rare enough for a one-swap rewrite.
+        let swap_first = z_first < COLLOCATION_MAX_SPUN_ZIPF;
+        let swap_second = z_second < COLLOCATION_MAX_SPUN_ZIPF;
+        let keep = |word: &str, words: &HashKeyedSet, other_zipf: f32| {
+            other_zipf < COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF
+                && words.contains(&hash(word))
+                && self.expression_word(word)
         };
-        let firsts = self.surface_synonyms(first);
-        let seconds = self.surface_synonyms(second);
-        let mut best: Option<(u8, String)> = None;
-        for (i, x) in firsts.iter().enumerate() {
-            if i > 0 && !swappable(x, first) {
-                continue;
+        let keep_first = swap_second && keep(first, &index.collocation_first_words, z_second);
+        let keep_second = swap_first && keep(second, &index.collocation_second_words, z_first);
+        let walk_first = swap_first && (swap_second || keep_second);
+        let walk_second = swap_second && (swap_first || keep_first);
+        if !walk_first && !walk_second {
+            return None;
+        }
+        // (kept as written, hash, text), in the order of the walk.
+        let candidates = |word: &str, kept: bool, walk: bool, words: &HashKeyedSet| {
+            let mut out: Vec<(bool, u64, String)> = Vec::new();
+            if kept {
+                out.push((true, hash(word), word.to_owned()));
             }
-            for (j, y) in seconds.iter().enumerate() {
-                if (i == 0 && j == 0) || (j > 0 && !swappable(y, second)) {
+            if walk {
+                let z_word = zipf(word);
+                self.for_each_surface_synonym(word, |form| {
+                    let form_hash = hash(form);
+                    if !words.contains(&form_hash)
+                        || form == word
+                        || out.iter().any(|(_, h, o)| *h == form_hash && o == form)
+                        || zipf(form) - z_word < REWRITE_MIN_WORD_GAIN
+                        || !self.expression_word(form)
+                    {
+                        return;
+                    }
+                    out.push((false, form_hash, form.to_owned()));
+                });
+            }
+            out
+        };
+        let firsts = candidates(
+            first,
+            keep_first,
+            walk_first,
+            &index.collocation_first_words,
+        );
+        if firsts.is_empty() {
+            return None;
+        }
+        let seconds = candidates(
+            second,
+            keep_second,
+            walk_second,
+            &index.collocation_second_words,
+        );
+        let mut best: Option<(u8, &str, &str)> = None;
+        for (x_kept, x_hash, x) in &firsts {
+            for (y_kept, y_hash, y) in &seconds {
+                if *x_kept && *y_kept {
                     continue;
                 }
-                let Some(count) = self.sequence_count_log10(hash(x), hash(y)) else {
+                let Some(count) = self.sequence_count_log10(*x_hash, *y_hash) else {
                     continue;
                 };
-                let one_swap_spun = match (i, j) {
-                    (0, _) => Some(second),
-                    (_, 0) => Some(first),
-                    _ => None,
-                };
-                if one_swap_spun
-                    .is_some_and(|spun| zipf(spun) >= COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF)
-                {
-                    continue;
-                }
-                let least = if one_swap_spun.is_some() {
+                let least = if *x_kept || *y_kept {
                     COLLOCATION_ONE_SWAP_MIN_LOG10
                 } else {
                     COLLOCATION_MIN_LOG10
                 };
-                if count < least
-                    || !self.expression_word(x)
-                    || !self.expression_word(y)
-                    || best.as_ref().is_some_and(|(c, _)| *c >= count)
-                {
+                if count < least || best.is_some_and(|(c, _, _)| c >= count) {
                     continue;
                 }
-                best = Some((count, format!("{x} {y}")));
+                best = Some((count, x, y));
             }
         }
-        best.map(|(_, phrase)| phrase)
+        best.map(|(_, x, y)| format!("{x} {y}"))
     }
 
     /// [`Reference::tortured_original`] for a WordNet expression.
