@@ -71,8 +71,39 @@ struct RewriteIndex {
     collocation_first: HashKeyedSet,
     collocation_second: HashKeyedSet,
     /// First and second words of those collocations as they are written.
+    /// Only expression words get in ([`Reference::collocations`]), so a
+    /// word found here needs no [`Reference::expression_word`] test, which
+    /// costs a lemma lookup and allocations.
     collocation_first_words: HashKeyedSet,
     collocation_second_words: HashKeyedSet,
+    /// By lemma id, [`Reach`] bits: which forms of the lemma's synonyms can
+    /// be a word of those sets, so that the collocation rule's synonym walk
+    /// passes over the lemmas whose synonyms cannot.
+    collocation_first_reach: Vec<u8>,
+    collocation_second_reach: Vec<u8>,
+}
+
+/// Bits of [`RewriteIndex::collocation_first_reach`]: how the synonym walk
+/// of [`Reference::for_each_surface_synonym`] writes a synonym (as it is,
+/// with a regular ending, or in an irregular form).
+struct Reach;
+
+impl Reach {
+    const PLAIN: u8 = 1;
+    /// "s" and "es" are spelled alike by [`with_ending_into`].
+    const S: u8 = 2;
+    const ED: u8 = 4;
+    const ING: u8 = 8;
+    const IRREGULAR: u8 = 16;
+
+    fn of(ending: Option<&str>) -> u8 {
+        match ending {
+            None => Reach::PLAIN,
+            Some("ed") => Reach::ED,
+            Some("ing") => Reach::ING,
+            Some(_) => Reach::S,
+        }
+    }
 }
 
 /// Least count (as ten times its log10) of a listed word sequence that the
@@ -854,8 +885,54 @@ impl Reference {
                 self.add_rare_synonyms(first, &mut index.collocation_first);
                 self.add_rare_synonyms(second, &mut index.collocation_second);
             }
+            index.collocation_first_reach = self.reaching_lemmas(&index.collocation_first_words);
+            index.collocation_second_reach = self.reaching_lemmas(&index.collocation_second_words);
             index
         })
+    }
+
+    /// [`Reach`] bits by lemma id for the words of `words`: a lemma gets a
+    /// bit when some single-word synonym it reaches, written that way, is in
+    /// `words`. Built from the synonym's side, which is the same relation:
+    /// synsets list their lemmas both ways and near-synonym links are
+    /// stored in both directions, so `a` reaches `b` exactly when `b`
+    /// reaches `a`.
+    fn reaching_lemmas(&self, words: &HashKeyedSet) -> Vec<u8> {
+        let mut reach = vec![0u8; self.lemmas.len()];
+        let mut form = String::new();
+        for (id, member) in self.lemmas.iter().enumerate() {
+            if member.contains(' ') {
+                continue;
+            }
+            let mut bits = 0;
+            if words.contains(&hash(member)) {
+                bits |= Reach::PLAIN;
+            }
+            for (ending, bit) in [("s", Reach::S), ("ed", Reach::ED), ("ing", Reach::ING)] {
+                with_ending_into(member, ending, &mut form);
+                if words.contains(&hash(&form)) {
+                    bits |= bit;
+                }
+            }
+            if self
+                .irregular_forms
+                .get(&hash(member))
+                .into_iter()
+                .flatten()
+                .any(|form| words.contains(&hash(form)))
+            {
+                bits |= Reach::IRREGULAR;
+            }
+            if bits == 0 {
+                continue;
+            }
+            for synset in self.related_synsets(id as u32) {
+                for &lemma in self.synset_members(synset) {
+                    reach[lemma as usize] |= bits;
+                }
+            }
+        }
+        reach
     }
 
     /// The listed word sequences frequent enough to be fixed collocations
@@ -914,7 +991,7 @@ impl Reference {
     /// the word itself first.
     pub(crate) fn surface_synonyms(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_owned()];
-        self.for_each_surface_synonym(word, |form| {
+        self.for_each_surface_synonym(word, None, |form| {
             if !out.iter().any(|o| o == form) {
                 out.push(form.to_owned());
             }
@@ -925,7 +1002,14 @@ impl Reference {
     /// Every form [`Reference::surface_synonyms`] gives after the word
     /// itself, in its order, repeats included: a caller that keeps only a
     /// few of them (the tortured-phrase rule) tests each before copying it.
-    fn for_each_surface_synonym(&self, word: &str, mut visit: impl FnMut(&str)) {
+    /// With `reach` ([`Reach`] bits by lemma id), a lemma whose synonyms
+    /// cannot give a wanted form the way the word inflects is not walked.
+    fn for_each_surface_synonym(
+        &self,
+        word: &str,
+        reach: Option<&[u8]>,
+        mut visit: impl FnMut(&str),
+    ) {
         let mut lemma_texts = Vec::new();
         self.word_lemma_texts(word, &mut lemma_texts);
         let mut form = String::new();
@@ -934,6 +1018,15 @@ impl Reference {
                 continue;
             };
             let ending = ending_of(word, lemma_text);
+            if let Some(reach) = reach {
+                let mut wanted = Reach::of(ending);
+                if word != lemma_text {
+                    wanted |= Reach::IRREGULAR;
+                }
+                if reach[lemma as usize] & wanted == 0 {
+                    continue;
+                }
+            }
             for synset in self.related_synsets(lemma) {
                 for &member in self.synset_members(synset) {
                     let member = &self.lemmas[member as usize];
@@ -977,7 +1070,8 @@ impl Reference {
     /// is not walked at all, and a candidate must be a word of some listed
     /// collocation on its side (a pair listed often enough, of expression
     /// words, is one of [`Reference::collocations`]), a set lookup that
-    /// rejects nearly every synonym before the costlier tests.
+    /// rejects nearly every synonym and stands in for the expression-word
+    /// test of those it lets through.
     fn tortured_collocation(&self, first: &str, second: &str) -> Option<String> {
         let index = self.rewrite_index();
         let zipf = |word: &str| self.zipf(word).unwrap_or(0.0);
@@ -987,9 +1081,7 @@ impl Reference {
         let swap_first = z_first < COLLOCATION_MAX_SPUN_ZIPF;
         let swap_second = z_second < COLLOCATION_MAX_SPUN_ZIPF;
         let keep = |word: &str, words: &HashKeyedSet, other_zipf: f32| {
-            other_zipf < COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF
-                && words.contains(&hash(word))
-                && self.expression_word(word)
+            other_zipf < COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF && words.contains(&hash(word))
         };
         let keep_first = swap_second && keep(first, &index.collocation_first_words, z_second);
         let keep_second = swap_first && keep(second, &index.collocation_second_words, z_first);
@@ -999,33 +1091,34 @@ impl Reference {
             return None;
         }
         // (kept as written, hash, text), in the order of the walk.
-        let candidates = |word: &str, kept: bool, walk: bool, words: &HashKeyedSet| {
-            let mut out: Vec<(bool, u64, String)> = Vec::new();
-            if kept {
-                out.push((true, hash(word), word.to_owned()));
-            }
-            if walk {
-                let z_word = zipf(word);
-                self.for_each_surface_synonym(word, |form| {
-                    let form_hash = hash(form);
-                    if !words.contains(&form_hash)
-                        || form == word
-                        || out.iter().any(|(_, h, o)| *h == form_hash && o == form)
-                        || zipf(form) - z_word < REWRITE_MIN_WORD_GAIN
-                        || !self.expression_word(form)
-                    {
-                        return;
-                    }
-                    out.push((false, form_hash, form.to_owned()));
-                });
-            }
-            out
-        };
+        let candidates =
+            |word: &str, kept: bool, walk: bool, words: &HashKeyedSet, reach: &[u8]| {
+                let mut out: Vec<(bool, u64, String)> = Vec::new();
+                if kept {
+                    out.push((true, hash(word), word.to_owned()));
+                }
+                if walk {
+                    let z_word = zipf(word);
+                    self.for_each_surface_synonym(word, Some(reach), |form| {
+                        let form_hash = hash(form);
+                        if !words.contains(&form_hash)
+                            || form == word
+                            || out.iter().any(|(_, h, o)| *h == form_hash && o == form)
+                            || zipf(form) - z_word < REWRITE_MIN_WORD_GAIN
+                        {
+                            return;
+                        }
+                        out.push((false, form_hash, form.to_owned()));
+                    });
+                }
+                out
+            };
         let firsts = candidates(
             first,
             keep_first,
             walk_first,
             &index.collocation_first_words,
+            &index.collocation_first_reach,
         );
         if firsts.is_empty() {
             return None;
@@ -1035,6 +1128,7 @@ impl Reference {
             keep_second,
             walk_second,
             &index.collocation_second_words,
+            &index.collocation_second_reach,
         );
         let mut best: Option<(u8, &str, &str)> = None;
         for (x_kept, x_hash, x) in &firsts {
