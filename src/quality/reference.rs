@@ -81,6 +81,22 @@ struct RewriteIndex {
     /// passes over the lemmas whose synonyms cannot.
     collocation_first_reach: Vec<u8>,
     collocation_second_reach: Vec<u8>,
+    /// The six sets above as [`InSet`] bits by word hash: every pair of
+    /// words of a document is tested, and one lookup a word costs less
+    /// than up to three a word in sets too large for the cache.
+    membership: HashKeyed<u8>,
+}
+
+/// Bits of [`RewriteIndex::membership`].
+struct InSet;
+
+impl InSet {
+    const FIRST: u8 = 1;
+    const SECOND: u8 = 2;
+    const COLLOCATION_FIRST: u8 = 4;
+    const COLLOCATION_SECOND: u8 = 8;
+    const COLLOCATION_FIRST_WORD: u8 = 16;
+    const COLLOCATION_SECOND_WORD: u8 = 32;
 }
 
 /// Bits of [`RewriteIndex::collocation_first_reach`]: how the synonym walk
@@ -635,6 +651,7 @@ impl Reference {
     /// except for the regular endings, which overgenerate).
     fn word_lemma_texts(&self, word: &str, out: &mut Vec<String>) {
         out.push(word.to_owned());
+        let mut candidate = String::new();
         if let Some(lemmas) = self.irregular.get(&hash(word)) {
             out.extend(lemmas.iter().map(|l| l.to_string()));
         }
@@ -646,9 +663,13 @@ impl Reference {
             if stem.len() < 2 && (ending != "s" || stem.is_empty()) {
                 continue;
             }
-            let candidate = format!("{stem}{replacement}");
+            // Most endings give no lemma: the candidate is copied only
+            // once it is one.
+            candidate.clear();
+            candidate.push_str(stem);
+            candidate.push_str(replacement);
             if self.lemma_ids.contains_key(&hash(&candidate)) {
-                out.push(candidate);
+                out.push(candidate.clone());
             }
             // A doubled final consonant: "stopped" → "stop", "bigger" → "big".
             let bytes = stem.as_bytes();
@@ -887,6 +908,24 @@ impl Reference {
             }
             index.collocation_first_reach = self.reaching_lemmas(&index.collocation_first_words);
             index.collocation_second_reach = self.reaching_lemmas(&index.collocation_second_words);
+            for (set, bit) in [
+                (&index.first, InSet::FIRST),
+                (&index.second, InSet::SECOND),
+                (&index.collocation_first, InSet::COLLOCATION_FIRST),
+                (&index.collocation_second, InSet::COLLOCATION_SECOND),
+                (
+                    &index.collocation_first_words,
+                    InSet::COLLOCATION_FIRST_WORD,
+                ),
+                (
+                    &index.collocation_second_words,
+                    InSet::COLLOCATION_SECOND_WORD,
+                ),
+            ] {
+                for &word in set {
+                    *index.membership.entry(word).or_default() |= bit;
+                }
+            }
             index
         })
     }
@@ -958,13 +997,17 @@ impl Reference {
         second_hash: u64,
     ) -> Option<String> {
         let index = self.rewrite_index();
-        let expression = index.first.contains(&first_hash) && index.second.contains(&second_hash);
-        let spun_first = index.collocation_first.contains(&first_hash);
-        let spun_second = index.collocation_second.contains(&second_hash);
+        let Some(&first_in) = index.membership.get(&first_hash) else {
+            return None;
+        };
+        let second_in = index.membership.get(&second_hash).copied().unwrap_or(0);
+        let expression = first_in & InSet::FIRST != 0 && second_in & InSet::SECOND != 0;
+        let spun_first = first_in & InSet::COLLOCATION_FIRST != 0;
+        let spun_second = second_in & InSet::COLLOCATION_SECOND != 0;
         // At least one word swapped; a word left as it was must be a word of
         // some collocation on its side.
-        let first_fits = spun_first || index.collocation_first_words.contains(&first_hash);
-        let second_fits = spun_second || index.collocation_second_words.contains(&second_hash);
+        let first_fits = spun_first || first_in & InSet::COLLOCATION_FIRST_WORD != 0;
+        let second_fits = spun_second || second_in & InSet::COLLOCATION_SECOND_WORD != 0;
         let collocation = (spun_first || spun_second) && first_fits && second_fits;
         if !expression && !collocation {
             return None;
