@@ -997,9 +997,7 @@ impl Reference {
         second_hash: u64,
     ) -> Option<String> {
         let index = self.rewrite_index();
-        let Some(&first_in) = index.membership.get(&first_hash) else {
-            return None;
-        };
+        let first_in = *index.membership.get(&first_hash)?;
         let second_in = index.membership.get(&second_hash).copied().unwrap_or(0);
         let expression = first_in & InSet::FIRST != 0 && second_in & InSet::SECOND != 0;
         let spun_first = first_in & InSet::COLLOCATION_FIRST != 0;
