@@ -71,8 +71,55 @@ struct RewriteIndex {
     collocation_first: HashKeyedSet,
     collocation_second: HashKeyedSet,
     /// First and second words of those collocations as they are written.
+    /// Only expression words get in ([`Reference::collocations`]), so a
+    /// word found here needs no [`Reference::expression_word`] test, which
+    /// costs a lemma lookup and allocations.
     collocation_first_words: HashKeyedSet,
     collocation_second_words: HashKeyedSet,
+    /// By lemma id, [`Reach`] bits: which forms of the lemma's synonyms can
+    /// be a word of those sets, so that the collocation rule's synonym walk
+    /// passes over the lemmas whose synonyms cannot.
+    collocation_first_reach: Vec<u8>,
+    collocation_second_reach: Vec<u8>,
+    /// The six sets above as [`InSet`] bits by word hash: every pair of
+    /// words of a document is tested, and one lookup a word costs less
+    /// than up to three a word in sets too large for the cache.
+    membership: HashKeyed<u8>,
+}
+
+/// Bits of [`RewriteIndex::membership`].
+struct InSet;
+
+impl InSet {
+    const FIRST: u8 = 1;
+    const SECOND: u8 = 2;
+    const COLLOCATION_FIRST: u8 = 4;
+    const COLLOCATION_SECOND: u8 = 8;
+    const COLLOCATION_FIRST_WORD: u8 = 16;
+    const COLLOCATION_SECOND_WORD: u8 = 32;
+}
+
+/// Bits of [`RewriteIndex::collocation_first_reach`]: how the synonym walk
+/// of [`Reference::for_each_surface_synonym`] writes a synonym (as it is,
+/// with a regular ending, or in an irregular form).
+struct Reach;
+
+impl Reach {
+    const PLAIN: u8 = 1;
+    /// "s" and "es" are spelled alike by [`with_ending_into`].
+    const S: u8 = 2;
+    const ED: u8 = 4;
+    const ING: u8 = 8;
+    const IRREGULAR: u8 = 16;
+
+    fn of(ending: Option<&str>) -> u8 {
+        match ending {
+            None => Reach::PLAIN,
+            Some("ed") => Reach::ED,
+            Some("ing") => Reach::ING,
+            Some(_) => Reach::S,
+        }
+    }
 }
 
 /// Least count (as ten times its log10) of a listed word sequence that the
@@ -178,67 +225,78 @@ fn inflections(lemma: &str) -> Vec<String> {
 /// `synonym` in the inflection `word` has over `lemma` ("charges" for
 /// "rates", "rate", "charge"), by copying its ending; the synonym itself
 /// when `word` is the lemma or the ending cannot be told.
+#[cfg(test)]
 fn inflect_like(word: &str, lemma: &str, synonym: &str) -> String {
-    if word == lemma {
-        return synonym.to_owned();
+    match ending_of(word, lemma) {
+        Some(ending) => {
+            let mut out = String::new();
+            with_ending_into(synonym, ending, &mut out);
+            out
+        }
+        None => synonym.to_owned(),
     }
-    // Which regular ending turned the lemma into the word: "cities" from
-    // "city" and "towns" from "town" both carry "s".
-    let ending = if word
-        .strip_suffix("ies")
-        .map(|stem| format!("{stem}y"))
-        .as_deref()
-        == Some(lemma)
-    {
+}
+
+/// Which regular ending turned `lemma` into `word` ("cities" from "city"
+/// and "towns" from "town" both carry "s"); `None` when `word` is the lemma
+/// or the ending cannot be told. It depends on the word and the lemma only,
+/// so a synonym walk asks once per lemma, not once per synonym.
+fn ending_of(word: &str, lemma: &str) -> Option<&'static str> {
+    if word == lemma {
+        return None;
+    }
+    let y_stem = lemma.strip_suffix('y');
+    let ending = if y_stem.is_some() && word.strip_suffix("ies") == y_stem {
         "s"
-    } else if word
-        .strip_suffix("ied")
-        .map(|stem| format!("{stem}y"))
-        .as_deref()
-        == Some(lemma)
-    {
+    } else if y_stem.is_some() && word.strip_suffix("ied") == y_stem {
         "ed"
-    } else if word
-        .strip_suffix("ing")
-        .map(|stem| format!("{stem}e"))
-        .as_deref()
-        == Some(lemma)
+    } else if lemma
+        .strip_suffix('e')
+        .is_some_and(|stem| word.strip_suffix("ing") == Some(stem))
     {
         "ing"
     } else if lemma.ends_with('e') && word.strip_suffix('d') == Some(lemma) {
         "ed"
     } else {
         match word.strip_prefix(lemma) {
-            Some(ending @ ("s" | "es" | "ed" | "ing")) => ending,
-            _ => return synonym.to_owned(),
+            Some("s") => "s",
+            Some("es") => "es",
+            Some("ed") => "ed",
+            Some("ing") => "ing",
+            _ => return None,
         }
     };
-    with_ending(synonym, ending)
+    Some(ending)
 }
 
 /// `word` with a regular ending ("s", "es", "ed", "ing") spelled the way
-/// English spells it after the word's last letters.
-fn with_ending(word: &str, ending: &str) -> String {
+/// English spells it after the word's last letters, written into `out`
+/// (cleared first): the synonym walks build thousands of forms per
+/// document, and one buffer spares an allocation for each.
+fn with_ending_into(word: &str, ending: &str, out: &mut String) {
+    out.clear();
     let bytes = word.as_bytes();
     let consonant_y = bytes.len() >= 2
         && bytes[bytes.len() - 1] == b'y'
         && !b"aeiou".contains(&bytes[bytes.len() - 2]);
     let ends_in_e = word.ends_with('e');
-    match ending {
-        "s" | "es" if consonant_y => format!("{}ies", &word[..word.len() - 1]),
+    let (stem, tail) = match ending {
+        "s" | "es" if consonant_y => (&word[..word.len() - 1], "ies"),
         "s" | "es"
             if ["s", "x", "z", "ch", "sh"]
                 .iter()
                 .any(|tail| word.ends_with(tail)) =>
         {
-            format!("{word}es")
+            (word, "es")
         }
-        "s" | "es" => format!("{word}s"),
-        "ed" if consonant_y => format!("{}ied", &word[..word.len() - 1]),
-        "ed" if ends_in_e => format!("{word}d"),
-        "ing" if ends_in_e && !word.ends_with("ee") => format!("{}ing", &word[..word.len() - 1]),
-        _ => format!("{word}{ending}"),
-    }
+        "s" | "es" => (word, "s"),
+        "ed" if consonant_y => (&word[..word.len() - 1], "ied"),
+        "ed" if ends_in_e => (word, "d"),
+        "ing" if ends_in_e && !word.ends_with("ee") => (&word[..word.len() - 1], "ing"),
+        _ => (word, ending),
+    };
+    out.push_str(stem);
+    out.push_str(tail);
 }
 
 /// An order-free key for two hashes.
@@ -593,6 +651,7 @@ impl Reference {
     /// except for the regular endings, which overgenerate).
     fn word_lemma_texts(&self, word: &str, out: &mut Vec<String>) {
         out.push(word.to_owned());
+        let mut candidate = String::new();
         if let Some(lemmas) = self.irregular.get(&hash(word)) {
             out.extend(lemmas.iter().map(|l| l.to_string()));
         }
@@ -604,9 +663,13 @@ impl Reference {
             if stem.len() < 2 && (ending != "s" || stem.is_empty()) {
                 continue;
             }
-            let candidate = format!("{stem}{replacement}");
+            // Most endings give no lemma: the candidate is copied only
+            // once it is one.
+            candidate.clear();
+            candidate.push_str(stem);
+            candidate.push_str(replacement);
             if self.lemma_ids.contains_key(&hash(&candidate)) {
-                out.push(candidate);
+                out.push(candidate.clone());
             }
             // A doubled final consonant: "stopped" → "stop", "bigger" → "big".
             let bytes = stem.as_bytes();
@@ -843,8 +906,72 @@ impl Reference {
                 self.add_rare_synonyms(first, &mut index.collocation_first);
                 self.add_rare_synonyms(second, &mut index.collocation_second);
             }
+            index.collocation_first_reach = self.reaching_lemmas(&index.collocation_first_words);
+            index.collocation_second_reach = self.reaching_lemmas(&index.collocation_second_words);
+            for (set, bit) in [
+                (&index.first, InSet::FIRST),
+                (&index.second, InSet::SECOND),
+                (&index.collocation_first, InSet::COLLOCATION_FIRST),
+                (&index.collocation_second, InSet::COLLOCATION_SECOND),
+                (
+                    &index.collocation_first_words,
+                    InSet::COLLOCATION_FIRST_WORD,
+                ),
+                (
+                    &index.collocation_second_words,
+                    InSet::COLLOCATION_SECOND_WORD,
+                ),
+            ] {
+                for &word in set {
+                    *index.membership.entry(word).or_default() |= bit;
+                }
+            }
             index
         })
+    }
+
+    /// [`Reach`] bits by lemma id for the words of `words`: a lemma gets a
+    /// bit when some single-word synonym it reaches, written that way, is in
+    /// `words`. Built from the synonym's side, which is the same relation:
+    /// synsets list their lemmas both ways and near-synonym links are
+    /// stored in both directions, so `a` reaches `b` exactly when `b`
+    /// reaches `a`.
+    fn reaching_lemmas(&self, words: &HashKeyedSet) -> Vec<u8> {
+        let mut reach = vec![0u8; self.lemmas.len()];
+        let mut form = String::new();
+        for (id, member) in self.lemmas.iter().enumerate() {
+            if member.contains(' ') {
+                continue;
+            }
+            let mut bits = 0;
+            if words.contains(&hash(member)) {
+                bits |= Reach::PLAIN;
+            }
+            for (ending, bit) in [("s", Reach::S), ("ed", Reach::ED), ("ing", Reach::ING)] {
+                with_ending_into(member, ending, &mut form);
+                if words.contains(&hash(&form)) {
+                    bits |= bit;
+                }
+            }
+            if self
+                .irregular_forms
+                .get(&hash(member))
+                .into_iter()
+                .flatten()
+                .any(|form| words.contains(&hash(form)))
+            {
+                bits |= Reach::IRREGULAR;
+            }
+            if bits == 0 {
+                continue;
+            }
+            for synset in self.related_synsets(id as u32) {
+                for &lemma in self.synset_members(synset) {
+                    reach[lemma as usize] |= bits;
+                }
+            }
+        }
+        reach
     }
 
     /// The listed word sequences frequent enough to be fixed collocations
@@ -870,13 +997,15 @@ impl Reference {
         second_hash: u64,
     ) -> Option<String> {
         let index = self.rewrite_index();
-        let expression = index.first.contains(&first_hash) && index.second.contains(&second_hash);
-        let spun_first = index.collocation_first.contains(&first_hash);
-        let spun_second = index.collocation_second.contains(&second_hash);
+        let first_in = *index.membership.get(&first_hash)?;
+        let second_in = index.membership.get(&second_hash).copied().unwrap_or(0);
+        let expression = first_in & InSet::FIRST != 0 && second_in & InSet::SECOND != 0;
+        let spun_first = first_in & InSet::COLLOCATION_FIRST != 0;
+        let spun_second = second_in & InSet::COLLOCATION_SECOND != 0;
         // At least one word swapped; a word left as it was must be a word of
         // some collocation on its side.
-        let first_fits = spun_first || index.collocation_first_words.contains(&first_hash);
-        let second_fits = spun_second || index.collocation_second_words.contains(&second_hash);
+        let first_fits = spun_first || first_in & InSet::COLLOCATION_FIRST_WORD != 0;
+        let second_fits = spun_second || second_in & InSet::COLLOCATION_SECOND_WORD != 0;
         let collocation = (spun_first || spun_second) && first_fits && second_fits;
         if !expression && !collocation {
             return None;
@@ -903,21 +1032,54 @@ impl Reference {
     /// the word itself first.
     pub(crate) fn surface_synonyms(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_owned()];
+        self.for_each_surface_synonym(word, None, |form| {
+            if !out.iter().any(|o| o == form) {
+                out.push(form.to_owned());
+            }
+        });
+        out
+    }
+
+    /// Every form [`Reference::surface_synonyms`] gives after the word
+    /// itself, in its order, repeats included: a caller that keeps only a
+    /// few of them (the tortured-phrase rule) tests each before copying it.
+    /// With `reach` ([`Reach`] bits by lemma id), a lemma whose synonyms
+    /// cannot give a wanted form the way the word inflects is not walked.
+    fn for_each_surface_synonym(
+        &self,
+        word: &str,
+        reach: Option<&[u8]>,
+        mut visit: impl FnMut(&str),
+    ) {
         let mut lemma_texts = Vec::new();
         self.word_lemma_texts(word, &mut lemma_texts);
-        for lemma_text in lemma_texts {
-            let Some(&lemma) = self.lemma_ids.get(&hash(&lemma_text)) else {
+        let mut form = String::new();
+        for lemma_text in &lemma_texts {
+            let Some(&lemma) = self.lemma_ids.get(&hash(lemma_text)) else {
                 continue;
             };
+            let ending = ending_of(word, lemma_text);
+            if let Some(reach) = reach {
+                let mut wanted = Reach::of(ending);
+                if word != lemma_text {
+                    wanted |= Reach::IRREGULAR;
+                }
+                if reach[lemma as usize] & wanted == 0 {
+                    continue;
+                }
+            }
             for synset in self.related_synsets(lemma) {
                 for &member in self.synset_members(synset) {
                     let member = &self.lemmas[member as usize];
                     if member.contains(' ') || member.as_ref() == lemma_text {
                         continue;
                     }
-                    let form = inflect_like(word, &lemma_text, member);
-                    if !out.contains(&form) {
-                        out.push(form);
+                    match ending {
+                        Some(ending) => {
+                            with_ending_into(member, ending, &mut form);
+                            visit(&form);
+                        }
+                        None => visit(member),
                     }
                     // The inflection of an irregular synonym cannot be
                     // copied ("stated" for "said"): every irregular form
@@ -929,68 +1091,107 @@ impl Reference {
                             .into_iter()
                             .flatten()
                         {
-                            if !out.iter().any(|o| o == form.as_ref()) {
-                                out.push(form.to_string());
-                            }
+                            visit(form);
                         }
                     }
                 }
             }
         }
-        out
     }
 
     /// [`Reference::tortured_original`] for a frequent collocation of the
     /// `b` records: one or both words swapped for a rarer synonym, the
     /// original collocation listed often ([`COLLOCATION_MIN_LOG10`], or
     /// [`COLLOCATION_ONE_SWAP_MIN_LOG10`] when one word was kept).
+    ///
+    /// The pairs of the synonym walks are the same as a plain double loop
+    /// over [`Reference::surface_synonyms`] of both words would try, in the
+    /// same order, but each side is cut first to the candidates that can
+    /// still win: a side whose word is too common to be a spinner's pick
+    /// is not walked at all, and a candidate must be a word of some listed
+    /// collocation on its side (a pair listed often enough, of expression
+    /// words, is one of [`Reference::collocations`]), a set lookup that
+    /// rejects nearly every synonym and stands in for the expression-word
+    /// test of those it lets through.
     fn tortured_collocation(&self, first: &str, second: &str) -> Option<String> {
+        let index = self.rewrite_index();
         let zipf = |word: &str| self.zipf(word).unwrap_or(0.0);
-        let swappable = |original: &str, spun: &str| {
-            zipf(spun) < COLLOCATION_MAX_SPUN_ZIPF
-                && zipf(original) - zipf(spun) >= REWRITE_MIN_WORD_GAIN
-                && self.expression_word(original)
+        let (z_first, z_second) = (zipf(first), zipf(second));
+        // A word may be swapped when rare enough; kept when the other one,
+        // swapped alone, is rare enough for a one-swap rewrite.
+        let swap_first = z_first < COLLOCATION_MAX_SPUN_ZIPF;
+        let swap_second = z_second < COLLOCATION_MAX_SPUN_ZIPF;
+        let keep = |word: &str, words: &HashKeyedSet, other_zipf: f32| {
+            other_zipf < COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF && words.contains(&hash(word))
         };
-        let firsts = self.surface_synonyms(first);
-        let seconds = self.surface_synonyms(second);
-        let mut best: Option<(u8, String)> = None;
-        for (i, x) in firsts.iter().enumerate() {
-            if i > 0 && !swappable(x, first) {
-                continue;
-            }
-            for (j, y) in seconds.iter().enumerate() {
-                if (i == 0 && j == 0) || (j > 0 && !swappable(y, second)) {
+        let keep_first = swap_second && keep(first, &index.collocation_first_words, z_second);
+        let keep_second = swap_first && keep(second, &index.collocation_second_words, z_first);
+        let walk_first = swap_first && (swap_second || keep_second);
+        let walk_second = swap_second && (swap_first || keep_first);
+        if !walk_first && !walk_second {
+            return None;
+        }
+        // (kept as written, hash, text), in the order of the walk.
+        let candidates =
+            |word: &str, kept: bool, walk: bool, words: &HashKeyedSet, reach: &[u8]| {
+                let mut out: Vec<(bool, u64, String)> = Vec::new();
+                if kept {
+                    out.push((true, hash(word), word.to_owned()));
+                }
+                if walk {
+                    let z_word = zipf(word);
+                    self.for_each_surface_synonym(word, Some(reach), |form| {
+                        let form_hash = hash(form);
+                        if !words.contains(&form_hash)
+                            || form == word
+                            || out.iter().any(|(_, h, o)| *h == form_hash && o == form)
+                            || zipf(form) - z_word < REWRITE_MIN_WORD_GAIN
+                        {
+                            return;
+                        }
+                        out.push((false, form_hash, form.to_owned()));
+                    });
+                }
+                out
+            };
+        let firsts = candidates(
+            first,
+            keep_first,
+            walk_first,
+            &index.collocation_first_words,
+            &index.collocation_first_reach,
+        );
+        if firsts.is_empty() {
+            return None;
+        }
+        let seconds = candidates(
+            second,
+            keep_second,
+            walk_second,
+            &index.collocation_second_words,
+            &index.collocation_second_reach,
+        );
+        let mut best: Option<(u8, &str, &str)> = None;
+        for (x_kept, x_hash, x) in &firsts {
+            for (y_kept, y_hash, y) in &seconds {
+                if *x_kept && *y_kept {
                     continue;
                 }
-                let Some(count) = self.sequence_count_log10(hash(x), hash(y)) else {
+                let Some(count) = self.sequence_count_log10(*x_hash, *y_hash) else {
                     continue;
                 };
-                let one_swap_spun = match (i, j) {
-                    (0, _) => Some(second),
-                    (_, 0) => Some(first),
-                    _ => None,
-                };
-                if one_swap_spun
-                    .is_some_and(|spun| zipf(spun) >= COLLOCATION_ONE_SWAP_MAX_SPUN_ZIPF)
-                {
-                    continue;
-                }
-                let least = if one_swap_spun.is_some() {
+                let least = if *x_kept || *y_kept {
                     COLLOCATION_ONE_SWAP_MIN_LOG10
                 } else {
                     COLLOCATION_MIN_LOG10
                 };
-                if count < least
-                    || !self.expression_word(x)
-                    || !self.expression_word(y)
-                    || best.as_ref().is_some_and(|(c, _)| *c >= count)
-                {
+                if count < least || best.is_some_and(|(c, _, _)| c >= count) {
                     continue;
                 }
-                best = Some((count, format!("{x} {y}")));
+                best = Some((count, x, y));
             }
         }
-        best.map(|(_, phrase)| phrase)
+        best.map(|(_, x, y)| format!("{x} {y}"))
     }
 
     /// [`Reference::tortured_original`] for a WordNet expression.
