@@ -908,23 +908,43 @@ pub fn run_check(
     let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
+    Ok(checked_run(
+        corpus,
+        input_names(inputs),
+        (&checker, has_model),
+        config,
+        progress,
+        timings,
+    ))
+}
+
+/// The quality pass of [`run_check`] and [`run_check_on`] over a corpus
+/// already read, with the checker built before reading.
+fn checked_run(
+    corpus: Corpus,
+    inputs: Vec<String>,
+    (checker, has_model): (&Checker, bool),
+    config: &CheckConfig,
+    progress: &dyn Progress,
+    mut timings: Timings,
+) -> CheckRun {
     let (results, stats_source) = check_corpus(
         &corpus,
-        &checker,
+        checker,
         has_model,
         config,
         None,
         progress,
         &mut timings,
     );
-    Ok(CheckRun {
+    CheckRun {
         config: config.clone(),
-        inputs: input_names(inputs),
+        inputs,
         corpus,
         results,
         stats_source,
         timings,
-    })
+    }
 }
 
 /// [`run_check`] over a corpus already in memory ([`corpus::from_records`]).
@@ -934,25 +954,15 @@ pub fn run_check_on(
     config: &CheckConfig,
     progress: &dyn Progress,
 ) -> Result<CheckRun> {
-    let mut timings = Timings::default();
     let (checker, has_model) = build_checker(config)?;
-    let (results, stats_source) = check_corpus(
-        &corpus,
-        &checker,
-        has_model,
-        config,
-        None,
-        progress,
-        &mut timings,
-    );
-    Ok(CheckRun {
-        config: config.clone(),
-        inputs: vec![source.to_owned()],
+    Ok(checked_run(
         corpus,
-        results,
-        stats_source,
-        timings,
-    })
+        vec![source.to_owned()],
+        (&checker, has_model),
+        config,
+        progress,
+        Timings::default(),
+    ))
 }
 
 /// The quality pass over a corpus already read: corpus statistics first

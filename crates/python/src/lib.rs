@@ -31,11 +31,14 @@ fn read_options(skip_invalid: bool) -> ReadOptions {
     }
 }
 
-/// Rows written by one of the report's JSON Lines writers, as bytes.
-fn rows(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> PyResult<Vec<u8>> {
+/// Rows written by one of the report's JSON Lines writers, as Python bytes.
+fn rows<'py>(
+    py: Python<'py>,
+    write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+) -> PyResult<Bound<'py, PyBytes>> {
     let mut out = Vec::new();
     write(&mut out).map_err(io_error)?;
-    Ok(out)
+    Ok(PyBytes::new(py, &out))
 }
 
 /// The result of a quality pass over records.
@@ -48,14 +51,14 @@ struct CheckResult {
 impl CheckResult {
     /// `documents.jsonl` of `copydesk check`.
     fn documents_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::check::write_documents(w, &self.run))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| report::check::write_documents(w, &self.run))
     }
 
     /// `rejected.jsonl`: records left out, with the reason.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::jsonl::write_rejected(w, &self.run.corpus.rejected))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| {
+            report::jsonl::write_rejected(w, &self.run.corpus.rejected)
+        })
     }
 
     /// `summary.json`, as a JSON string.
@@ -81,32 +84,29 @@ struct DedupResult {
 impl DedupResult {
     /// `documents.jsonl` of `copydesk dedup`.
     fn documents_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::jsonl::write_documents(w, &self.run))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| report::jsonl::write_documents(w, &self.run))
     }
 
     /// `pairs.jsonl`.
     fn pairs_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::jsonl::write_pairs(w, &self.run))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| report::jsonl::write_pairs(w, &self.run))
     }
 
     /// `clusters.jsonl`.
     fn clusters_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::jsonl::write_clusters(w, &self.run))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| report::jsonl::write_clusters(w, &self.run))
     }
 
     /// `substitutions.jsonl`.
     fn substitutions_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::jsonl::write_substitutions(w, &self.run))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| report::jsonl::write_substitutions(w, &self.run))
     }
 
     /// `rejected.jsonl`.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let out = rows(|w| report::jsonl::write_rejected(w, &self.run.corpus.rejected))?;
-        Ok(PyBytes::new(py, &out))
+        rows(py, |w| {
+            report::jsonl::write_rejected(w, &self.run.corpus.rejected)
+        })
     }
 
     /// The run's counts (records read, accepted, unique, clusters, ...) as JSON.
