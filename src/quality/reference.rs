@@ -12,10 +12,33 @@
 
 use crate::error::{Error, Result};
 use crate::text::{normalize, HashKeyed, HashKeyedSet};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
+
+/// Which word of a two-word collocation a candidate stands for.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum CollocationSide {
+    First,
+    Second,
+}
+
+/// Words whose walked synonyms one thread keeps (about a news vocabulary).
+const WALK_CACHE_ENTRIES: usize = 1 << 16;
+
+type WalkKey = (u64, CollocationSide, u64);
+
+/// One side's walked candidates: (hash, form) in the order of the walk.
+type Walked = Rc<[(u64, Rc<str>)]>;
+
+thread_local! {
+    static WALK_CACHE: RefCell<HashMap<WalkKey, (Box<str>, Walked)>> =
+        RefCell::new(HashMap::new());
+}
 
 const ENGLISH: &[u8] = include_bytes!("../../data/reference/english.tsv.gz");
 const OPPOSITES: &str = include_str!("../../data/reference/opposites.tsv");
@@ -64,6 +87,9 @@ pub struct Reference {
 /// synonym walk for nearly every pair of words.
 #[derive(Default)]
 struct RewriteIndex {
+    /// Unique to this index in the process: the key of its walks in
+    /// [`WALK_CACHE`], which outlive any one reference.
+    id: u64,
     first: HashKeyedSet,
     second: HashKeyedSet,
     /// The same for collocations listed in the `b` records, the original
@@ -865,7 +891,12 @@ impl Reference {
 
     fn rewrite_index(&self) -> &RewriteIndex {
         self.rewrites.get_or_init(|| {
-            let mut index = RewriteIndex::default();
+            static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 =
+                std::sync::atomic::AtomicU64::new(0);
+            let mut index = RewriteIndex {
+                id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                ..RewriteIndex::default()
+            };
             for lemma in &self.lemmas {
                 let Some((first, second)) = lemma.split_once(' ') else {
                     continue;
@@ -1099,6 +1130,58 @@ impl Reference {
         }
     }
 
+    /// The synonyms of `word`, in its inflection, that can stand on `side`
+    /// of a listed collocation and are more common than `word` by
+    /// [`REWRITE_MIN_WORD_GAIN`], in the order of the walk.
+    ///
+    /// A pure function of the word, asked again for every pair a word is in
+    /// and every document it recurs in, so each thread keeps the answers
+    /// (a bounded cache: it starts afresh past [`WALK_CACHE_ENTRIES`]).
+    fn walked_candidates(&self, word: &str, side: CollocationSide, index: &RewriteIndex) -> Walked {
+        let key = (index.id, side, hash(word));
+        let cached = WALK_CACHE.with_borrow(|cache| {
+            cache
+                .get(&key)
+                .filter(|(cached_word, _)| &**cached_word == word)
+                .map(|(_, walked)| Rc::clone(walked))
+        });
+        if let Some(walked) = cached {
+            return walked;
+        }
+        let (words, reach) = match side {
+            CollocationSide::First => (
+                &index.collocation_first_words,
+                &index.collocation_first_reach,
+            ),
+            CollocationSide::Second => (
+                &index.collocation_second_words,
+                &index.collocation_second_reach,
+            ),
+        };
+        let zipf = |word: &str| self.zipf(word).unwrap_or(0.0);
+        let z_word = zipf(word);
+        let mut out: Vec<(u64, Rc<str>)> = Vec::new();
+        self.for_each_surface_synonym(word, Some(reach), |form| {
+            let form_hash = hash(form);
+            if !words.contains(&form_hash)
+                || form == word
+                || out.iter().any(|(h, o)| *h == form_hash && &**o == form)
+                || zipf(form) - z_word < REWRITE_MIN_WORD_GAIN
+            {
+                return;
+            }
+            out.push((form_hash, Rc::from(form)));
+        });
+        let walked: Walked = out.into();
+        WALK_CACHE.with_borrow_mut(|cache| {
+            if cache.len() >= WALK_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, (Box::from(word), Rc::clone(&walked)));
+        });
+        walked
+    }
+
     /// [`Reference::tortured_original`] for a frequent collocation of the
     /// `b` records: one or both words swapped for a rarer synonym, the
     /// original collocation listed often ([`COLLOCATION_MIN_LOG10`], or
@@ -1132,45 +1215,22 @@ impl Reference {
             return None;
         }
         // (kept as written, hash, text), in the order of the walk.
-        let candidates =
-            |word: &str, kept: bool, walk: bool, words: &HashKeyedSet, reach: &[u8]| {
-                let mut out: Vec<(bool, u64, String)> = Vec::new();
-                if kept {
-                    out.push((true, hash(word), word.to_owned()));
-                }
-                if walk {
-                    let z_word = zipf(word);
-                    self.for_each_surface_synonym(word, Some(reach), |form| {
-                        let form_hash = hash(form);
-                        if !words.contains(&form_hash)
-                            || form == word
-                            || out.iter().any(|(_, h, o)| *h == form_hash && o == form)
-                            || zipf(form) - z_word < REWRITE_MIN_WORD_GAIN
-                        {
-                            return;
-                        }
-                        out.push((false, form_hash, form.to_owned()));
-                    });
-                }
-                out
-            };
-        let firsts = candidates(
-            first,
-            keep_first,
-            walk_first,
-            &index.collocation_first_words,
-            &index.collocation_first_reach,
-        );
+        let candidates = |word: &str, kept: bool, walk: bool, side: CollocationSide| {
+            let mut out: Vec<(bool, u64, Rc<str>)> = Vec::new();
+            if kept {
+                out.push((true, hash(word), Rc::from(word)));
+            }
+            if walk {
+                let walked = self.walked_candidates(word, side, index);
+                out.extend(walked.iter().map(|(h, form)| (false, *h, Rc::clone(form))));
+            }
+            out
+        };
+        let firsts = candidates(first, keep_first, walk_first, CollocationSide::First);
         if firsts.is_empty() {
             return None;
         }
-        let seconds = candidates(
-            second,
-            keep_second,
-            walk_second,
-            &index.collocation_second_words,
-            &index.collocation_second_reach,
-        );
+        let seconds = candidates(second, keep_second, walk_second, CollocationSide::Second);
         let mut best: Option<(u8, &str, &str)> = None;
         for (x_kept, x_hash, x) in &firsts {
             for (y_kept, y_hash, y) in &seconds {
