@@ -479,36 +479,47 @@ pub fn read_inputs(
 }
 
 /// A corpus from records already in memory (a data frame, an Arrow table):
-/// `(id, text, date)` in order, located as row `n` (1-based) of `source`.
+/// `(id, text, date)` in order, or why a row has none (a missing or
+/// non-string field), located as row `n` (1-based) of `source`.
 ///
-/// Ids are checked as in [`read_inputs`]: a repeated id is rejected (kept in
-/// [`Corpus::rejected`] with [`ReadOptions::skip_invalid`], an
-/// [`Error::InvalidRecord`] naming the row otherwise).
+/// A row given as an error, and a repeated id, are rejected as in
+/// [`read_inputs`]: kept in [`Corpus::rejected`] with
+/// [`ReadOptions::skip_invalid`], an [`Error::InvalidRecord`] naming the row
+/// otherwise.
 pub fn from_records(
     source: &str,
-    records: impl IntoIterator<Item = (String, String, Option<String>)>,
+    records: impl IntoIterator<Item = std::result::Result<MemoryRecord, RejectReason>>,
     options: &ReadOptions,
 ) -> Result<Corpus> {
     let name: std::sync::Arc<str> = source.into();
     let mut corpus = Corpus::default();
     let mut seen_ids = SeenIds::default();
-    for (row, (id, text, date)) in records.into_iter().enumerate() {
-        corpus.bytes_read += text.len() as u64;
-        let document = Document {
-            id,
-            text,
-            date,
-            location: Location {
-                file: name.clone(),
-                line: row as u64 + 1,
-            },
-            raw: None,
-            carry: Vec::new(),
+    for (row, record) in records.into_iter().enumerate() {
+        let location = Location {
+            file: name.clone(),
+            line: row as u64 + 1,
         };
-        accept(Ok(document), options, &mut corpus, &mut seen_ids)?;
+        let record = match record {
+            Ok((id, text, date)) => {
+                corpus.bytes_read += text.len() as u64;
+                Ok(Document {
+                    id,
+                    text,
+                    date,
+                    location,
+                    raw: None,
+                    carry: Vec::new(),
+                })
+            }
+            Err(reason) => Err(Rejected { reason, location }),
+        };
+        accept(record, options, &mut corpus, &mut seen_ids)?;
     }
     Ok(corpus)
 }
+
+/// A record held in memory: `(id, text, date)`.
+pub type MemoryRecord = (String, String, Option<String>);
 
 /// The accepted document of each id, to reject duplicate ids.
 ///
@@ -1078,9 +1089,9 @@ mod tests {
 
     #[test]
     fn records_in_memory_are_located_by_row_and_repeated_ids_rejected() {
-        let rows = |ids: &[&str]| -> Vec<(String, String, Option<String>)> {
+        let rows = |ids: &[&str]| -> Vec<std::result::Result<MemoryRecord, RejectReason>> {
             ids.iter()
-                .map(|id| (id.to_string(), format!("text of {id}"), None))
+                .map(|id| Ok((id.to_string(), format!("text of {id}"), None)))
                 .collect()
         };
         let corpus = from_records("<frame>", rows(&["a", "b"]), &ReadOptions::default()).unwrap();
@@ -1101,6 +1112,12 @@ mod tests {
         let corpus = from_records("<frame>", rows(&["a", "b", "a"]), &skipping).unwrap();
         assert_eq!((corpus.documents.len(), corpus.rejected.len()), (2, 1));
         assert_eq!(corpus.records_read, 3);
+        let mut with_missing = rows(&["a", "b"]);
+        with_missing.insert(1, Err(RejectReason::MissingField("text".into())));
+        let corpus = from_records("<frame>", with_missing, &skipping).unwrap();
+        assert_eq!(corpus.documents[1].location.to_string(), "<frame>:3");
+        assert_eq!(corpus.rejected[0].location.to_string(), "<frame>:2");
+        assert_eq!(corpus.rejected[0].reason.code(), "missing_field");
     }
 
     fn parse(line: &str) -> Option<Record> {

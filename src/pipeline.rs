@@ -1220,12 +1220,54 @@ pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) 
     let (checker, has_model) = build_checker(&config.check)?;
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.dedup.read, progress, &mut timings)?;
+    scan_corpus(
+        corpus,
+        inputs,
+        config,
+        (&checker, has_model),
+        timings,
+        progress,
+    )
+}
+
+/// [`run_scan`] over a corpus already in memory ([`corpus::from_records`]).
+pub fn run_scan_on(
+    corpus: Corpus,
+    source: &str,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> Result<ScanRun> {
+    config.dedup.validate()?;
+    let (checker, has_model) = build_checker(&config.check)?;
+    let inputs = [Input::Path(source.into())];
+    let timings = Timings::default();
+    scan_corpus(
+        corpus,
+        &inputs,
+        config,
+        (&checker, has_model),
+        timings,
+        progress,
+    )
+}
+
+/// The scan of a corpus already read: quality and near-duplicates, in the
+/// order [`Prefer`] needs; `checker` is the quality checker and whether it
+/// has a fitted model.
+fn scan_corpus(
+    corpus: Corpus,
+    inputs: &[Input],
+    config: &ScanConfig,
+    (checker, has_model): (&Checker, bool),
+    mut timings: Timings,
+    progress: &dyn Progress,
+) -> Result<ScanRun> {
     if config.dedup.prefer == Prefer::Quality {
         // Representatives by quality: the quality pass comes first, with no
         // clusters yet, so copies are told apart by their content alone.
         let (quality, stats_source) = check_corpus(
             &corpus,
-            &checker,
+            checker,
             has_model,
             &config.check,
             None,
@@ -1251,7 +1293,7 @@ pub fn run_scan(inputs: &[Input], config: &ScanConfig, progress: &dyn Progress) 
     let clusters: Vec<Option<u32>> = dedup.documents.iter().map(|d| d.cluster).collect();
     let (quality, stats_source) = check_corpus(
         &dedup.corpus,
-        &checker,
+        checker,
         has_model,
         &config.check,
         Some(&clusters),

@@ -1,69 +1,86 @@
 """copydesk from Python: near-duplicates, rewrites and spin in news corpora.
 
-``data`` is a ``pyarrow.Table`` or ``RecordBatch``, a ``pandas.DataFrame``, a
-Hugging Face ``datasets.Dataset``, or an iterable of dicts; ``id_column`` and
-``text_column`` name its fields (``date_column`` is optional). Results are
-``pyarrow.Table``s with the columns of the files the CLI writes, and
-``.write(out_dir)`` writes those files as the CLI does.
+``data`` is a ``pyarrow.Table`` or ``RecordBatch`` (or anything with
+``__arrow_c_stream__``), a ``pandas.DataFrame``, a Hugging Face
+``datasets.Dataset``, or an iterable of dicts; ``id_column`` and
+``text_column`` name its fields (``date_column`` is optional). Arrow data is
+read by the Rust side through the Arrow C stream interface, the strings
+where Arrow holds them. Results are ``pyarrow.Table``s with the columns of
+the files the CLI writes, and ``.write(out_dir)`` writes those files as the
+CLI does.
+
+Options are named as the CLI's flags: ``--num-perm 128`` is
+``num_perm=128``, ``--no-rewrites`` is ``rewrites=False``,
+``--no-corpus-stats`` is ``corpus_stats=False``, ``--no-containment`` is
+``containment=False``.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from . import _native
 
-__all__ = ["check", "dedup", "Checker", "CheckResult", "DedupResult"]
+__all__ = ["check", "dedup", "scan", "Checker", "CheckResult", "DedupResult", "ScanResult"]
 __version__ = _native.__version__
 
 
-def _column(table: pa.Table, name: str) -> list:
-    if name not in table.column_names:
-        raise KeyError(f"no column {name!r}; columns are {table.column_names}")
-    return table.column(name).to_pylist()
-
-
-def _records(data: Any, id_column: str, text_column: str, date_column: Optional[str]):
-    """(records, source): rows as (id, text, date) and a name for errors."""
-    table = None
+def _arrow_table(data: Any) -> Optional[pa.Table]:
+    """``data`` as a pyarrow Table when it is columnar, else None."""
+    if isinstance(data, pa.Table):
+        return data
     if isinstance(data, pa.RecordBatch):
-        table = pa.Table.from_batches([data])
-    elif isinstance(data, pa.Table):
-        table = data
-    elif type(data).__module__.startswith("pandas"):
-        table = pa.Table.from_pandas(data, preserve_index=False)
-    elif hasattr(data, "data") and hasattr(getattr(data, "data"), "table"):
-        # datasets.Dataset keeps its rows in an Arrow table.
-        table = data.data.table
+        return pa.Table.from_batches([data])
+    if type(data).__module__.startswith("pandas"):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    inner = getattr(getattr(data, "data", None), "table", None)
+    if isinstance(inner, pa.Table):
+        # A datasets.Dataset keeps its rows in an Arrow table; a selection
+        # or shuffle is an indices mapping over it.
+        indices = getattr(data, "_indices", None)
+        if indices is not None:
+            return inner.take(indices.column(0))
+        return inner
+    return None
+
+
+def _as_string(column: pa.ChunkedArray, name: str, kind: str) -> pa.ChunkedArray:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column
+    if kind == "text":
+        raise ValueError(f"column {name!r} is {column.type}, not a string column")
+    return pc.cast(column, pa.string())
+
+
+def _rows(data: Any, id_column: str, text_column: str, date_column: Optional[str]):
+    """(rows, source): what the native module reads, and a name for errors
+    (``<DataFrame>``: rows are numbered from 1 in errors and ``rejected``)."""
+    table = _arrow_table(data)
     if table is not None:
-        ids = _column(table, id_column)
-        texts = _column(table, text_column)
+        for name in (id_column, text_column):
+            if name not in table.column_names:
+                raise KeyError(f"no column {name!r}; columns are {table.column_names}")
+        columns = [
+            _as_string(table.column(id_column), id_column, "id"),
+            _as_string(table.column(text_column), text_column, "text"),
+        ]
+        names = ["id", "text"]
         if date_column and date_column in table.column_names:
-            dates = _column(table, date_column)
-        else:
-            dates = [None] * len(ids)
-        source = f"<{type(data).__name__}>"
-        rows = zip(ids, texts, dates)
-    else:
-        source = "<records>"
-        rows = (
-            (row.get(id_column), row.get(text_column), row.get(date_column) if date_column else None)
-            for row in data
-        )
-    records = []
-    for number, (id_, text, date) in enumerate(rows, start=1):
-        if id_ is None or text is None:
-            missing = id_column if id_ is None else text_column
-            raise ValueError(f"{source} row {number}: no {missing!r} value")
-        if not isinstance(text, str):
-            raise ValueError(f"{source} row {number}: {text_column!r} is not a string")
-        records.append((str(id_), text, None if date is None else str(date)))
-    return records, source
+            columns.append(_as_string(table.column(date_column), date_column, "date"))
+            names.append("date")
+        return pa.table(columns, names=names), f"<{type(data).__name__}>"
+    rows = [
+        (row.get(id_column), row.get(text_column), row.get(date_column) if date_column else None)
+        for row in data
+    ]
+    return rows, "<records>"
 
 
 def _table(jsonl: bytes) -> pa.Table:
@@ -72,38 +89,107 @@ def _table(jsonl: bytes) -> pa.Table:
     return pa_json.read_json(io.BytesIO(jsonl))
 
 
+class _Tables:
+    """The result tables, each built on first use (``pairs`` of a big
+    corpus is the largest output: a caller that only writes files never
+    pays for it)."""
+
+    @functools.cached_property
+    def documents(self) -> pa.Table:
+        """``documents.jsonl``: one row per accepted record, in input order."""
+        return _table(self._native.documents_jsonl())
+
+    @functools.cached_property
+    def pairs(self) -> pa.Table:
+        """``pairs.jsonl``: the verified pairs and their relation."""
+        return _table(self._native.pairs_jsonl())
+
+    @functools.cached_property
+    def clusters(self) -> pa.Table:
+        """``clusters.jsonl``: members and representative of each cluster."""
+        return _table(self._native.clusters_jsonl())
+
+    @functools.cached_property
+    def substitutions(self) -> pa.Table:
+        """``substitutions.jsonl``: word substitutions mined from rewrites."""
+        return _table(self._native.substitutions_jsonl())
+
+    @functools.cached_property
+    def rejected(self) -> pa.Table:
+        """``rejected.jsonl``: records left out, with the reason."""
+        return _table(self._native.rejected_jsonl())
+
+
 class CheckResult:
     """The quality pass over a corpus: ``table`` (``id``, ``flags``,
     ``scores``), ``rejected``, ``summary``."""
 
     def __init__(self, native):
         self._native = native
-        self.table = _table(native.documents_jsonl())
-        self.rejected = _table(native.rejected_jsonl())
         self.summary = json.loads(native.summary_json())
+
+    @functools.cached_property
+    def table(self) -> pa.Table:
+        """``documents.jsonl``: ``id``, ``flags``, ``scores`` per record."""
+        return _table(self._native.documents_jsonl())
+
+    @functools.cached_property
+    def rejected(self) -> pa.Table:
+        """``rejected.jsonl``: records left out, with the reason."""
+        return _table(self._native.rejected_jsonl())
 
     def write(self, out_dir: str) -> None:
         """Write ``documents.jsonl``, ``summary.json`` ... as ``copydesk check --out``."""
         self._native.write(str(out_dir))
 
 
-class DedupResult:
+class DedupResult(_Tables):
     """Near-duplicate detection over a corpus: ``documents``, ``pairs``,
     ``clusters``, ``substitutions`` and ``rejected`` tables, ``counts`` and
     ``summary`` (what ``summary.json`` holds)."""
 
     def __init__(self, native):
         self._native = native
-        self.documents = _table(native.documents_jsonl())
-        self.pairs = _table(native.pairs_jsonl())
-        self.clusters = _table(native.clusters_jsonl())
-        self.substitutions = _table(native.substitutions_jsonl())
-        self.rejected = _table(native.rejected_jsonl())
         self.counts = json.loads(native.counts_json())
         self.summary = json.loads(native.summary_json())
 
     def write(self, out_dir: str) -> None:
-        """Write the files of ``copydesk dedup --out``, report included."""
+        """Write the files of ``copydesk dedup --out``."""
+        self._native.write(str(out_dir))
+
+
+class ScanResult(_Tables):
+    """Near-duplicates and quality together (``copydesk scan``): the tables
+    of :class:`DedupResult` (``documents`` with each document's flags and
+    scores as well), ``summary``, and the clean corpus (``kept_ids``,
+    :meth:`clean`)."""
+
+    def __init__(self, native, id_column: str):
+        self._native = native
+        self._id_column = id_column
+        self.summary = json.loads(native.summary_json())
+        self.kept_ids = native.kept_ids()
+
+    def clean(self, data: Any) -> Any:
+        """The rows of ``data`` (the input of :func:`scan`) that ``--keep``
+        would write: one per cluster, quality at least ``min_quality``, in
+        input order and of the input's type."""
+        kept = pa.array(self.kept_ids, pa.string())
+        table = _arrow_table(data)
+        if table is None:
+            keep = set(self.kept_ids)
+            return [row for row in data if str(row.get(self._id_column)) in keep]
+        ids = _as_string(table.column(self._id_column), self._id_column, "id")
+        mask = pc.is_in(ids, value_set=kept)
+        if hasattr(data, "filter") and hasattr(data, "select") and hasattr(data, "_indices"):
+            # datasets.Dataset: keep its type, features and fingerprinting.
+            return data.select([i for i, keep in enumerate(mask.to_pylist()) if keep])
+        if type(data).__module__.startswith("pandas"):
+            return data[mask.to_numpy(zero_copy_only=False)]
+        return table.filter(mask)
+
+    def write(self, out_dir: str) -> None:
+        """Write the files of ``copydesk scan --out``, ``report.html`` included."""
         self._native.write(str(out_dir))
 
 
@@ -112,16 +198,14 @@ def check(
     *,
     id_column: str = "id",
     text_column: str = "text",
-    date_column: Optional[str] = None,
-    corpus_stats: bool = True,
-    skip_invalid: bool = False,
+    **options: Any,
 ) -> CheckResult:
-    """The quality pass (``copydesk check``); ``corpus_stats=False`` is
-    ``--no-corpus-stats``."""
-    records, source = _records(data, id_column, text_column, date_column)
-    return CheckResult(
-        _native.check(records, source, corpus_stats=corpus_stats, skip_invalid=skip_invalid)
-    )
+    """The quality pass (``copydesk check``). Options: ``corpus_stats``,
+    ``model``, ``lexicon``, ``substitutions``, ``min_substitution_count``,
+    ``heuristics`` (``"news"`` or ``"datatrove"``), ``skip_invalid``,
+    ``threads``."""
+    rows, source = _rows(data, id_column, text_column, None)
+    return CheckResult(_native.check(rows, source, id_column, text_column, options))
 
 
 def dedup(
@@ -130,21 +214,31 @@ def dedup(
     id_column: str = "id",
     text_column: str = "text",
     date_column: Optional[str] = "date",
-    rewrites: bool = True,
-    skip_invalid: bool = False,
     **options: Any,
 ) -> DedupResult:
     """Near-duplicates and rewrites (``copydesk dedup``). Options:
-    ``threshold``, ``containment``, ``num_perm``, ``ngram``, ``seed``;
-    ``rewrites=False`` is ``--no-rewrites``."""
-    known = {"threshold", "containment", "num_perm", "ngram", "seed"}
-    unknown = set(options) - known
-    if unknown:
-        raise TypeError(f"unknown option(s) {sorted(unknown)}; known: {sorted(known)}")
-    records, source = _records(data, id_column, text_column, date_column)
-    return DedupResult(
-        _native.dedup(records, source, rewrites=rewrites, skip_invalid=skip_invalid, **options)
-    )
+    ``threshold``, ``containment`` (a number, or False), ``ngram``,
+    ``shingle``, ``num_perm``, ``minhash``, ``seed``, ``bands``, ``prefer``,
+    ``rewrites``, ``rewrite_similarity``, ``function_words``, ``reference``,
+    ``all_substitutions``, ``skip_invalid``, ``threads``."""
+    rows, source = _rows(data, id_column, text_column, date_column)
+    return DedupResult(_native.dedup(rows, source, id_column, text_column, options))
+
+
+def scan(
+    data: Any,
+    *,
+    id_column: str = "id",
+    text_column: str = "text",
+    date_column: Optional[str] = "date",
+    **options: Any,
+) -> ScanResult:
+    """Near-duplicates, rewrites and the quality pass (``copydesk scan``):
+    the options of :func:`dedup` and :func:`check`, and ``min_quality``,
+    ``report_clusters``, ``report_flagged``."""
+    rows, source = _rows(data, id_column, text_column, date_column)
+    native = _native.scan(rows, source, id_column, text_column, options)
+    return ScanResult(native, id_column)
 
 
 class Checker:

@@ -105,7 +105,7 @@ def test_check_flags_a_spun_text_and_the_checker_agrees():
 
 
 def test_bad_rows_and_options_are_errors_that_name_them():
-    with pytest.raises(ValueError, match="row 2"):
+    with pytest.raises(ValueError, match="<records>:2: missing field"):
         copydesk.dedup([{"id": "a", "text": "x"}, {"id": "b"}])
     with pytest.raises(ValueError, match="duplicate id"):
         copydesk.dedup([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}])
@@ -126,3 +126,89 @@ def test_a_hugging_face_dataset_is_read_like_its_rows():
     checker = copydesk.Checker()
     scored = dataset.map(lambda row: {"spin": checker(row["text"])["scores"]["spin"]})
     assert len(scored["spin"]) == len(records)
+
+
+def test_scan_writes_what_the_cli_writes_and_clean_keeps_the_cli_keep_rows(tmp_path):
+    import pandas as pd
+    records = fixture_records()
+    result = copydesk.scan(records, min_quality=0.6, num_perm=64)
+    result.write(tmp_path / "py")
+    subprocess.run(
+        [str(copydesk_binary()), "scan", str(ROOT / "fixtures" / "news.jsonl"),
+         "--out", str(tmp_path / "cli"), "--min-quality", "0.6", "--num-perm", "64",
+         "--keep", str(tmp_path / "keep.jsonl")],
+        check=True, capture_output=True,
+    )
+    for name in ("documents", "pairs", "clusters", "substitutions"):
+        written = (tmp_path / "py" / f"{name}.jsonl").read_bytes()
+        assert written == (tmp_path / "cli" / f"{name}.jsonl").read_bytes(), name
+    assert (tmp_path / "py" / "report.html").stat().st_size > 0
+    cli_summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert result.summary["quality"]["kept"] == cli_summary["quality"]["kept"]
+    kept = [row["id"] for row in cli_rows(tmp_path / "keep.jsonl")]
+    assert result.kept_ids == kept
+    assert 0 < len(kept) < len(records)
+    frame = pd.DataFrame(records)
+    assert list(result.clean(frame)["id"]) == kept
+    assert result.clean(pa.Table.from_pylist(records)).column("id").to_pylist() == kept
+    assert [row["id"] for row in result.clean(records)] == kept
+
+
+def test_options_mirror_the_cli_flags(tmp_path):
+    result = copydesk.dedup(fixture_records(), num_perm=64, threshold=0.6, rewrites=False,
+                            containment=False, threads=1)
+    result.write(tmp_path / "py")
+    subprocess.run(
+        [str(copydesk_binary()), "dedup", str(ROOT / "fixtures" / "news.jsonl"),
+         "--out", str(tmp_path / "cli"), "--num-perm", "64", "--threshold", "0.6",
+         "--no-rewrites", "--no-containment"],
+        check=True, capture_output=True,
+    )
+    for name in ("documents", "pairs", "clusters"):
+        written = (tmp_path / "py" / f"{name}.jsonl").read_bytes()
+        assert written == (tmp_path / "cli" / f"{name}.jsonl").read_bytes(), name
+    with pytest.raises(ValueError, match="threshold"):
+        copydesk.dedup(fixture_records(), threshold=1.5)
+    with pytest.raises(TypeError, match="num_perm"):
+        copydesk.dedup(fixture_records(), num_perm="many")
+    with pytest.raises(TypeError, match="unknown option"):
+        copydesk.check(fixture_records(), num_perm=64)
+
+
+def test_bad_rows_follow_skip_invalid_from_dicts_and_from_arrow():
+    good = {"id": "a", "text": "A ferry left the harbour at dawn with forty passengers."}
+    for data in (
+        [good, {"id": "b", "text": None}, {"id": "c", "text": 7}],
+        pa.table({"id": ["a", "b", "c"], "text": [good["text"], None, None]}),
+    ):
+        with pytest.raises(ValueError, match=r">:2: missing field \"text\""):
+            copydesk.check(data)
+        result = copydesk.check(data, skip_invalid=True)
+        assert result.table.column("id").to_pylist() == ["a"]
+        rejected = result.rejected.to_pylist()
+        assert [row["line"] for row in rejected] == [2, 3]
+        assert {row["reason"] for row in rejected} <= {"missing_field", "wrong_type"}
+    with pytest.raises(ValueError, match="not a string column"):
+        copydesk.check(pa.table({"id": ["a"], "text": [1]}))
+
+
+def test_arrow_ids_of_any_type_and_string_layouts_read_as_the_rows_do():
+    records = fixture_records()
+    expected = copydesk.dedup(records).clusters.to_pylist()
+    table = pa.Table.from_pylist(records)
+    large = table.cast(pa.schema([
+        pa.field(f.name, pa.large_string() if f.type == pa.string() else f.type)
+        for f in table.schema
+    ]))
+    assert copydesk.dedup(large).clusters.to_pylist() == expected
+    numbered = pa.table({"id": list(range(3)), "text": [r["text"] for r in records[:3]]})
+    documents = copydesk.dedup(numbered).documents.column("id").to_pylist()
+    assert documents == ["0", "1", "2"]
+
+
+def test_a_shuffled_dataset_is_read_in_its_own_order():
+    import datasets
+    records = fixture_records()
+    shuffled = datasets.Dataset.from_list(records).shuffle(seed=3)
+    ids = copydesk.dedup(shuffled).documents.column("id").to_pylist()
+    assert ids == [str(i) for i in shuffled["id"]]

@@ -474,7 +474,7 @@ pub fn report_input<'a>(
 
 /// `summary.json` of a scan: the dedup summary plus the quality pass.
 #[derive(Serialize)]
-struct ScanSummary<'a> {
+pub struct ScanSummary<'a> {
     #[serde(flatten)]
     dedup: jsonl::Summary<'a>,
     quality: QualitySummary,
@@ -492,7 +492,13 @@ struct QualitySummary {
     dropped_low_quality: u64,
 }
 
-fn summary<'a>(run: &'a ScanRun, timings: &'a Timings, outputs: &ScanOutputs) -> ScanSummary<'a> {
+/// What `summary.json` of a scan holds, for these outputs (`min_quality`
+/// decides the kept and dropped counts).
+pub fn summary<'a>(
+    run: &'a ScanRun,
+    timings: &'a Timings,
+    outputs: &ScanOutputs,
+) -> ScanSummary<'a> {
     let mut flags_by_category = BTreeMap::new();
     let mut flags = 0;
     for flag in run.quality.iter().flat_map(|q| &q.flags) {

@@ -1,34 +1,29 @@
 //! The `copydesk._native` extension module: the Rust pipeline behind the
-//! `copydesk` Python package (`python/copydesk`), which turns data frames and
-//! Arrow tables into records and the JSON Lines rows written here into
+//! `copydesk` Python package (`python/copydesk`). Arrow data comes in
+//! through the C stream interface; other rows as Python values. Results go
+//! out as the JSON Lines rows the CLI writes, which the package reads into
 //! `pyarrow.Table`s.
 
-use copydesk::corpus::{self, ReadOptions};
-use copydesk::pipeline::{self, CheckConfig, CheckRun, Config, DedupRun};
+mod arrow;
+mod options;
+
+use copydesk::corpus::{self, MemoryRecord};
+use copydesk::pipeline::{self, CheckRun, DedupRun, ScanRun};
 use copydesk::progress::NoProgress;
 use copydesk::quality::{Checker as QualityChecker, Lexicon, QualityConfig};
 use copydesk::report;
+use copydesk::RejectReason;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict, PyString};
 use std::path::PathBuf;
 
-/// `(id, text, date)` rows in input order.
-type Records = Vec<(String, String, Option<String>)>;
-
-fn error(err: copydesk::Error) -> PyErr {
+pub(crate) fn error(err: copydesk::Error) -> PyErr {
     PyValueError::new_err(err.to_string())
 }
 
 fn io_error(err: std::io::Error) -> PyErr {
     PyOSError::new_err(err.to_string())
-}
-
-fn read_options(skip_invalid: bool) -> ReadOptions {
-    ReadOptions {
-        skip_invalid,
-        ..ReadOptions::default()
-    }
 }
 
 /// Rows written by one of the report's JSON Lines writers, as Python bytes.
@@ -39,6 +34,103 @@ fn rows<'py>(
     let mut out = Vec::new();
     write(&mut out).map_err(io_error)?;
     Ok(PyBytes::new(py, &out))
+}
+
+/// The rows of a call, read while the GIL is held and turned into records
+/// once it is released.
+enum Rows {
+    /// Batches of an Arrow stream: id, text and optionally date columns.
+    Arrow(Vec<arrow_array::RecordBatch>),
+    /// Rows read from Python values.
+    Values(Vec<Result<MemoryRecord, RejectReason>>),
+}
+
+impl Rows {
+    /// `data` is an object with `__arrow_c_stream__` (its columns id, text
+    /// and optionally date, all strings), or a sequence of `(id, text,
+    /// date)` tuples of Python values (`None` where a field is missing).
+    fn read(data: &Bound<'_, PyAny>, names: &arrow::ColumnNames) -> PyResult<Rows> {
+        if data.hasattr("__arrow_c_stream__")? {
+            return Ok(Rows::Arrow(arrow::import_stream(data)?));
+        }
+        let mut out = Vec::new();
+        for row in data.try_iter()? {
+            let (id, text, date): (Bound<PyAny>, Bound<PyAny>, Bound<PyAny>) = row?.extract()?;
+            out.push(value_record(&id, &text, &date, names)?);
+        }
+        Ok(Rows::Values(out))
+    }
+
+    fn into_records(
+        self,
+        names: &arrow::ColumnNames,
+    ) -> Result<Vec<Result<MemoryRecord, RejectReason>>, String> {
+        match self {
+            Rows::Arrow(batches) => arrow::records(&batches, names),
+            Rows::Values(records) => Ok(records),
+        }
+    }
+}
+
+/// A row of Python values as the JSON Lines reader would take it: the id
+/// as its `str()`, the text only if it is a string.
+fn value_record(
+    id: &Bound<'_, PyAny>,
+    text: &Bound<'_, PyAny>,
+    date: &Bound<'_, PyAny>,
+    names: &arrow::ColumnNames,
+) -> PyResult<Result<MemoryRecord, RejectReason>> {
+    if id.is_none() {
+        return Ok(Err(RejectReason::MissingField(names.id.clone())));
+    }
+    if text.is_none() {
+        return Ok(Err(RejectReason::MissingField(names.text.clone())));
+    }
+    let Ok(text) = text.downcast::<PyString>() else {
+        return Ok(Err(RejectReason::WrongType {
+            field: names.text.clone(),
+            expected: "a string",
+        }));
+    };
+    let date = if date.is_none() {
+        None
+    } else {
+        Some(date.str()?.to_cow()?.into_owned())
+    };
+    Ok(Ok((
+        id.str()?.to_cow()?.into_owned(),
+        text.to_cow()?.into_owned(),
+        date,
+    )))
+}
+
+/// Read `data`, build the corpus and run `stage` on it with the GIL
+/// released, in a pool of `threads` workers when given.
+fn run<T: Send>(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    names: arrow::ColumnNames,
+    source: &str,
+    options: &options::Options,
+    stage: impl FnOnce(corpus::Corpus) -> copydesk::Result<T> + Send,
+) -> PyResult<T> {
+    let rows = Rows::read(data, &names)?;
+    let read = options.read();
+    let work = move || -> PyResult<T> {
+        let records = rows.into_records(&names).map_err(PyValueError::new_err)?;
+        let corpus = corpus::from_records(source, records, &read).map_err(error)?;
+        stage(corpus).map_err(error)
+    };
+    match options.threads {
+        Some(threads) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|err| PyOSError::new_err(format!("cannot start worker threads: {err}")))?;
+            py.allow_threads(|| pool.install(work))
+        }
+        None => py.allow_threads(work),
+    }
 }
 
 /// The result of a quality pass over records.
@@ -128,76 +220,157 @@ impl DedupResult {
     }
 }
 
-/// The quality pass over `records` with corpus statistics unless
-/// `corpus_stats` is false (as `copydesk check`, `--no-corpus-stats`).
+/// The result of a scan: near-duplicates and the quality pass together.
+#[pyclass(frozen, module = "copydesk._native")]
+struct ScanResult {
+    run: ScanRun,
+    /// `--min-quality`: the bar of the clean corpus.
+    min_quality: f64,
+    /// `--report-clusters`, `--report-flagged`.
+    limits: report::html::ReportLimits,
+}
+
+#[pymethods]
+impl ScanResult {
+    /// `documents.jsonl` of `copydesk scan` (relations, flags and scores).
+    fn documents_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        rows(py, |w| report::scan::write_documents(w, &self.run))
+    }
+
+    /// `pairs.jsonl`.
+    fn pairs_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        rows(py, |w| report::jsonl::write_pairs(w, &self.run.dedup))
+    }
+
+    /// `clusters.jsonl`.
+    fn clusters_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        rows(py, |w| report::jsonl::write_clusters(w, &self.run.dedup))
+    }
+
+    /// `substitutions.jsonl`.
+    fn substitutions_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        rows(py, |w| {
+            report::jsonl::write_substitutions(w, &self.run.dedup)
+        })
+    }
+
+    /// `rejected.jsonl`.
+    fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        rows(py, |w| {
+            report::jsonl::write_rejected(w, &self.run.dedup.corpus.rejected)
+        })
+    }
+
+    /// The ids of the clean corpus (`--keep`): one document per cluster,
+    /// quality at least `min_quality`, in input order.
+    fn kept_ids(&self) -> Vec<String> {
+        let clean = report::scan::CleanCorpus::new(&self.run, self.min_quality);
+        (self.run.dedup.corpus.documents.iter().enumerate())
+            .filter(|(index, _)| clean.is_kept(*index))
+            .map(|(_, document)| document.id.clone())
+            .collect()
+    }
+
+    /// `summary.json` of the scan, as a JSON string.
+    fn summary_json(&self) -> String {
+        let summary = report::scan::summary(&self.run, &self.run.dedup.timings, &self.outputs());
+        serde_json::to_string(&summary).unwrap_or_default()
+    }
+
+    /// Write the files of `copydesk scan --out OUT_DIR`, report included.
+    fn write(&self, py: Python<'_>, out_dir: PathBuf) -> PyResult<()> {
+        let outputs = self.outputs();
+        py.allow_threads(|| report::scan::write_scan(&self.run, &out_dir, &outputs))
+            .map(|_| ())
+            .map_err(error)
+    }
+}
+
+impl ScanResult {
+    fn outputs(&self) -> report::scan::ScanOutputs<'static> {
+        report::scan::ScanOutputs {
+            min_quality: self.min_quality,
+            limits: self.limits,
+            ..Default::default()
+        }
+    }
+}
+
+/// The quality pass (`copydesk check`) over `data` (see [`Rows::read`]).
 #[pyfunction]
-#[pyo3(signature = (records, source, *, corpus_stats = true, skip_invalid = false))]
+#[pyo3(signature = (data, source, id_column, text_column, options))]
 fn check(
     py: Python<'_>,
-    records: Records,
+    data: &Bound<'_, PyAny>,
     source: String,
-    corpus_stats: bool,
-    skip_invalid: bool,
+    id_column: String,
+    text_column: String,
+    options: &Bound<'_, PyDict>,
 ) -> PyResult<CheckResult> {
-    py.allow_threads(|| {
-        let read = read_options(skip_invalid);
-        let corpus = corpus::from_records(&source, records, &read)?;
-        let config = CheckConfig {
-            read,
-            no_corpus_stats: !corpus_stats,
-            ..CheckConfig::default()
-        };
+    let options = options::Options::parse(options, options::Command::Check)?;
+    let config = options.check_config()?;
+    let names = arrow::ColumnNames {
+        id: id_column,
+        text: text_column,
+    };
+    run(py, data, names, &source, &options, |corpus| {
         pipeline::run_check_on(corpus, &source, &config, &NoProgress)
     })
     .map(|run| CheckResult { run })
-    .map_err(error)
 }
 
-/// Near-duplicate detection (and rewrite linking unless `rewrites` is false)
-/// over `records`, as `copydesk dedup` with its defaults.
+/// Near-duplicate detection and rewrite linking (`copydesk dedup`).
 #[pyfunction]
-#[pyo3(signature = (records, source, *, threshold = None, containment = None, num_perm = None,
-    ngram = None, seed = None, rewrites = true, skip_invalid = false))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (data, source, id_column, text_column, options))]
 fn dedup(
     py: Python<'_>,
-    records: Records,
+    data: &Bound<'_, PyAny>,
     source: String,
-    threshold: Option<f64>,
-    containment: Option<f64>,
-    num_perm: Option<usize>,
-    ngram: Option<usize>,
-    seed: Option<u64>,
-    rewrites: bool,
-    skip_invalid: bool,
+    id_column: String,
+    text_column: String,
+    options: &Bound<'_, PyDict>,
 ) -> PyResult<DedupResult> {
-    py.allow_threads(|| {
-        let read = read_options(skip_invalid);
-        let corpus = corpus::from_records(&source, records, &read)?;
-        let mut config = Config {
-            read,
-            rewrites,
-            ..Config::default()
-        };
-        if let Some(value) = threshold {
-            config.dedup.jaccard_threshold = value;
-        }
-        if let Some(value) = containment {
-            config.dedup.containment_threshold = value;
-        }
-        if let Some(value) = num_perm {
-            config.dedup.num_perm = value;
-        }
-        if let Some(value) = ngram {
-            config.dedup.ngram = value;
-        }
-        if let Some(value) = seed {
-            config.dedup.seed = value;
-        }
+    let options = options::Options::parse(options, options::Command::Dedup)?;
+    let config = options.dedup_config()?;
+    let names = arrow::ColumnNames {
+        id: id_column,
+        text: text_column,
+    };
+    run(py, data, names, &source, &options, |corpus| {
         pipeline::run_dedup_on(corpus, &source, &config, &NoProgress)
     })
     .map(|run| DedupResult { run })
-    .map_err(error)
+}
+
+/// Near-duplicates and the quality pass together (`copydesk scan`).
+#[pyfunction]
+#[pyo3(signature = (data, source, id_column, text_column, options))]
+fn scan(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    source: String,
+    id_column: String,
+    text_column: String,
+    options: &Bound<'_, PyDict>,
+) -> PyResult<ScanResult> {
+    let options = options::Options::parse(options, options::Command::Scan)?;
+    let config = pipeline::ScanConfig {
+        dedup: options.dedup_config()?,
+        check: options.check_config()?,
+    };
+    let (min_quality, limits) = (options.min_quality()?, options.report_limits()?);
+    let names = arrow::ColumnNames {
+        id: id_column,
+        text: text_column,
+    };
+    run(py, data, names, &source, &options, |corpus| {
+        pipeline::run_scan_on(corpus, &source, &config, &NoProgress)
+    })
+    .map(|run| ScanResult {
+        run,
+        min_quality,
+        limits,
+    })
 }
 
 /// Checks one text at a time with the built-in lexicon and reference, no
@@ -229,9 +402,11 @@ impl Checker {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CheckResult>()?;
     m.add_class::<DedupResult>()?;
+    m.add_class::<ScanResult>()?;
     m.add_class::<Checker>()?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(dedup, m)?)?;
+    m.add_function(wrap_pyfunction!(scan, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
