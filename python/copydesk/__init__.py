@@ -89,35 +89,26 @@ def _table(jsonl: bytes) -> pa.Table:
     return pa_json.read_json(io.BytesIO(jsonl))
 
 
+def _lazy_table(getter: str, doc: str) -> functools.cached_property:
+    """A result table read from the native JSON Lines rows on first use."""
+
+    def table(self) -> pa.Table:
+        return _table(getattr(self._native, getter)())
+
+    table.__doc__ = doc
+    return functools.cached_property(table)
+
+
 class _Tables:
     """The result tables, each built on first use (``pairs`` of a big
     corpus is the largest output: a caller that only writes files never
     pays for it)."""
 
-    @functools.cached_property
-    def documents(self) -> pa.Table:
-        """``documents.jsonl``: one row per accepted record, in input order."""
-        return _table(self._native.documents_jsonl())
-
-    @functools.cached_property
-    def pairs(self) -> pa.Table:
-        """``pairs.jsonl``: the verified pairs and their relation."""
-        return _table(self._native.pairs_jsonl())
-
-    @functools.cached_property
-    def clusters(self) -> pa.Table:
-        """``clusters.jsonl``: members and representative of each cluster."""
-        return _table(self._native.clusters_jsonl())
-
-    @functools.cached_property
-    def substitutions(self) -> pa.Table:
-        """``substitutions.jsonl``: word substitutions mined from rewrites."""
-        return _table(self._native.substitutions_jsonl())
-
-    @functools.cached_property
-    def rejected(self) -> pa.Table:
-        """``rejected.jsonl``: records left out, with the reason."""
-        return _table(self._native.rejected_jsonl())
+    documents = _lazy_table("documents_jsonl", "``documents.jsonl``: one row per accepted record.")
+    pairs = _lazy_table("pairs_jsonl", "``pairs.jsonl``: the verified pairs and their relation.")
+    clusters = _lazy_table("clusters_jsonl", "``clusters.jsonl``: members and representative.")
+    substitutions = _lazy_table("substitutions_jsonl", "``substitutions.jsonl``: mined swaps.")
+    rejected = _lazy_table("rejected_jsonl", "``rejected.jsonl``: records left out, and why.")
 
 
 class CheckResult:
@@ -128,15 +119,8 @@ class CheckResult:
         self._native = native
         self.summary = json.loads(native.summary_json())
 
-    @functools.cached_property
-    def table(self) -> pa.Table:
-        """``documents.jsonl``: ``id``, ``flags``, ``scores`` per record."""
-        return _table(self._native.documents_jsonl())
-
-    @functools.cached_property
-    def rejected(self) -> pa.Table:
-        """``rejected.jsonl``: records left out, with the reason."""
-        return _table(self._native.rejected_jsonl())
+    table = _lazy_table("documents_jsonl", "``documents.jsonl``: ``id``, ``flags``, ``scores``.")
+    rejected = _lazy_table("rejected_jsonl", "``rejected.jsonl``: records left out, and why.")
 
     def write(self, out_dir: str) -> None:
         """Write ``documents.jsonl``, ``summary.json`` ... as ``copydesk check --out``."""
@@ -205,7 +189,7 @@ def check(
     ``heuristics`` (``"news"`` or ``"datatrove"``), ``skip_invalid``,
     ``threads``."""
     rows, source = _rows(data, id_column, text_column, None)
-    return CheckResult(_native.check(rows, source, id_column, text_column, options))
+    return CheckResult(_native.run_command("check", rows, source, (id_column, text_column), options))
 
 
 def dedup(
@@ -222,7 +206,7 @@ def dedup(
     ``rewrites``, ``rewrite_similarity``, ``function_words``, ``reference``,
     ``all_substitutions``, ``skip_invalid``, ``threads``."""
     rows, source = _rows(data, id_column, text_column, date_column)
-    return DedupResult(_native.dedup(rows, source, id_column, text_column, options))
+    return DedupResult(_native.run_command("dedup", rows, source, (id_column, text_column), options))
 
 
 def scan(
@@ -237,7 +221,7 @@ def scan(
     the options of :func:`dedup` and :func:`check`, and ``min_quality``,
     ``report_clusters``, ``report_flagged``."""
     rows, source = _rows(data, id_column, text_column, date_column)
-    native = _native.scan(rows, source, id_column, text_column, options)
+    native = _native.run_command("scan", rows, source, (id_column, text_column), options)
     return ScanResult(native, id_column)
 
 

@@ -296,81 +296,63 @@ impl ScanResult {
     }
 }
 
-/// The quality pass (`copydesk check`) over `data` (see [`Rows::read`]).
+/// Run `command` (`"check"`, `"dedup"` or `"scan"`, as the CLI's
+/// subcommands) over `data` (see [`Rows::read`]) whose id and text columns
+/// are named `columns`, with `options` named as the subcommand's flags.
 #[pyfunction]
-#[pyo3(signature = (data, source, id_column, text_column, options))]
-fn check(
+#[pyo3(signature = (command, data, source, columns, options))]
+fn run_command(
     py: Python<'_>,
+    command: &str,
     data: &Bound<'_, PyAny>,
     source: String,
-    id_column: String,
-    text_column: String,
+    columns: (String, String),
     options: &Bound<'_, PyDict>,
-) -> PyResult<CheckResult> {
-    let options = options::Options::parse(options, options::Command::Check)?;
-    let config = options.check_config()?;
+) -> PyResult<PyObject> {
     let names = arrow::ColumnNames {
-        id: id_column,
-        text: text_column,
+        id: columns.0,
+        text: columns.1,
     };
-    run(py, data, names, &source, &options, |corpus| {
-        pipeline::run_check_on(corpus, &source, &config, &NoProgress)
-    })
-    .map(|run| CheckResult { run })
-}
-
-/// Near-duplicate detection and rewrite linking (`copydesk dedup`).
-#[pyfunction]
-#[pyo3(signature = (data, source, id_column, text_column, options))]
-fn dedup(
-    py: Python<'_>,
-    data: &Bound<'_, PyAny>,
-    source: String,
-    id_column: String,
-    text_column: String,
-    options: &Bound<'_, PyDict>,
-) -> PyResult<DedupResult> {
-    let options = options::Options::parse(options, options::Command::Dedup)?;
-    let config = options.dedup_config()?;
-    let names = arrow::ColumnNames {
-        id: id_column,
-        text: text_column,
+    let command = match command {
+        "check" => options::Command::Check,
+        "dedup" => options::Command::Dedup,
+        "scan" => options::Command::Scan,
+        other => return Err(PyValueError::new_err(format!("no command {other:?}"))),
     };
-    run(py, data, names, &source, &options, |corpus| {
-        pipeline::run_dedup_on(corpus, &source, &config, &NoProgress)
-    })
-    .map(|run| DedupResult { run })
-}
-
-/// Near-duplicates and the quality pass together (`copydesk scan`).
-#[pyfunction]
-#[pyo3(signature = (data, source, id_column, text_column, options))]
-fn scan(
-    py: Python<'_>,
-    data: &Bound<'_, PyAny>,
-    source: String,
-    id_column: String,
-    text_column: String,
-    options: &Bound<'_, PyDict>,
-) -> PyResult<ScanResult> {
-    let options = options::Options::parse(options, options::Command::Scan)?;
-    let config = pipeline::ScanConfig {
-        dedup: options.dedup_config()?,
-        check: options.check_config()?,
+    let options = options::Options::parse(options, command)?;
+    let result = match command {
+        options::Command::Check => {
+            let config = options.check_config()?;
+            let run = run(py, data, names, &source, &options, |corpus| {
+                pipeline::run_check_on(corpus, &source, &config, &NoProgress)
+            })?;
+            Py::new(py, CheckResult { run })?.into_any()
+        }
+        options::Command::Dedup => {
+            let config = options.dedup_config()?;
+            let run = run(py, data, names, &source, &options, |corpus| {
+                pipeline::run_dedup_on(corpus, &source, &config, &NoProgress)
+            })?;
+            Py::new(py, DedupResult { run })?.into_any()
+        }
+        options::Command::Scan => {
+            let config = pipeline::ScanConfig {
+                dedup: options.dedup_config()?,
+                check: options.check_config()?,
+            };
+            let (min_quality, limits) = (options.min_quality()?, options.report_limits()?);
+            let run = run(py, data, names, &source, &options, |corpus| {
+                pipeline::run_scan_on(corpus, &source, &config, &NoProgress)
+            })?;
+            let result = ScanResult {
+                run,
+                min_quality,
+                limits,
+            };
+            Py::new(py, result)?.into_any()
+        }
     };
-    let (min_quality, limits) = (options.min_quality()?, options.report_limits()?);
-    let names = arrow::ColumnNames {
-        id: id_column,
-        text: text_column,
-    };
-    run(py, data, names, &source, &options, |corpus| {
-        pipeline::run_scan_on(corpus, &source, &config, &NoProgress)
-    })
-    .map(|run| ScanResult {
-        run,
-        min_quality,
-        limits,
-    })
+    Ok(result)
 }
 
 /// Checks one text at a time with the built-in lexicon and reference, no
@@ -404,9 +386,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<DedupResult>()?;
     m.add_class::<ScanResult>()?;
     m.add_class::<Checker>()?;
-    m.add_function(wrap_pyfunction!(check, m)?)?;
-    m.add_function(wrap_pyfunction!(dedup, m)?)?;
-    m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(run_command, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
