@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 use xxhash_rust::xxh3::xxh3_64;
 
-mod parquet;
+pub(crate) mod parquet;
 
 /// Which JSON fields hold what, and how to treat bad records.
 #[derive(Debug, Clone)]

@@ -30,9 +30,55 @@ pub(crate) fn open_parquet(path: &Path) -> Result<(File, ArrowReaderMetadata)> {
         path: path.to_path_buf(),
         source,
     })?;
-    let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
-        .map_err(|e| parquet_error(path, None, e))?;
+    let metadata = decoding(path, None, || {
+        ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+            .map_err(|e| parquet_error(path, None, e))
+    })?;
     Ok((file, metadata))
+}
+
+std::thread_local! {
+    /// Set while this thread runs the Parquet decoder under [`decoding`].
+    static DECODING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `decode`, which calls the Parquet decoder, turning a panic into an
+/// [`Error::Parquet`] naming the file and row group.
+///
+/// The decoder still panics on some malformed files (out-of-range slices in
+/// corrupt pages) where it should return an error; a bad input must not
+/// bring the process down nor print a panic message. A panic hook, installed
+/// once and otherwise deferring to the one before it, keeps quiet about
+/// panics of threads inside this function.
+pub(crate) fn decoding<T>(
+    path: &Path,
+    row_group: Option<usize>,
+    decode: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !DECODING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_decoding = DECODING.with(|flag| flag.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode));
+    DECODING.with(|flag| flag.set(was_decoding));
+    outcome.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|m| m.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(parquet_error(
+            path,
+            row_group,
+            format!("malformed data ({message})"),
+        ))
+    })
 }
 
 pub(crate) fn parquet_error(path: &Path, row_group: Option<usize>, error: impl ToString) -> Error {
@@ -125,26 +171,33 @@ pub(super) fn read_parquet(
             source,
         })?;
         let mask = ProjectionMask::roots(metadata.parquet_schema(), columns.iter().copied());
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata.clone())
-            .with_projection(mask)
-            .with_row_groups(vec![group])
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| parquet_error(&path, Some(group), e))?;
+        let in_group = |e| parquet_error(&path, Some(group), e);
+        let mut reader = decoding(&path, Some(group), || {
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata.clone())
+                .with_projection(mask)
+                .with_row_groups(vec![group])
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| in_group(e.to_string()))
+        })?;
         let mut json = Vec::new();
-        for batch in reader {
-            let batch = batch.map_err(|e| parquet_error(&path, Some(group), e))?;
+        loop {
             json.clear();
-            let mut writer = arrow_json::LineDelimitedWriter::new(&mut json);
-            writer
-                .write(&batch)
-                .map_err(|e| parquet_error(&path, Some(group), e))?;
-            writer
-                .finish()
-                .map_err(|e| parquet_error(&path, Some(group), e))?;
-            drop(writer);
+            let next = decoding(&path, Some(group), || {
+                let Some(batch) = reader.next() else {
+                    return Ok(None);
+                };
+                let batch = batch.map_err(|e| in_group(e.to_string()))?;
+                let mut writer = arrow_json::LineDelimitedWriter::new(&mut json);
+                writer.write(&batch).map_err(|e| in_group(e.to_string()))?;
+                writer.finish().map_err(|e| in_group(e.to_string()))?;
+                Ok(Some(batch.num_rows()))
+            })?;
+            let Some(num_rows) = next else {
+                break;
+            };
             // The JSON writer escapes line breaks inside strings: one line per row.
-            let lines: Vec<&[u8]> = json.split(|&b| b == b'\n').take(batch.num_rows()).collect();
+            let lines: Vec<&[u8]> = json.split(|&b| b == b'\n').take(num_rows).collect();
             let first_row = rows_before + 1;
             let records: Vec<Record> = lines
                 .par_iter()
@@ -160,7 +213,7 @@ pub(super) fn read_parquet(
                     Some(record)
                 })
                 .collect();
-            rows_before += batch.num_rows() as u64;
+            rows_before += num_rows as u64;
             accept(records)?;
         }
         bytes_read += group_meta.total_byte_size().max(0) as u64;
