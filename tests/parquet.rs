@@ -55,7 +55,6 @@ fn read_parquet(path: &Path) -> (Arc<Schema>, Vec<serde_json::Value>) {
         writer.write(&batch.unwrap()).unwrap();
     }
     writer.finish().unwrap();
-    drop(writer);
     let rows = String::from_utf8(json)
         .unwrap()
         .lines()
