@@ -1,5 +1,6 @@
-//! Reading records: JSONL (plain, gzip, zstd), plain-text files, directories and
-//! standard input, each record tagged with the file and line it came from.
+//! Reading records: JSONL (plain, gzip, zstd), Parquet, plain-text files,
+//! directories and standard input, each record tagged with the file and line
+//! (for Parquet, row and row group) it came from.
 //!
 //! JSONL lines are parsed in parallel in batches, but documents come out in
 //! input order whatever the thread count. A line holding only whitespace is not
@@ -20,6 +21,8 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 use xxhash_rust::xxh3::xxh3_64;
+
+pub(crate) mod parquet;
 
 /// Which JSON fields hold what, and how to treat bad records.
 #[derive(Debug, Clone)]
@@ -130,8 +133,9 @@ impl fmt::Display for SkipReason {
 
 /// The name endings of the files a directory input is read for: text files,
 /// and JSON Lines under the names found in the field (`.json` holding JSON
-/// Lines is the Hugging Face and datatrove convention), plain or compressed.
-pub const DIRECTORY_EXTENSIONS: [&str; 10] = [
+/// Lines is the Hugging Face and datatrove convention), plain or compressed,
+/// and Parquet.
+pub const DIRECTORY_EXTENSIONS: [&str; 11] = [
     ".txt",
     ".jsonl",
     ".jsonl.gz",
@@ -142,6 +146,7 @@ pub const DIRECTORY_EXTENSIONS: [&str; 10] = [
     ".json",
     ".json.gz",
     ".json.zst",
+    ".parquet",
 ];
 
 /// One input as named by the user.
@@ -175,6 +180,7 @@ impl Input {
 enum Format {
     Jsonl,
     Text,
+    Parquet,
 }
 
 /// The files an input stands for, with their formats.
@@ -336,6 +342,8 @@ fn format_of(path: &Path) -> Format {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.ends_with(".txt") || name.ends_with(".txt.gz") || name.ends_with(".txt.zst") {
         Format::Text
+    } else if name.ends_with(".parquet") {
+        Format::Parquet
     } else {
         Format::Jsonl
     }
@@ -466,6 +474,16 @@ pub fn read_inputs(
                     )?;
                     corpus.bytes_read += bytes_read;
                 }
+                Format::Parquet => {
+                    let bytes_read =
+                        parquet::read_parquet(&file, &name, options, progress, &mut |records| {
+                            corpus.documents.reserve(records.len());
+                            records.into_iter().try_for_each(|record| {
+                                accept(record, options, &mut corpus, &mut seen_ids)
+                            })
+                        })?;
+                    corpus.bytes_read += bytes_read;
+                }
             }
         }
     }
@@ -498,6 +516,7 @@ pub fn from_records(
         let location = Location {
             file: name.clone(),
             line: row as u64 + 1,
+            row_group: None,
         };
         let record = match record {
             Ok((id, text, date)) => {
@@ -639,6 +658,7 @@ fn read_text_file(
             location: Location {
                 file: name.clone(),
                 line: 1,
+                row_group: None,
             },
             raw: None,
             carry: Vec::new(),
@@ -652,6 +672,7 @@ fn read_text_file(
                 location: Location {
                     file: name.clone(),
                     line,
+                    row_group: None,
                 },
                 reason: RejectReason::InvalidUtf8 {
                     byte: bad - line_start,
@@ -797,6 +818,7 @@ fn parse_line(
     let location = Location {
         file: file.clone(),
         line,
+        row_group: None,
     };
     let reject = |reason| Rejected {
         location: location.clone(),
@@ -1138,6 +1160,7 @@ mod tests {
             location: Location {
                 file: "t".into(),
                 line: 1,
+                row_group: None,
             },
             raw: None,
             carry: Vec::new(),

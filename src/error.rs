@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// Where a record came from: the input's display name and its 1-based line.
+/// Where a record came from: the input's display name and its 1-based line,
+/// or for a Parquet input its 1-based row in the file and the row group
+/// holding it.
 ///
 /// For a plain-text input (one file, one document) the line is 1.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -11,13 +13,20 @@ pub struct Location {
     /// The input as the user named it (`-` for standard input); shared by
     /// every record of that input.
     pub file: std::sync::Arc<str>,
-    /// 1-based line number of the record in that input.
+    /// 1-based line number of the record in that input; for Parquet, its
+    /// 1-based row number in the file (counted across row groups).
     pub line: u64,
+    /// For Parquet, the 0-based row group the row is in (the numbering of
+    /// Parquet's own tools); `None` for line-based inputs.
+    pub row_group: Option<u32>,
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        match self.row_group {
+            None => write!(f, "{}:{}", self.file, self.line),
+            Some(group) => write!(f, "{}: row {} (row group {group})", self.file, self.line),
+        }
     }
 }
 
@@ -129,6 +138,25 @@ pub enum Error {
         dir: PathBuf,
         /// The file found in it.
         file: PathBuf,
+    },
+    /// A Parquet input lacks a column the records need, or holds it with a
+    /// type that cannot stand for it.
+    #[error("{path}: {problem}")]
+    ParquetColumn {
+        /// The Parquet file.
+        path: PathBuf,
+        /// What is wrong, naming the column.
+        problem: String,
+    },
+    /// A Parquet input could not be decoded: not Parquet, truncated or corrupt.
+    #[error("cannot read {}{}: {message}", path.display(), row_group.map(|g| format!(" (row group {g})")).unwrap_or_default())]
+    Parquet {
+        /// The Parquet file.
+        path: PathBuf,
+        /// The row group being decoded, when the file's footer was read.
+        row_group: Option<u32>,
+        /// The decoder's message.
+        message: String,
     },
     /// A parameter is out of range or parameters contradict each other.
     #[error("invalid configuration: {0}")]

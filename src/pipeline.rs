@@ -1320,6 +1320,7 @@ mod tests {
             location: Location {
                 file: "t".into(),
                 line: 1,
+                row_group: None,
             },
             raw: None,
             carry: Vec::new(),

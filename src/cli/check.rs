@@ -19,8 +19,9 @@ use std::path::PathBuf;
 highlighted. Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
 )]
 pub struct CheckArgs {
-    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files (one document
-    /// each), directories of them, or - for JSONL on standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), Parquet files (.parquet;
+    /// the id, text, date and carried columns are read), .txt files (one
+    /// document each), directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
 

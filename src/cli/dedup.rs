@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 #[command(after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
 pub struct DedupArgs {
-    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files (one document
-    /// each), directories of them, or - for JSONL on standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), Parquet files (.parquet;
+    /// the id, text, date and carried columns are read), .txt files (one
+    /// document each), directories of them, or - for JSONL on standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub(super) inputs: Vec<String>,
 
@@ -89,7 +90,10 @@ pub struct DedupArgs {
     prefer: PreferArg,
 
     /// Also write the deduplicated corpus (unique documents and representatives,
-    /// original lines untouched) to this file; compressed when named .gz or .zst.
+    /// original lines untouched) to this file; compressed when named .gz or
+    /// .zst, Parquet when named .parquet (the input's rows and columns as they
+    /// were for Parquet input; id, text, date and carried fields as strings
+    /// otherwise).
     #[arg(long, value_name = "FILE")]
     pub(super) keep: Option<PathBuf>,
 

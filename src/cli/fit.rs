@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.")]
 pub struct FitArgs {
-    /// JSONL files (also .ndjson, .json; .gz, .zst), .txt files, directories of them, or - for standard input.
+    /// JSONL files (also .ndjson, .json; .gz, .zst), Parquet files, .txt files, directories of them, or - for standard input.
     #[arg(required = true, value_name = "CORPUS")]
     inputs: Vec<String>,
 

@@ -31,7 +31,9 @@ pub struct ScanArgs {
 
     /// Write what is left out of the clean corpus (duplicates, low quality) to
     /// this file, one JSON line per document with the reasons; compressed
-    /// when named .gz or .zst.
+    /// when named .gz or .zst. Named .parquet, the dropped rows as --keep
+    /// writes kept ones, with copydesk_reasons, copydesk_duplicate_of,
+    /// copydesk_kept_instead and copydesk_quality columns.
     #[arg(long, value_name = "FILE")]
     drop: Option<PathBuf>,
 

@@ -84,7 +84,17 @@ pub fn write_dedup_to(
         ));
     }
     if let Some(keep) = keep {
-        jobs.push((keep.to_path_buf(), Box::new(|w| write_keep(w, run))));
+        jobs.push((
+            keep.to_path_buf(),
+            Box::new(move |w| {
+                if super::parquet::is_parquet(keep) {
+                    let kept: Vec<&Document> = kept_documents(run).collect();
+                    super::parquet::write_documents(w, &kept, &[])
+                } else {
+                    write_keep(w, run)
+                }
+            }),
+        ));
     }
     outputs.stage_parallel(jobs)?;
     outputs.commit_with_summary(
@@ -328,6 +338,9 @@ pub fn write_clusters(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
 struct RejectedLine<'a> {
     file: &'a str,
     line: u64,
+    /// For Parquet inputs, where `line` is the row in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row_group: Option<u32>,
     reason: &'static str,
     message: String,
 }
@@ -338,6 +351,7 @@ pub fn write_rejected(w: &mut impl Write, rejected: &[Rejected]) -> io::Result<(
         let line = RejectedLine {
             file: &rejected.location.file,
             line: rejected.location.line,
+            row_group: rejected.location.row_group,
             reason: rejected.reason.code(),
             message: rejected.reason.to_string(),
         };
@@ -375,15 +389,16 @@ pub fn is_kept(document: &Document, result: &DocumentResult) -> bool {
     result.duplicate_of.is_none() && !crate::quality::is_empty_text(&document.text)
 }
 
-/// The kept corpus ([`is_kept`]) in input order, as it came in
-/// ([`write_original`]).
+/// The kept corpus ([`is_kept`]) in input order.
+pub fn kept_documents(run: &DedupRun) -> impl Iterator<Item = &Document> {
+    (run.corpus.documents.iter().zip(&run.documents))
+        .filter(|(document, result)| is_kept(document, result))
+        .map(|(document, _)| document)
+}
+
+/// The kept corpus ([`kept_documents`]) as it came in ([`write_original`]).
 pub fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
-    for (document, result) in run.corpus.documents.iter().zip(&run.documents) {
-        if is_kept(document, result) {
-            write_original(w, document)?;
-        }
-    }
-    Ok(())
+    kept_documents(run).try_for_each(|document| write_original(w, document))
 }
 
 /// The content of `summary.json`: counts first, then parameters and timings.

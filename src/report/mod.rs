@@ -10,6 +10,7 @@ pub mod commit;
 pub mod html;
 mod json;
 pub mod jsonl;
+pub mod parquet;
 pub mod scan;
 
 use crate::error::{Error, Result};

@@ -88,13 +88,25 @@ pub fn write_scan_to(
     if let Some(keep) = outputs.keep {
         jobs.push((
             keep.to_path_buf(),
-            Box::new(|w| write_keep(w, run, outputs.min_quality)),
+            Box::new(move |w| {
+                if super::parquet::is_parquet(keep) {
+                    write_keep_parquet(w, run, outputs.min_quality)
+                } else {
+                    write_keep(w, run, outputs.min_quality)
+                }
+            }),
         ));
     }
     if let Some(drop) = outputs.drop {
         jobs.push((
             drop.to_path_buf(),
-            Box::new(|w| write_drop(w, run, outputs.min_quality)),
+            Box::new(move |w| {
+                if super::parquet::is_parquet(drop) {
+                    write_drop_parquet(w, run, outputs.min_quality)
+                } else {
+                    write_drop(w, run, outputs.min_quality)
+                }
+            }),
         ));
     }
     staged.stage_parallel(jobs)?;
@@ -253,13 +265,21 @@ fn is_empty(quality: &DocQuality) -> bool {
 
 /// The clean corpus ([`CleanCorpus`]) in input order, as it came in.
 pub fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+    kept_documents(run, min_quality).try_for_each(|document| jsonl::write_original(w, document))
+}
+
+fn kept_documents(run: &ScanRun, min_quality: f64) -> impl Iterator<Item = &Document> {
     let clean = CleanCorpus::new(run, min_quality);
-    for (index, (document, _, _)) in documents(run).enumerate() {
-        if clean.is_kept(index) {
-            jsonl::write_original(w, document)?;
-        }
-    }
-    Ok(())
+    documents(run)
+        .enumerate()
+        .filter(move |(index, _)| clean.is_kept(*index))
+        .map(|(_, (document, _, _))| document)
+}
+
+/// [`write_keep`] as Parquet (see [`super::parquet`] for the schema).
+pub fn write_keep_parquet(w: impl Write + Send, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+    let kept: Vec<&Document> = kept_documents(run, min_quality).collect();
+    super::parquet::write_documents(w, &kept, &[])
 }
 
 #[derive(Serialize)]
@@ -267,6 +287,9 @@ struct DropLine<'a> {
     id: &'a str,
     file: &'a str,
     line: u64,
+    /// For Parquet inputs, where `line` is the row in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row_group: Option<u32>,
     reasons: Vec<&'static str>,
     duplicate_of: Option<&'a str>,
     relation: Option<&'static str>,
@@ -280,7 +303,63 @@ struct DropLine<'a> {
 /// Everything left out of the clean corpus, one line per document with the
 /// reasons (`duplicate`, `low_quality`), in input order.
 pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+    for (_, line) in dropped(run, min_quality) {
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// [`write_drop`] as Parquet: the dropped rows as [`write_keep_parquet`]
+/// writes kept ones, followed by the columns `copydesk_reasons` (a list),
+/// `copydesk_duplicate_of`, `copydesk_kept_instead` and `copydesk_quality`.
+pub fn write_drop_parquet(w: impl Write + Send, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+    use arrow_array::builder::{Float64Builder, ListBuilder, StringBuilder};
+    use arrow_array::{Array, ArrayRef};
+    use arrow_schema::{DataType, Field};
+    use std::sync::Arc;
+    let dropped = dropped(run, min_quality);
+    let mut reasons = ListBuilder::new(StringBuilder::new());
+    let mut duplicate_of = StringBuilder::new();
+    let mut kept_instead = StringBuilder::new();
+    let mut quality = Float64Builder::new();
+    for (_, line) in &dropped {
+        for reason in &line.reasons {
+            reasons.values().append_value(reason);
+        }
+        reasons.append(true);
+        duplicate_of.append_option(line.duplicate_of);
+        kept_instead.append_option(line.kept_instead);
+        quality.append_value(line.quality);
+    }
+    let reasons = reasons.finish();
+    let extra: Vec<(Field, ArrayRef)> = vec![
+        (
+            Field::new("copydesk_reasons", reasons.data_type().clone(), false),
+            Arc::new(reasons),
+        ),
+        (
+            Field::new("copydesk_duplicate_of", DataType::Utf8, true),
+            Arc::new(duplicate_of.finish()),
+        ),
+        (
+            Field::new("copydesk_kept_instead", DataType::Utf8, true),
+            Arc::new(kept_instead.finish()),
+        ),
+        (
+            Field::new("copydesk_quality", DataType::Float64, false),
+            Arc::new(quality.finish()),
+        ),
+    ];
+    let documents: Vec<&Document> = dropped.iter().map(|(document, _)| *document).collect();
+    super::parquet::write_documents(w, &documents, &extra)
+}
+
+/// The documents left out of the clean corpus, in input order, each with
+/// its line of the `--drop` output.
+fn dropped(run: &ScanRun, min_quality: f64) -> Vec<(&Document, DropLine<'_>)> {
     let clean = CleanCorpus::new(run, min_quality);
+    let mut dropped = Vec::new();
     for (index, (document, result, quality)) in documents(run).enumerate() {
         let reasons = clean.drop_reasons(index, result, quality);
         if reasons.is_empty() {
@@ -296,6 +375,7 @@ pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Re
             id: &document.id,
             file: &document.location.file,
             line: document.location.line,
+            row_group: document.location.row_group,
             reasons,
             duplicate_of: result.duplicate_of.map(|rep| id_of(run, rep)),
             relation: result.relation.map(|r| r.as_str()),
@@ -305,10 +385,9 @@ pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Re
             quality: round(quality.scores.quality, 4),
             rules,
         };
-        serde_json::to_writer(&mut *w, &line)?;
-        w.write_all(b"\n")?;
+        dropped.push((document, line));
     }
-    Ok(())
+    dropped
 }
 
 fn edit_op_name(op: crate::rewrite::EditOp) -> &'static str {
