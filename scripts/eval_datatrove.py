@@ -12,6 +12,8 @@ Each filter sees the original text (in a datatrove pipeline C4 would hand on
 its kept lines; here every filter judges the document as given). copydesk
 drops a document for a filter when it reports a document-level heuristic of
 that filter; C4's `line-filter-*` flags are line removals, not drops.
+"same reason" counts the documents both drop where copydesk's one rule for
+that filter is datatrove's reason.
 
 Documents: `--reuters N` articles of reuters21578.jsonl drawn at random
 (seeded) and the 181 article bodies of article-extraction-benchmark. The
@@ -149,6 +151,7 @@ def report(docs, dt, cd) -> dict:
                 rules = cd.get(doc["id"], {}).get(name, [])
                 dropped["datatrove"] += reason is not None
                 dropped["copydesk"] += bool(rules)
+                dropped["same reason"] += reason is not None and rules == [reason]
                 if (reason is not None) == bool(rules):
                     agree += 1
                 else:
@@ -156,9 +159,9 @@ def report(docs, dt, cd) -> dict:
             share = agree / max(len(members), 1)
             figures[f"{part}/{name}"] = share
             rows.append([part, name, len(members), f"{share:.1%}", dropped["datatrove"],
-                         dropped["copydesk"], len(members) - agree])
+                         dropped["copydesk"], dropped["same reason"], len(members) - agree])
     print(C.md_table(["part", "filter", "docs", "agreement", "datatrove drops",
-                      "copydesk drops", "disagree"], rows))
+                      "copydesk drops", "same reason", "disagree"], rows))
     print()
     for part, name, doc_id, reason, rules in disagreements:
         print(f"- {part} {name} {doc_id}: datatrove {reason or 'keeps'}, "
