@@ -110,8 +110,41 @@ fn word(text: &str) -> Token<'_> {
     }
 }
 
-/// spaCy's `_split_affixes` and `_attach_tokens` on one run of non-space text.
+/// One run of non-space text: spaCy's affix and infix split, then its
+/// special-case pass, which re-merges an exception the split cut apart
+/// (`Hudson, Mass.,` gives `Mass` `.` `,` first, then `Mass.` `,`).
 fn tokenize_chunk<'t>(chunk: &'t str, emit: &mut dyn FnMut(Token<'t>)) {
+    let mut pieces: Vec<&'t str> = Vec::new();
+    split_chunk(chunk, &mut |token| pieces.push(token.text));
+    let offset = |piece: &str| piece.as_ptr() as usize - chunk.as_ptr() as usize;
+    let mut i = 0;
+    while i < pieces.len() {
+        let start = offset(pieces[i]);
+        // Exceptions are short: a few pieces at most.
+        let merged = (i + 1..pieces.len().min(i + 6)).rev().find_map(|last| {
+            let end = offset(pieces[last]) + pieces[last].len();
+            exception(&chunk[start..end]).map(|lengths| (last, end, lengths))
+        });
+        match merged {
+            Some((last, end, lengths)) => {
+                let mut at = start;
+                for &len in lengths {
+                    emit(word(&chunk[at..at + len]));
+                    at += len;
+                }
+                debug_assert_eq!(at, end);
+                i = last + 1;
+            }
+            None => {
+                emit(word(pieces[i]));
+                i += 1;
+            }
+        }
+    }
+}
+
+/// spaCy's `_split_affixes` and `_attach_tokens` on one run of non-space text.
+fn split_chunk<'t>(chunk: &'t str, emit: &mut dyn FnMut(Token<'t>)) {
     let mut prefixes: Vec<&'t str> = Vec::new();
     let mut suffixes: Vec<&'t str> = Vec::new();
     let mut rest = chunk;
@@ -654,6 +687,15 @@ mod tests {
         assert_eq!(sentence_count("Acme Inc. rose."), 1);
         assert_eq!(sentence_count("no mark at all"), 1);
         assert_eq!(sentence_count(""), 0);
+    }
+
+    #[test]
+    fn an_exception_cut_by_an_infix_is_merged_again() {
+        assert_eq!(
+            words("Salem, Ore.,-based"),
+            ["Salem", ",", "Ore.", ",-based"]
+        );
+        assert_eq!(sentence_count("Senator Smith (D-Ill.) said no."), 1);
     }
 
     #[test]
