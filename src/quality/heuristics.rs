@@ -3,10 +3,14 @@
 //! the FineWeb line rules (Penedo et al. 2024), each reported under the rule
 //! name datatrove uses for it so results can be compared one to one.
 //!
-//! Words are copydesk's word tokens (runs of letters and digits), where
-//! datatrove uses NLTK's tokenizer, which also counts punctuation marks as
-//! words; ratios over words therefore differ slightly. Every failing rule is
-//! reported (datatrove stops at the first).
+//! With the news thresholds, words are copydesk's word tokens (runs of
+//! letters and digits) and every failing rule is reported. With
+//! `decide_as_datatrove` (the `datatrove` thresholds), [`datatrove`] applies
+//! the rules with datatrove's own semantics instead: its tokenizer, which
+//! counts punctuation marks as words, and the first failing rule of each
+//! filter.
+
+mod datatrove;
 
 use super::doc::{Analysis, PooledCounter};
 use super::{flag, Category, Flag};
@@ -70,6 +74,11 @@ pub struct HeuristicsConfig {
     pub char_duplicates_ratio: Option<f64>,
     /// FineWeb: most newlines per word (`list_ratio`).
     pub new_line_ratio: Option<f64>,
+    /// Decide document for document as datatrove's filters do (its words,
+    /// line splitting and comparisons; one reason per filter) rather than
+    /// with copydesk's words and every failing rule.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub decide_as_datatrove: bool,
 }
 
 impl HeuristicsConfig {
@@ -113,6 +122,7 @@ impl HeuristicsConfig {
             short_line_length: 30,
             char_duplicates_ratio: Some(0.01),
             new_line_ratio: Some(0.3),
+            decide_as_datatrove: true,
         }
     }
 
@@ -132,6 +142,7 @@ impl HeuristicsConfig {
             c4_min_num_sentences: None,
             line_punct_thr: None,
             short_line_thr: None,
+            decide_as_datatrove: false,
             ..HeuristicsConfig::datatrove()
         }
     }
@@ -151,6 +162,10 @@ fn whole(analysis: &Analysis<'_>, rule: &str, message: String, flags: &mut Vec<F
 /// Run every enabled heuristic.
 pub fn check(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
     if analysis.text.trim().is_empty() {
+        return;
+    }
+    if config.decide_as_datatrove {
+        datatrove::check(analysis, config, flags);
         return;
     }
     let counts = Counts::of(analysis);
@@ -567,6 +582,34 @@ fn c4_phrases() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
+/// The lines C4 removes without dropping the document.
+#[derive(Clone, Copy)]
+enum C4LineRule {
+    Javascript,
+    Policy,
+}
+
+fn c4_removed_line(text: &str, rule: C4LineRule, span: (usize, usize), flags: &mut Vec<Flag>) {
+    let (name, message) = match rule {
+        C4LineRule::Javascript => (
+            "line-filter-javascript",
+            "line mentions javascript (C4 line filter)",
+        ),
+        C4LineRule::Policy => (
+            "line-filter-policy",
+            "cookie or terms-of-use line (C4 line filter)",
+        ),
+    };
+    flags.push(flag(
+        text,
+        name,
+        Category::Boilerplate,
+        span,
+        message.to_owned(),
+        0.6,
+    ));
+}
+
 fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>) {
     let text = analysis.text;
     if config.c4_filter_curly_bracket && text.contains('{') {
@@ -599,25 +642,11 @@ fn c4(analysis: &Analysis<'_>, config: &HeuristicsConfig, flags: &mut Vec<Flag>)
             lorem = true;
         }
         if config.c4_filter_javascript && lower.contains("javascript") {
-            flags.push(flag(
-                text,
-                "line-filter-javascript",
-                Category::Boilerplate,
-                span,
-                "line mentions javascript (C4 line filter)".to_owned(),
-                0.6,
-            ));
+            c4_removed_line(text, C4LineRule::Javascript, span, flags);
             continue;
         }
         if config.c4_filter_policy && POLICY_SUBSTRINGS.iter().any(|p| lower.contains(p)) {
-            flags.push(flag(
-                text,
-                "line-filter-policy",
-                Category::Boilerplate,
-                span,
-                "cookie or terms-of-use line (C4 line filter)".to_owned(),
-                0.6,
-            ));
+            c4_removed_line(text, C4LineRule::Policy, span, flags);
             continue;
         }
         let terminal = line.ends_with(['.', '?', '!', '"', '\'']) && !line.ends_with("...");
