@@ -5,7 +5,7 @@
 //!
 //! With the news thresholds, words are copydesk's word tokens (runs of
 //! letters and digits) and every failing rule is reported. With
-//! `decide_as_datatrove` (the `datatrove` thresholds), [`datatrove`] applies
+//! `decide_as_datatrove` (the `datatrove` thresholds), the `datatrove` module applies
 //! the rules with datatrove's own semantics instead: its tokenizer, which
 //! counts punctuation marks as words, and the first failing rule of each
 //! filter.
