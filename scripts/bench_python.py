@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import _common as C
@@ -46,8 +47,6 @@ CLI_FILES = ("documents.jsonl", "pairs.jsonl", "clusters.jsonl", "substitutions.
 
 
 def time_cli(binary: Path, corpus: Path, out: Path) -> float:
-    import time
-
     started = time.perf_counter()
     subprocess.run([str(binary), "dedup", str(corpus), "--out", str(out), "--quiet"],
                    check=True, capture_output=True)

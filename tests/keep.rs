@@ -20,17 +20,7 @@ fn kept_ids(path: &Path) -> Vec<String> {
 }
 
 fn scan_ok(out: &Path, extra: &[&str]) {
-    let output = copydesk()
-        .args(["scan", STORIES, "--out"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_ok("scan", &[STORIES], out, extra);
 }
 
 fn representative_by_cluster(out: &Path) -> BTreeMap<String, String> {

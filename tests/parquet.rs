@@ -169,17 +169,11 @@ fn scan_drop_parquet_has_the_rows_and_the_reasons() {
         dir.path().join("drop.parquet"),
     );
     for (out, drop) in [("a", &drop_jsonl), ("b", &drop_parquet)] {
-        let output = copydesk()
-            .args(["scan", parquet.to_str().unwrap(), "--out"])
-            .arg(dir.path().join(out))
-            .arg("--drop")
-            .arg(drop)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        run_ok(
+            "scan",
+            &[parquet.to_str().unwrap()],
+            &dir.path().join(out),
+            &["--drop", drop.to_str().unwrap()],
         );
     }
     let dropped = read_jsonl(&drop_jsonl);

@@ -110,32 +110,25 @@ fn projection(
         problem,
     };
     let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
-    let text = find(&options.text_field).ok_or_else(|| {
-        column_error(format!(
-            "no column {:?} to read the text from",
-            options.text_field
-        ))
-    })?;
-    let text_type = schema.field(text).data_type();
-    if !is_string(text_type) {
-        return Err(column_error(format!(
-            "column {:?} is {text_type}, not a string",
-            options.text_field
-        )));
-    }
-    let id = find(&options.id_field).ok_or_else(|| {
-        column_error(format!(
-            "no column {:?} to read the id from",
-            options.id_field
-        ))
-    })?;
-    let id_type = schema.field(id).data_type();
-    if !is_string(id_type) && !id_type.is_integer() {
-        return Err(column_error(format!(
-            "column {:?} is {id_type}, not a string or an integer",
-            options.id_field
-        )));
-    }
+    // The index of a column that must be there, with a type it can stand for.
+    let required = |name: &str, role: &str, accepts: fn(&DataType) -> bool, expected: &str| {
+        let index = find(name)
+            .ok_or_else(|| column_error(format!("no column {name:?} to read the {role} from")))?;
+        let data_type = schema.field(index).data_type();
+        if !accepts(data_type) {
+            return Err(column_error(format!(
+                "column {name:?} is {data_type}, not {expected}"
+            )));
+        }
+        Ok(index)
+    };
+    let text = required(&options.text_field, "text", is_string, "a string")?;
+    let id = required(
+        &options.id_field,
+        "id",
+        |t| is_string(t) || t.is_integer(),
+        "a string or an integer",
+    )?;
     let mut columns = vec![id, text];
     columns.extend(find(&options.date_field));
     columns.extend(options.carry_fields.iter().filter_map(|name| find(name)));

@@ -10,7 +10,6 @@
 
 use crate::corpus::parquet::{decoding, open_parquet, parquet_error};
 use crate::corpus::Document;
-use crate::error::Error;
 use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
@@ -36,10 +35,6 @@ fn other(error: impl ToString) -> io::Error {
     io::Error::other(error.to_string())
 }
 
-fn from_library(error: Error) -> io::Error {
-    other(error)
-}
-
 /// Columns appended to every row written, one value per document.
 pub type ExtraColumns = Vec<(Field, ArrayRef)>;
 
@@ -50,7 +45,7 @@ pub fn write_documents(
     documents: &[&Document],
     extra: &[(Field, ArrayRef)],
 ) -> io::Result<()> {
-    match copied_schema(documents).map_err(from_library)? {
+    match copied_schema(documents).map_err(other)? {
         Some(input_schema) => copy_rows(w, documents, input_schema, extra),
         None => derive_rows(w, documents, extra),
     }
@@ -128,7 +123,7 @@ fn copy_rows<W: Write + Send>(
     for run in documents.chunk_by(|a, b| a.location.file == b.location.file) {
         let file = &run[0].location.file;
         let path = Path::new(&**file);
-        let (reader_file, metadata) = open_parquet(path).map_err(from_library)?;
+        let (reader_file, metadata) = open_parquet(path).map_err(other)?;
         // Rows to read, 0-based in the file, and the selection that skips
         // to each of them.
         let mut selectors = Vec::new();
@@ -150,12 +145,12 @@ fn copy_rows<W: Write + Send>(
                 .build()
                 .map_err(|e| failed(e.to_string()))
         })
-        .map_err(from_library)?;
+        .map_err(other)?;
         let mut read = 0;
         while let Some(input_batch) = decoding(path, None, || {
             reader.next().transpose().map_err(|e| failed(e.to_string()))
         })
-        .map_err(from_library)?
+        .map_err(other)?
         {
             read += input_batch.num_rows();
             out.write(&batch(

@@ -33,10 +33,10 @@ pub fn copydesk() -> Command {
     cmd
 }
 
-/// Run `copydesk dedup INPUTS --out OUT EXTRA`.
-pub fn dedup(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+/// Run `copydesk SUBCOMMAND INPUTS --out OUT EXTRA`.
+pub fn run(subcommand: &str, inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
     copydesk()
-        .arg("dedup")
+        .arg(subcommand)
         .args(inputs)
         .arg("--out")
         .arg(out)
@@ -45,16 +45,31 @@ pub fn dedup(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Outpu
         .expect("copydesk runs")
 }
 
-/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting success.
-pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
-    let output = dedup(inputs, out, extra);
+/// Run `copydesk dedup INPUTS --out OUT EXTRA`.
+pub fn dedup(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+    run("dedup", inputs, out, extra)
+}
+
+/// `copydesk SUBCOMMAND INPUTS --out OUT EXTRA`, asserting success.
+pub fn run_ok(
+    subcommand: &str,
+    inputs: &[&str],
+    out: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let output = run(subcommand, inputs, out, extra);
     assert!(
         output.status.success(),
-        "copydesk dedup {inputs:?} {extra:?} failed with {:?}:\n{}",
+        "copydesk {subcommand} {inputs:?} {extra:?} failed with {:?}:\n{}",
         output.status.code(),
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// `copydesk dedup INPUTS --out OUT EXTRA`, asserting success.
+pub fn dedup_ok(inputs: &[&str], out: &Path, extra: &[&str]) -> std::process::Output {
+    run_ok("dedup", inputs, out, extra)
 }
 
 /// `copydesk dedup INPUTS --out OUT EXTRA`, asserting exit code 1 and no panic;

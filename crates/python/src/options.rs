@@ -54,6 +54,8 @@ pub struct Options<'py> {
     given: Bound<'py, PyDict>,
     /// Worker threads (`--threads`); the global pool when absent.
     pub threads: Option<usize>,
+    /// `--skip-invalid`: bad rows go to `rejected` instead of failing the call.
+    skip_invalid: bool,
 }
 
 impl<'py> Options<'py> {
@@ -83,9 +85,13 @@ impl<'py> Options<'py> {
         let options = Options {
             given: given.clone(),
             threads: None,
+            skip_invalid: false,
         };
-        let threads = options.positive("threads")?;
-        Ok(Options { threads, ..options })
+        Ok(Options {
+            threads: options.positive("threads")?,
+            skip_invalid: options.flag("skip_invalid", false)?,
+            ..options
+        })
     }
 
     fn value<T: FromPyObject<'py>>(&self, name: &str, what: &str) -> PyResult<Option<T>> {
@@ -160,14 +166,13 @@ impl<'py> Options<'py> {
     /// How records are read: only `skip_invalid` applies to rows in memory.
     pub fn read(&self) -> ReadOptions {
         ReadOptions {
-            skip_invalid: self.flag("skip_invalid", false).unwrap_or(false),
+            skip_invalid: self.skip_invalid,
             ..ReadOptions::default()
         }
     }
 
     /// The configuration of `copydesk dedup` with these options.
     pub fn dedup_config(&self) -> PyResult<Config> {
-        self.flag("skip_invalid", false)?;
         let defaults = DedupConfig::default();
         let mut rewrite = RewriteConfig::default();
         if let Some(value) = self.fraction("rewrite_similarity")? {
@@ -235,7 +240,6 @@ impl<'py> Options<'py> {
 
     /// The configuration of `copydesk check` with these options.
     pub fn check_config(&self) -> PyResult<CheckConfig> {
-        self.flag("skip_invalid", false)?;
         let mut quality = QualityConfig::default();
         if self
             .choice("heuristics", &["news", "datatrove"])?
