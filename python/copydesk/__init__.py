@@ -51,9 +51,21 @@ def _arrow_table(data: Any) -> Optional[pa.Table]:
     return None
 
 
+def _is_text_type(data_type: pa.DataType) -> bool:
+    """A layout the native module reads strings from as they are."""
+    return (
+        pa.types.is_string(data_type)
+        or pa.types.is_large_string(data_type)
+        or (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(data_type))
+    )
+
+
 def _as_string(column: pa.ChunkedArray, name: str, kind: str) -> pa.ChunkedArray:
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+    if _is_text_type(column.type):
         return column
+    if pa.types.is_dictionary(column.type) and _is_text_type(column.type.value_type):
+        # A categorical column: its strings, decoded.
+        return pc.cast(column, column.type.value_type)
     if kind == "text":
         raise ValueError(f"column {name!r} is {column.type}, not a string column")
     return pc.cast(column, pa.string())

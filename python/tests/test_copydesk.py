@@ -201,6 +201,14 @@ def test_arrow_ids_of_any_type_and_string_layouts_read_as_the_rows_do():
         for f in table.schema
     ]))
     assert copydesk.dedup(large).clusters.to_pylist() == expected
+    view = table.cast(pa.schema([
+        pa.field(f.name, pa.string_view() if f.type == pa.string() else f.type)
+        for f in table.schema
+    ]))
+    assert copydesk.dedup(view).clusters.to_pylist() == expected
+    import pandas as pd
+    categorical = pd.DataFrame(records).astype({"text": "category"})
+    assert copydesk.dedup(categorical).clusters.to_pylist() == expected
     numbered = pa.table({"id": list(range(3)), "text": [r["text"] for r in records[:3]]})
     documents = copydesk.dedup(numbered).documents.column("id").to_pylist()
     assert documents == ["0", "1", "2"]
