@@ -8,7 +8,8 @@ use copydesk::corpus::{Input, ReadOptions};
 use copydesk::pipeline::{self, CheckConfig, CheckRun};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::quality::{HeuristicsConfig, QualityConfig};
-use copydesk::report::check::{self as report, names};
+use copydesk::report::check as report;
+use copydesk::report::names;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -9,7 +9,8 @@ use copydesk::dedup::{DedupConfig, MinHashScheme, ShingleKind};
 use copydesk::error::Error;
 use copydesk::pipeline::{self, Config, DedupRun, Prefer, Timings};
 use copydesk::progress::{NoProgress, Progress};
-use copydesk::report::jsonl::{self, names};
+use copydesk::report::jsonl;
+use copydesk::report::names;
 use copydesk::rewrite::{FunctionWords, RewriteConfig};
 use std::path::{Path, PathBuf};
 

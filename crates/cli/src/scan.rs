@@ -10,7 +10,8 @@ use copydesk::error::Error;
 use copydesk::pipeline::{self, ScanConfig};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::report::html::ReportLimits;
-use copydesk::report::scan::{self, names, ScanOutputs};
+use copydesk::report::names;
+use copydesk::report::scan::{self, ScanOutputs};
 use std::path::PathBuf;
 
 /// Find copies and rewrites, flag spun and broken text, and write a report.

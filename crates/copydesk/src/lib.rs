@@ -4,7 +4,7 @@
 //! Data flows one way, one crate per stage: [`corpus`] reads records, [`text`]
 //! tokenizes them with byte offsets kept, [`sketch`] signs them, [`dedup`]
 //! finds near-duplicates, [`rewrite`] links spun copies, [`quality`] flags
-//! spun or broken text (with the shipped [`reference`] resources), and
+//! spun or broken text (with the shipped [`reference`](mod@reference) resources), and
 //! [`report`] writes the results. [`pipeline`] is the only module that knows
 //! every stage; the stage crates do not know each other beyond that order.
 #![deny(missing_docs)]

@@ -43,6 +43,7 @@ use crate::progress::Progress;
 use crate::quality::{Checker, Evidence, Lexicon, NgramModel, QualityConfig};
 use crate::rewrite::{RewriteConfig, Substitution, WordFrequencies};
 use crate::text::{self, HashKeyed, Tokens};
+pub use copydesk_report::{round, Timings};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
@@ -131,53 +132,6 @@ pub struct DocumentResult {
     pub duplicate_of: Option<u32>,
     /// Relation to the representative, `None` when `duplicate_of` is `None`.
     pub relation: Option<Relation>,
-}
-
-/// Wall-clock time of each stage, in the order the stages ran.
-#[derive(Debug, Clone, Default)]
-pub struct Timings {
-    stages: Vec<(&'static str, Duration)>,
-}
-
-impl Timings {
-    /// Add a stage's time (added to any time already recorded under that name).
-    pub fn record(&mut self, stage: &'static str, elapsed: Duration) {
-        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
-            Some((_, total)) => *total += elapsed,
-            None => self.stages.push((stage, elapsed)),
-        }
-    }
-
-    /// Stages and their times, in order.
-    pub fn stages(&self) -> &[(&'static str, Duration)] {
-        &self.stages
-    }
-
-    /// Time of all stages together.
-    pub fn total(&self) -> Duration {
-        self.stages.iter().map(|(_, d)| *d).sum()
-    }
-}
-
-impl serde::Serialize for Timings {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.stages.len() + 1))?;
-        for (stage, elapsed) in &self.stages {
-            map.serialize_entry(stage, &round(elapsed.as_secs_f64(), 4))?;
-        }
-        map.serialize_entry("total", &round(self.total().as_secs_f64(), 4))?;
-        map.end()
-    }
-}
-
-/// Round to `digits` decimals, for output files that people read.
-pub fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
 }
 
 /// Headline counts of a run.

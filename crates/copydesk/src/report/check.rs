@@ -1,6 +1,7 @@
 //! The `copydesk check` outputs: `documents.jsonl` (`id`, `flags`, `scores`
 //! per accepted document, input order), `rejected.jsonl` and `summary.json`.
 
+use super::names;
 use super::StagedOutputs;
 use crate::error::Result;
 use crate::pipeline::{round, CheckRun, Timings};
@@ -10,16 +11,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::Instant;
-
-/// File names inside the output directory.
-pub mod names {
-    /// One line per accepted document.
-    pub const DOCUMENTS: &str = "documents.jsonl";
-    /// Rejected records.
-    pub const REJECTED: &str = "rejected.jsonl";
-    /// Counts, parameters and timings.
-    pub const SUMMARY: &str = "summary.json";
-}
 
 #[derive(Serialize)]
 struct DocumentLine<'a> {

@@ -6,6 +6,7 @@
 //! for the one-off summary.
 
 use super::check::RoundedScores;
+use super::names;
 use super::{json, StageJob, StagedOutputs};
 use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
@@ -18,22 +19,6 @@ use serde::Serialize;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// File names inside the output directory.
-pub mod names {
-    /// One line per accepted document.
-    pub const DOCUMENTS: &str = "documents.jsonl";
-    /// Kept pairs.
-    pub const PAIRS: &str = "pairs.jsonl";
-    /// Clusters of two or more documents.
-    pub const CLUSTERS: &str = "clusters.jsonl";
-    /// Rejected records.
-    pub const REJECTED: &str = "rejected.jsonl";
-    /// Counts, parameters and timings.
-    pub const SUMMARY: &str = "summary.json";
-    /// The spin lexicon mined from rewrite pairs (written when rewrites are on).
-    pub const SUBSTITUTIONS: &str = "substitutions.jsonl";
-}
 
 /// Decimals of similarity figures in the outputs.
 const SIMILARITY_DIGITS: i32 = 4;

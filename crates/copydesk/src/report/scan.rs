@@ -3,6 +3,7 @@
 //! `report.html`, and optionally the clean corpus (`--keep`) and what was left
 //! out of it with the reasons (`--drop`).
 
+use super::names;
 use super::{html, jsonl, StageJob, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
@@ -13,12 +14,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// File names inside the output directory, besides those of [`jsonl::names`].
-pub mod names {
-    /// The report for people.
-    pub const REPORT: &str = "report.html";
-}
 
 /// What `scan` writes besides the output directory, and what goes where.
 #[derive(Debug, Clone, Default)]
@@ -59,11 +54,11 @@ pub fn write_scan_to(
     // threads meanwhile; committed in this order.
     let mut jobs: Vec<(PathBuf, StageJob)> = vec![
         (
-            out_dir.join(jsonl::names::PAIRS),
+            out_dir.join(names::PAIRS),
             Box::new(|w| jsonl::write_pairs(w, dedup)),
         ),
         (
-            out_dir.join(jsonl::names::DOCUMENTS),
+            out_dir.join(names::DOCUMENTS),
             Box::new(|w| write_documents(w, run)),
         ),
         (
@@ -71,17 +66,17 @@ pub fn write_scan_to(
             Box::new(|w| html::write_report(w, &report_input(run, out_dir, outputs.limits))),
         ),
         (
-            out_dir.join(jsonl::names::CLUSTERS),
+            out_dir.join(names::CLUSTERS),
             Box::new(|w| jsonl::write_clusters(w, dedup)),
         ),
         (
-            out_dir.join(jsonl::names::REJECTED),
+            out_dir.join(names::REJECTED),
             Box::new(|w| jsonl::write_rejected(w, &dedup.corpus.rejected)),
         ),
     ];
     if dedup.config.rewrites {
         jobs.push((
-            out_dir.join(jsonl::names::SUBSTITUTIONS),
+            out_dir.join(names::SUBSTITUTIONS),
             Box::new(|w| jsonl::write_substitutions(w, dedup)),
         ));
     }
@@ -111,7 +106,7 @@ pub fn write_scan_to(
     }
     staged.stage_parallel(jobs)?;
     staged.commit_with_summary(
-        &out_dir.join(jsonl::names::SUMMARY),
+        &out_dir.join(names::SUMMARY),
         &dedup.timings,
         started,
         |w, timings| {

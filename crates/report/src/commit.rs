@@ -23,27 +23,14 @@
 //! however it ends; leftovers are whatever matches the hidden names and is not
 //! locked, and each run removes them before it starts writing.
 
-use crate::error::{Error, Result};
+use copydesk_common::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The marker of a set of outputs, inside the output directory.
-pub const MARKER: &str = ".copydesk-run.json";
-
-/// Every name copydesk writes into an output directory, whatever the subcommand.
-pub const SET_FILE_NAMES: &[&str] = &[
-    super::jsonl::names::DOCUMENTS,
-    super::jsonl::names::PAIRS,
-    super::jsonl::names::CLUSTERS,
-    super::jsonl::names::REJECTED,
-    super::jsonl::names::SUMMARY,
-    super::jsonl::names::SUBSTITUTIONS,
-    super::scan::names::REPORT,
-    MARKER,
-];
+pub use crate::names::{MARKER, SET_FILE_NAMES};
 
 /// Between a destination's name and the run id in hidden staging names.
 const INFIX: &str = ".copydesk-";
@@ -652,7 +639,7 @@ impl Drop for LooseFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::StagedOutputs;
+    use crate::StagedOutputs;
     use std::io::Write;
     use std::process::Command;
 
@@ -698,7 +685,7 @@ mod tests {
         if tag == "start" {
             return Ok(());
         }
-        let mut jobs: Vec<(PathBuf, crate::report::StageJob)> = Vec::new();
+        let mut jobs: Vec<(PathBuf, crate::StageJob)> = Vec::new();
         for name in set_of(tag) {
             let text = content(tag, name);
             jobs.push((

@@ -19,7 +19,7 @@
 //! page's script indexes strings in UTF-16 code units, so every offset is
 //! converted here ([`utf16_offsets`]).
 
-use crate::text::{self, HashKeyedSet};
+use copydesk_text::{self as text, HashKeyedSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
@@ -150,7 +150,7 @@ pub struct ReportSubstitution<'a> {
     /// The word(s) the spinner put instead.
     pub to: &'a str,
     /// What the swap is (`synonym`, `formal_name`, `unknown`, ...: see
-    /// [`crate::rewrite::SubstitutionKind`]).
+    /// `SubstitutionKind` of the rewrite stage).
     pub kind: &'a str,
     /// How many times it was seen.
     pub count: u64,

@@ -27,7 +27,7 @@ const ESCAPE: [u8; 256] = {
 };
 
 /// Append `value` as a JSON string (quoted, escaped).
-pub(crate) fn push_str(out: &mut Vec<u8>, value: &str) {
+pub fn push_str(out: &mut Vec<u8>, value: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = value.as_bytes();
     out.reserve(bytes.len() + 2);
@@ -59,19 +59,19 @@ pub(crate) fn push_str(out: &mut Vec<u8>, value: &str) {
 }
 
 /// Append `value` in decimal.
-pub(crate) fn push_u32(out: &mut Vec<u8>, value: u32) {
+pub fn push_u32(out: &mut Vec<u8>, value: u32) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 /// Append `value` as `serde_json` writes it (shortest round-trip form,
 /// `null` when not finite).
-pub(crate) fn push_f64(out: &mut Vec<u8>, value: f64) {
+pub fn push_f64(out: &mut Vec<u8>, value: f64) {
     // A Vec never fails to take bytes.
     let _ = serde_json::to_writer(&mut *out, &value);
 }
 
 /// Append `null`, or the string.
-pub(crate) fn push_opt_str(out: &mut Vec<u8>, value: Option<&str>) {
+pub fn push_opt_str(out: &mut Vec<u8>, value: Option<&str>) {
     match value {
         Some(value) => push_str(out, value),
         None => out.extend_from_slice(b"null"),
