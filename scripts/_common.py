@@ -7,7 +7,7 @@ benchmark virtualenv (which only adds rensa and datasketch).
 
 Conventions shared by every script (and meant to match copydesk's defaults):
 
-* tokens: like copydesk's tokenizer (src/text.rs): a token is a maximal run of
+* tokens: like copydesk's tokenizer (crates/text/src/lib.rs): a token is a maximal run of
   Unicode alphanumerics, with an apostrophe (' ’ ‘ ʼ ′) allowed between two
   alphanumerics ("don't"); tokens are NFKC-normalized, lowercased, and every
   apostrophe variant becomes '. Everything else separates tokens. (Python's

@@ -25,7 +25,7 @@ Needs datatrove from PyPI in the running interpreter (see scripts/README.md:
 spaCy pipeline, which needs no downloaded model. Installs nothing itself.
 
 `--write-exceptions PATH` writes spaCy's English tokenizer exceptions in the
-form src/quality/datatrove_exceptions.tsv has (text, tab, pieces separated by
+form crates/quality/src/datatrove_exceptions.tsv has (text, tab, pieces separated by
 spaces) and exits.
 """
 

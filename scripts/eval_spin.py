@@ -15,7 +15,7 @@ source's own words into the corpus statistics).
 Evidence modes:
 
 * ``none``: ``copydesk check --no-corpus-stats``. Without ``--model`` that flag
-  turns the corpus counts off (src/pipeline.rs, ``check_corpus``), so each
+  turns the corpus counts off (crates/copydesk/src/pipeline.rs, ``check_corpus``), so each
   document is judged on its own text, lexicons and rules, and every
   document of every experiment goes into one ``check`` call (checked one
   call per batch instead, the results are byte-identical). The only

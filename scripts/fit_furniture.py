@@ -222,7 +222,7 @@ def main():
     w1 = stage1.coef_[0]
     w2 = stage2.coef_[0]
     lines = [
-        "# Weights of copydesk's line-by-line page-furniture model (src/quality/furniture.rs).",
+        "# Weights of copydesk's line-by-line page-furniture model (crates/quality/src/furniture.rs).",
         "#",
         "# Each line of a text is judged twice. First stage: p1 = logistic(sum of",
         "# FIRST STAGE weight x feature) over the line's own features. Second stage:",
