@@ -7,6 +7,7 @@ use copydesk::report::html::{
     write_report, ReportCluster, ReportDocument, ReportEdit, ReportFlag, ReportInput, ReportPair,
     ReportScores, ReportSubstitution,
 };
+use copydesk::report::{EditOp, Relation};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::time::Instant;
@@ -70,7 +71,7 @@ fn main() -> std::io::Result<()> {
                 duplicate_of: cluster
                     .filter(|_| i % 5 != 0)
                     .map(|_| ids[i - i % 5].as_str()),
-                relation: cluster.filter(|_| i % 5 != 0).map(|_| "rewrite"),
+                relation: cluster.filter(|_| i % 5 != 0).map(|_| Relation::Rewrite),
                 flags,
                 scores: Some(ReportScores {
                     quality: (i % 100) as f64 / 100.0,
@@ -90,7 +91,7 @@ fn main() -> std::io::Result<()> {
                     let a = texts[rep].1[k * 7 % texts[rep].1.len()];
                     let b = texts[member].1[k * 7 % texts[member].1.len()];
                     ReportEdit {
-                        op: "replace",
+                        op: EditOp::Replace,
                         a: [a, a + 4],
                         b: [b, b + 4],
                     }
@@ -101,7 +102,7 @@ fn main() -> std::io::Result<()> {
                 b: &ids[member],
                 jaccard: (member % 10) as f64 / 10.0,
                 containment: [0.5, 0.5],
-                relation: "rewrite",
+                relation: Relation::Rewrite,
                 similarity: Some(0.8),
                 edits,
                 source: Some(&ids[rep]),

@@ -11,6 +11,29 @@ use copydesk::report::html::{
     OutputFiles, ReportCluster, ReportDocument, ReportEdit, ReportFlag, ReportInput, ReportLimits,
     ReportPair, ReportScores, ReportSubstitution, ReportSummary,
 };
+use copydesk::report::{EditOp, Relation};
+
+/// The relation named as in the outputs.
+fn relation(name: &str) -> Relation {
+    match name {
+        "exact" => Relation::Exact,
+        "near_exact" => Relation::NearExact,
+        "excerpt" => Relation::Excerpt,
+        "rewrite" => Relation::Rewrite,
+        "partial" => Relation::Partial,
+        _ => panic!("no relation {name:?}"),
+    }
+}
+
+/// The edit kind named as in the outputs.
+fn edit_op(name: &str) -> EditOp {
+    match name {
+        "replace" => EditOp::Replace,
+        "insert" => EditOp::Insert,
+        "delete" => EditOp::Delete,
+        _ => panic!("no edit kind {name:?}"),
+    }
+}
 
 /// Hostile markup planted in article text: must render as text, never run.
 pub const HOSTILE_SCRIPT: &str = "<script>window.__pwned=1</script>";
@@ -521,7 +544,7 @@ The the ministry did not comment.";
                     text: &d.text,
                     cluster: d.cluster,
                     duplicate_of: d.duplicate_of.as_deref(),
-                    relation: d.relation,
+                    relation: d.relation.map(relation),
                     flags: d
                         .flags
                         .iter()
@@ -545,12 +568,16 @@ The the ministry did not comment.";
                     b: &p.b,
                     jaccard: p.jaccard,
                     containment: p.containment,
-                    relation: p.relation,
+                    relation: relation(p.relation),
                     similarity: p.similarity,
                     edits: p
                         .edits
                         .iter()
-                        .map(|&(op, a, b)| ReportEdit { op, a, b })
+                        .map(|&(op, a, b)| ReportEdit {
+                            op: edit_op(op),
+                            a,
+                            b,
+                        })
                         .collect(),
                     source: p.source.as_deref(),
                 })

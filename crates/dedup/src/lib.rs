@@ -25,19 +25,6 @@ pub enum Relation {
     Partial,
 }
 
-impl Relation {
-    /// The name used in the outputs (`exact`, `near_exact`, `excerpt`, `rewrite`, `partial`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Relation::Exact => "exact",
-            Relation::NearExact => "near_exact",
-            Relation::Excerpt => "excerpt",
-            Relation::Rewrite => "rewrite",
-            Relation::Partial => "partial",
-        }
-    }
-}
-
 /// What shingles are cut from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

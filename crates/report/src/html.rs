@@ -19,6 +19,7 @@
 //! page's script indexes strings in UTF-16 code units, so every offset is
 //! converted here ([`utf16_offsets`]).
 
+use crate::{EditOp, Relation};
 use copydesk_text::{self as text, HashKeyedSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -62,7 +63,7 @@ pub struct ReportDocument<'a> {
     pub duplicate_of: Option<&'a str>,
     /// Its relation to that representative (`exact`, `near_exact`, `excerpt`,
     /// `rewrite`, `partial`), or `None` for a unique document or a representative.
-    pub relation: Option<&'a str>,
+    pub relation: Option<Relation>,
     /// Quality flags, in any order.
     pub flags: Vec<ReportFlag<'a>>,
     /// Quality scores, when the quality pass ran.
@@ -110,11 +111,11 @@ pub struct ReportPair<'a> {
     /// Containment: [share of a in b, share of b in a].
     pub containment: [f64; 2],
     /// Relation: `exact`, `near_exact`, `excerpt`, `rewrite` or `partial`.
-    pub relation: &'a str,
+    pub relation: Relation,
     /// Alignment similarity of a rewrite pair, when it was aligned.
     pub similarity: Option<f64>,
     /// Word-level edits turning a into b.
-    pub edits: Vec<ReportEdit<'a>>,
+    pub edits: Vec<ReportEdit>,
     /// Id of the likely source document of a rewrite pair, when known.
     pub source: Option<&'a str>,
 }
@@ -122,9 +123,9 @@ pub struct ReportPair<'a> {
 /// One edit of a pair: spans are UTF-8 byte offsets into each document's
 /// original text, an empty range marking the position of an insert or delete.
 #[derive(Debug, Clone, Default)]
-pub struct ReportEdit<'a> {
+pub struct ReportEdit {
     /// `replace`, `insert` (text only in b) or `delete` (text only in a).
-    pub op: &'a str,
+    pub op: EditOp,
     /// [start, end) in document a.
     pub a: [usize; 2],
     /// [start, end) in document b.
@@ -656,12 +657,12 @@ impl<'i, 'a> DocTable<'i, 'a> {
             .get(id)
             .and_then(|&index| self.input.documents[index].relation);
         match relation {
-            Some("rewrite") => 0,
-            Some("excerpt") => 1,
-            Some("partial") => 2,
-            Some("near_exact") => 3,
-            Some("exact") => 4,
-            _ => 5,
+            Some(Relation::Rewrite) => 0,
+            Some(Relation::Excerpt) => 1,
+            Some(Relation::Partial) => 2,
+            Some(Relation::NearExact) => 3,
+            Some(Relation::Exact) => 4,
+            None => 5,
         }
     }
 
@@ -710,7 +711,7 @@ impl<'i, 'a> DocTable<'i, 'a> {
             cut_from,
             cluster: document.cluster,
             dup: document.duplicate_of,
-            rel: document.relation,
+            rel: document.relation.map(Relation::as_str),
             scores: document.scores.map(|s| {
                 [
                     finite_or(s.quality, 1.0),
@@ -837,6 +838,7 @@ impl<'a> PageData<'a> {
             .iter()
             .filter_map(|d| d.relation)
             .chain(input.pairs.iter().map(|p| p.relation))
+            .map(Relation::as_str)
             .collect();
         let categories: BTreeSet<&str> = input
             .documents
@@ -930,9 +932,9 @@ fn orient_pair(pair: &ReportPair, left: usize, right: usize, table: &DocTable) -
     let mut edits_cut = 0;
     for edit in &pair.edits {
         let (mut op, mut on_left, mut on_right) = match edit.op {
-            "insert" => (1, edit.a, edit.b),
-            "delete" => (2, edit.a, edit.b),
-            _ => (0, edit.a, edit.b),
+            EditOp::Insert => (1, edit.a, edit.b),
+            EditOp::Delete => (2, edit.a, edit.b),
+            EditOp::Replace => (0, edit.a, edit.b),
         };
         if swapped {
             std::mem::swap(&mut on_left, &mut on_right);
@@ -984,7 +986,7 @@ fn orient_pair(pair: &ReportPair, left: usize, right: usize, table: &DocTable) -
         right,
         jaccard: finite_or(pair.jaccard, 0.0),
         containment: containment.map(|c| finite_or(c, 0.0)),
-        rel: pair.relation.to_string(),
+        rel: pair.relation.as_str().to_string(),
         similarity: pair.similarity.filter(|s| s.is_finite()),
         source: source.filter(|s| !s.is_empty()),
         edits,
@@ -1197,7 +1199,7 @@ fn write_breakdowns(out: &mut impl Write, input: &ReportInput) -> io::Result<()>
     let mut categories: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for document in &input.documents {
         *relations
-            .entry(document.relation.unwrap_or(""))
+            .entry(document.relation.map_or("", Relation::as_str))
             .or_default() += 1;
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         for flag in &document.flags {
@@ -1630,7 +1632,7 @@ mod tests {
                     text: &copy,
                     cluster: Some(0),
                     duplicate_of: Some("src"),
-                    relation: Some("rewrite"),
+                    relation: Some(Relation::Rewrite),
                     ..Default::default()
                 },
                 ReportDocument {
@@ -1646,15 +1648,15 @@ mod tests {
                 b: "src",
                 jaccard: 0.4,
                 containment: [0.3, 0.6],
-                relation: "rewrite",
+                relation: Relation::Rewrite,
                 edits: vec![
                     ReportEdit {
-                        op: "replace",
+                        op: EditOp::Replace,
                         a: [b_start, b_start + "secretary".len()],
                         b: [a_start, a_start + "minister".len()],
                     },
                     ReportEdit {
-                        op: "insert",
+                        op: EditOp::Insert,
                         a: [0, 0],
                         b: [0, 4],
                     },
@@ -1688,11 +1690,11 @@ mod tests {
     fn members_with_the_most_to_show_come_first() {
         let relations = [
             None,
-            Some("exact"),
-            Some("near_exact"),
-            Some("rewrite"),
-            Some("excerpt"),
-            Some("exact"),
+            Some(Relation::Exact),
+            Some(Relation::NearExact),
+            Some(Relation::Rewrite),
+            Some(Relation::Excerpt),
+            Some(Relation::Exact),
         ];
         let ids = ["rep", "e1", "n", "r", "x", "e2"];
         let input = ReportInput {

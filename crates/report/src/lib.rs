@@ -12,8 +12,10 @@
 pub mod commit;
 pub mod html;
 pub mod json;
+mod rows;
 mod stage;
 
+pub use rows::{EditOp, Relation};
 pub use stage::{OutputFile, StageJob, StagedOutputs};
 
 use std::time::Duration;

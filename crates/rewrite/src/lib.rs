@@ -151,17 +151,6 @@ pub enum EditOp {
     Delete,
 }
 
-impl EditOp {
-    /// The name used in the outputs (`replace`, `insert`, `delete`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EditOp::Replace => "replace",
-            EditOp::Insert => "insert",
-            EditOp::Delete => "delete",
-        }
-    }
-}
-
 /// One difference between two aligned documents.
 ///
 /// Ranges are UTF-8 byte offsets `[start, end)` into each document's original

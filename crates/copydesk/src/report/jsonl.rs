@@ -6,14 +6,14 @@
 //! for the one-off summary.
 
 use super::check::RoundedScores;
-use super::names;
+use super::{edit_op_row, names, relation_row};
 use super::{json, StageJob, StagedOutputs};
 use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
 use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
 use crate::quality::DocQuality;
-use crate::rewrite::{EditOp, RewriteConfig};
+use crate::rewrite::RewriteConfig;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -119,7 +119,7 @@ impl Serialize for DocumentLine<'_> {
             "duplicate_of",
             &self.result.duplicate_of.map(|rep| id_of(self.run, rep)),
         )?;
-        map.serialize_entry("relation", &self.result.relation)?;
+        map.serialize_entry("relation", &self.result.relation.map(relation_row))?;
         if let Some(quality) = self.quality {
             map.serialize_entry("flags", &quality.flags)?;
             map.serialize_entry("scores", &RoundedScores::from(&quality.scores))?;
@@ -246,7 +246,7 @@ fn push_pair_line(out: &mut Vec<u8>, run: &DedupRun, index: usize) {
     out.push(b',');
     json::push_f64(out, round(overlap.containment[1], SIMILARITY_DIGITS));
     out.extend_from_slice(b"],\"relation\":");
-    json::push_str(out, pair.relation.as_str());
+    json::push_str(out, relation_row(pair.relation).as_str());
     if let Some(detail) = run.pair_details.get(index) {
         out.extend_from_slice(b",\"similarity\":");
         json::push_f64(out, round(detail.similarity, SIMILARITY_DIGITS));
@@ -261,13 +261,11 @@ fn push_pair_line(out: &mut Vec<u8>, run: &DedupRun, index: usize) {
             }
             let (a_slice, b_slice) = span.texts(a_text, b_text);
             out.reserve(96 + a_slice.len() + b_slice.len());
-            // The opening up to the first number in one copy: an edit is
-            // formatted 2 million times in a large run.
-            out.extend_from_slice(match span.op {
-                EditOp::Replace => b"{\"op\":\"replace\",\"a\":[",
-                EditOp::Insert => b"{\"op\":\"insert\",\"a\":[",
-                EditOp::Delete => b"{\"op\":\"delete\",\"a\":[",
-            });
+            // An edit is formatted 2 million times in a large run: its
+            // name needs no escaping.
+            out.extend_from_slice(b"{\"op\":\"");
+            out.extend_from_slice(edit_op_row(span.op).as_str().as_bytes());
+            out.extend_from_slice(b"\",\"a\":[");
             json::push_u32(out, span.a[0]);
             out.push(b',');
             json::push_u32(out, span.a[1]);

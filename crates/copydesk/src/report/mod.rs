@@ -12,5 +12,26 @@ pub mod parquet;
 pub mod scan;
 
 pub use copydesk_report::{
-    commit, html, json, names, round, OutputFile, StageJob, StagedOutputs, Timings,
+    commit, html, json, names, round, EditOp, OutputFile, Relation, StageJob, StagedOutputs,
+    Timings,
 };
+
+/// A pair's relation as the outputs name it.
+pub fn relation_row(relation: crate::dedup::Relation) -> Relation {
+    match relation {
+        crate::dedup::Relation::Exact => Relation::Exact,
+        crate::dedup::Relation::NearExact => Relation::NearExact,
+        crate::dedup::Relation::Excerpt => Relation::Excerpt,
+        crate::dedup::Relation::Rewrite => Relation::Rewrite,
+        crate::dedup::Relation::Partial => Relation::Partial,
+    }
+}
+
+/// An edit's kind as the outputs name it.
+pub fn edit_op_row(op: crate::rewrite::EditOp) -> EditOp {
+    match op {
+        crate::rewrite::EditOp::Replace => EditOp::Replace,
+        crate::rewrite::EditOp::Insert => EditOp::Insert,
+        crate::rewrite::EditOp::Delete => EditOp::Delete,
+    }
+}

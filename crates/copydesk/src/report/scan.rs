@@ -3,7 +3,7 @@
 //! `report.html`, and optionally the clean corpus (`--keep`) and what was left
 //! out of it with the reasons (`--drop`).
 
-use super::names;
+use super::{edit_op_row, names, relation_row};
 use super::{html, jsonl, StageJob, StagedOutputs};
 use crate::corpus::Document;
 use crate::error::Result;
@@ -373,7 +373,7 @@ fn dropped(run: &ScanRun, min_quality: f64) -> Vec<(&Document, DropLine<'_>)> {
             row_group: document.location.row_group,
             reasons,
             duplicate_of: result.duplicate_of.map(|rep| id_of(run, rep)),
-            relation: result.relation.map(|r| r.as_str()),
+            relation: result.relation.map(|r| relation_row(r).as_str()),
             kept_instead: clean
                 .kept_instead(index, result)
                 .map(|kept| id_of(run, kept)),
@@ -383,14 +383,6 @@ fn dropped(run: &ScanRun, min_quality: f64) -> Vec<(&Document, DropLine<'_>)> {
         dropped.push((document, line));
     }
     dropped
-}
-
-fn edit_op_name(op: crate::rewrite::EditOp) -> &'static str {
-    match op {
-        crate::rewrite::EditOp::Replace => "replace",
-        crate::rewrite::EditOp::Insert => "insert",
-        crate::rewrite::EditOp::Delete => "delete",
-    }
 }
 
 fn report_flag(flag: &Flag) -> html::ReportFlag<'_> {
@@ -417,7 +409,7 @@ pub fn report_input<'a>(
             text: &document.text,
             cluster: result.cluster.map(u64::from),
             duplicate_of: result.duplicate_of.map(|rep| id_of(run, rep)),
-            relation: result.relation.map(|r| r.as_str()),
+            relation: result.relation.map(relation_row),
             flags: quality.flags.iter().map(report_flag).collect(),
             scores: Some(html::ReportScores {
                 quality: quality.scores.quality,
@@ -444,14 +436,14 @@ pub fn report_input<'a>(
                 b: id_of(run, pair.b),
                 jaccard: pair.overlap.jaccard,
                 containment: pair.overlap.containment,
-                relation: pair.relation.as_str(),
+                relation: relation_row(pair.relation),
                 similarity: detail.map(|d| d.similarity),
                 edits: detail_edits
                     .map(|d| {
                         d.edits
                             .iter()
                             .map(|edit| html::ReportEdit {
-                                op: edit_op_name(edit.op),
+                                op: edit_op_row(edit.op),
                                 a: edit.a.map(|x| x as usize),
                                 b: edit.b.map(|x| x as usize),
                             })
