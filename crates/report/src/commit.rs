@@ -712,11 +712,7 @@ mod tests {
     fn run_child(root: &Path, tag: &str, fault_at: Option<&str>, exchange: bool) -> bool {
         let mut child = Command::new(std::env::current_exe().unwrap());
         child
-            .args([
-                "report::commit::tests::commit_child",
-                "--exact",
-                "--test-threads=1",
-            ])
+            .args(["commit::tests::commit_child", "--exact", "--test-threads=1"])
             .env(CHILD_ROOT, root)
             .env(CHILD_TAG, tag)
             .env_remove("COPYDESK_FAULT_AT")
