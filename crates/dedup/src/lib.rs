@@ -10,8 +10,7 @@
 use copydesk_text::Tokens;
 
 /// How a pair of documents (or a member and its representative) relate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Relation {
     /// Same normalized word sequence.
     Exact,
