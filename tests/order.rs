@@ -87,7 +87,7 @@ fn run(files: &[Vec<String>], threads: usize, prefer: Prefer, dir: &Path, name: 
     std::fs::create_dir_all(&out).unwrap();
     pool.install(|| {
         let run = run_dedup(&inputs, &config, &NoProgress).unwrap();
-        copydesk::report::jsonl::write_dedup(&run, &out, None).unwrap();
+        copydesk::report::jsonl::write_dedup(&run, &out, None, Default::default()).unwrap();
     });
     let read = |file: &str| std::fs::read_to_string(out.join(file)).unwrap();
     let mut documents: Vec<String> = read("documents.jsonl").lines().map(str::to_owned).collect();

@@ -349,3 +349,170 @@ fn no_corruption_anywhere_in_the_file_panics() {
         }
     }
 }
+
+/// A JSON row with its null fields left out and every number as a float:
+/// JSON Lines writes `null`s and integers where the Parquet rows, read back
+/// through Arrow's JSON writer, leave nulls out and write `1.0`.
+fn comparable(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, comparable(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(comparable).collect()),
+        Value::Number(n) => serde_json::json!(n.as_f64().unwrap()),
+        other => other,
+    }
+}
+
+/// The Parquet table `name` of `parquet_out` holds the rows of the JSON
+/// Lines table of `jsonl_out`, in order; returns its schema.
+fn assert_same_rows(jsonl_out: &Path, parquet_out: &Path, name: &str) -> Arc<Schema> {
+    let expected: Vec<_> = read_jsonl(&jsonl_out.join(format!("{name}.jsonl")))
+        .into_iter()
+        .map(comparable)
+        .collect();
+    let (schema, rows) = read_parquet(&parquet_out.join(format!("{name}.parquet")));
+    let rows: Vec<_> = rows.into_iter().map(comparable).collect();
+    assert_eq!(rows.len(), expected.len(), "{name}: row count");
+    for (number, (row, line)) in rows.iter().zip(&expected).enumerate() {
+        assert_eq!(row, line, "{name}: row {number}");
+    }
+    assert!(
+        !parquet_out.join(format!("{name}.jsonl")).exists(),
+        "{name}.jsonl written beside {name}.parquet"
+    );
+    schema
+}
+
+fn field_type<'a>(schema: &'a Schema, name: &str) -> &'a DataType {
+    schema.field_with_name(name).unwrap().data_type()
+}
+
+#[test]
+fn format_parquet_writes_the_scan_tables_with_the_jsonl_columns() {
+    let dir = temp_dir();
+    let (jsonl, parquet) = (dir.path().join("jsonl"), dir.path().join("parquet"));
+    let carry = ["--carry", "source,title"];
+    run_ok("scan", &[NEWS], &jsonl, &carry);
+    run_ok(
+        "scan",
+        &[NEWS],
+        &parquet,
+        &[&carry[..], &["--format", "parquet"]].concat(),
+    );
+    let documents = assert_same_rows(&jsonl, &parquet, "documents");
+    let pairs = assert_same_rows(&jsonl, &parquet, "pairs");
+    let clusters = assert_same_rows(&jsonl, &parquet, "clusters");
+    let names: Vec<&str> = documents
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "cluster",
+            "duplicate_of",
+            "relation",
+            "flags",
+            "scores",
+            "source",
+            "title"
+        ]
+    );
+    // Nested fields are lists and structs, not JSON text.
+    let DataType::List(flag) = field_type(&documents, "flags") else {
+        panic!("flags: {:?}", field_type(&documents, "flags"));
+    };
+    assert!(matches!(flag.data_type(), DataType::Struct(f) if f.len() == 7));
+    assert!(matches!(
+        field_type(&documents, "scores"),
+        DataType::Struct(_)
+    ));
+    assert!(matches!(field_type(&pairs, "edits"), DataType::List(_)));
+    assert!(matches!(
+        field_type(&pairs, "containment"),
+        DataType::List(_)
+    ));
+    assert_eq!(field_type(&pairs, "jaccard"), &DataType::Float64);
+    assert!(matches!(
+        field_type(&clusters, "members"),
+        DataType::List(_)
+    ));
+    // The rest of the set is the same as with JSON Lines.
+    for name in [
+        "rejected.jsonl",
+        "substitutions.jsonl",
+        "report.html",
+        "summary.json",
+    ] {
+        assert!(parquet.join(name).is_file(), "{name}");
+    }
+}
+
+#[test]
+fn format_parquet_writes_the_dedup_and_check_tables_with_the_jsonl_columns() {
+    let dir = temp_dir();
+    let out = |name: &str| dir.path().join(name);
+    for (command, extra) in [
+        ("dedup", &["--no-rewrites"][..]),
+        ("dedup", &[]),
+        ("check", &[]),
+    ] {
+        let (jsonl, parquet) = (out("jsonl"), out("parquet"));
+        run_ok(command, &[NEWS], &jsonl, extra);
+        run_ok(
+            command,
+            &[NEWS],
+            &parquet,
+            &[extra, &["--format", "parquet"]].concat(),
+        );
+        assert_same_rows(&jsonl, &parquet, "documents");
+        if command == "dedup" {
+            let pairs = assert_same_rows(&jsonl, &parquet, "pairs");
+            assert_eq!(pairs.field_with_name("edits").is_ok(), extra.is_empty());
+            assert_same_rows(&jsonl, &parquet, "clusters");
+        }
+    }
+}
+
+#[test]
+fn format_parquet_tables_keep_their_columns_when_empty() {
+    let dir = temp_dir();
+    let input = dir.path().join("one.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"only\", \"text\": \"A single short story.\"}\n",
+    )
+    .unwrap();
+    let (full, empty) = (dir.path().join("full"), dir.path().join("empty"));
+    run_ok("scan", &[NEWS], &full, &["--format", "parquet"]);
+    run_ok(
+        "scan",
+        &[input.to_str().unwrap()],
+        &empty,
+        &["--format", "parquet"],
+    );
+    for name in ["documents", "pairs", "clusters"] {
+        let (schema, rows) = read_parquet(&empty.join(format!("{name}.parquet")));
+        let (full_schema, full_rows) = read_parquet(&full.join(format!("{name}.parquet")));
+        assert_eq!(schema.fields(), full_schema.fields(), "{name}");
+        assert!(!full_rows.is_empty(), "{name}");
+        assert_eq!(rows.len(), usize::from(name == "documents"), "{name}");
+    }
+}
+
+#[test]
+fn format_parquet_on_standard_output_is_a_usage_error() {
+    let output = copydesk()
+        .args(["check", NEWS, "--format", "parquet"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--format parquet needs --out"));
+}

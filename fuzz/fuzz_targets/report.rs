@@ -122,6 +122,7 @@ fuzz_target!(|data: &[u8]| {
         drop: Some(&drop),
         min_quality: 0.5,
         limits,
+        format: Default::default(),
     };
     write_scan(&run, &out, &outputs).expect("write_scan");
 

@@ -134,9 +134,10 @@ class CheckResult:
     table = _lazy_table("documents_jsonl", "``documents.jsonl``: ``id``, ``flags``, ``scores``.")
     rejected = _lazy_table("rejected_jsonl", "``rejected.jsonl``: records left out, and why.")
 
-    def write(self, out_dir: str) -> None:
-        """Write ``documents.jsonl``, ``summary.json`` ... as ``copydesk check --out``."""
-        self._native.write(str(out_dir))
+    def write(self, out_dir: str, format: str = "jsonl") -> None:
+        """Write ``documents.jsonl`` (``documents.parquet`` with
+        ``format="parquet"``), ``summary.json`` ... as ``copydesk check --out``."""
+        self._native.write(str(out_dir), format)
 
 
 class DedupResult(_Tables):
@@ -149,9 +150,10 @@ class DedupResult(_Tables):
         self.counts = json.loads(native.counts_json())
         self.summary = json.loads(native.summary_json())
 
-    def write(self, out_dir: str) -> None:
-        """Write the files of ``copydesk dedup --out``."""
-        self._native.write(str(out_dir))
+    def write(self, out_dir: str, format: str = "jsonl") -> None:
+        """Write the files of ``copydesk dedup --out``; the tables as Parquet
+        with ``format="parquet"`` (``--format parquet``)."""
+        self._native.write(str(out_dir), format)
 
 
 class ScanResult(_Tables):
@@ -184,9 +186,10 @@ class ScanResult(_Tables):
             return data[mask.to_numpy(zero_copy_only=False)]
         return table.filter(mask)
 
-    def write(self, out_dir: str) -> None:
-        """Write the files of ``copydesk scan --out``, ``report.html`` included."""
-        self._native.write(str(out_dir))
+    def write(self, out_dir: str, format: str = "jsonl") -> None:
+        """Write the files of ``copydesk scan --out``, ``report.html``
+        included; the tables as Parquet with ``format="parquet"``."""
+        self._native.write(str(out_dir), format)
 
 
 def check(

@@ -220,3 +220,24 @@ def test_a_shuffled_dataset_is_read_in_its_own_order():
     shuffled = datasets.Dataset.from_list(records).shuffle(seed=3)
     ids = copydesk.dedup(shuffled).documents.column("id").to_pylist()
     assert ids == [str(i) for i in shuffled["id"]]
+
+
+def test_write_parquet_writes_the_tables_the_cli_writes_with_format_parquet(tmp_path):
+    import pyarrow.parquet as pq
+
+    result = copydesk.scan(fixture_records())
+    result.write(tmp_path / "py", format="parquet")
+    subprocess.run(
+        [str(copydesk_binary()), "scan", str(ROOT / "fixtures" / "news.jsonl"),
+         "--out", str(tmp_path / "cli"), "--format", "parquet"],
+        check=True, capture_output=True,
+    )
+    for name in ("documents", "pairs", "clusters"):
+        assert not (tmp_path / "py" / f"{name}.jsonl").exists(), name
+        written = pq.read_table(tmp_path / "py" / f"{name}.parquet")
+        cli = pq.read_table(tmp_path / "cli" / f"{name}.parquet")
+        assert written.schema == cli.schema, name
+        assert written.to_pylist() == cli.to_pylist(), name
+        assert written.num_rows == getattr(result, name).num_rows, name
+    with pytest.raises(ValueError, match="format"):
+        result.write(tmp_path / "bad", format="csv")

@@ -9,7 +9,6 @@ use copydesk::pipeline::{self, CheckConfig, CheckRun};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::quality::{HeuristicsConfig, QualityConfig};
 use copydesk::report::check as report;
-use copydesk::report::names;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -30,6 +29,11 @@ pub struct CheckArgs {
     /// (created if missing; its parent must exist). Its contents are replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+
+    /// How documents are written into the output directory: documents.jsonl,
+    /// or documents.parquet with the same columns (flags as a list of structs).
+    #[arg(long, value_enum, default_value_t = super::FormatArg::Jsonl)]
+    format: super::FormatArg,
 
     /// JSON field holding the document id (string or integer).
     #[arg(long, default_value = "id", value_name = "FIELD")]
@@ -146,6 +150,12 @@ impl CheckArgs {
             )
             .into());
         }
+        if matches!(self.format, super::FormatArg::Parquet) && self.out.is_none() {
+            return Err(UsageError(
+                "--format parquet needs --out (standard output takes JSON Lines)".into(),
+            )
+            .into());
+        }
         if let Some(threads) = self.threads {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -178,13 +188,14 @@ impl CheckArgs {
         super::warn_skipped(&run.corpus, self.quiet);
         match (&self.out, outputs) {
             (Some(out), Some(outputs)) => {
-                let timings = report::write_check_to(&run, outputs)?;
+                let timings = report::write_check_to(&run, outputs, self.format.into())?;
                 if !self.quiet {
                     print_summary(&run);
                     eprintln!(
                         "copydesk: done in {}; results in {}",
                         seconds(timings.total()),
-                        out.join(names::DOCUMENTS).display()
+                        out.join(copydesk::report::TableFormat::from(self.format).documents())
+                            .display()
                     );
                 }
             }

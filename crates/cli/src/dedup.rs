@@ -98,6 +98,13 @@ pub struct DedupArgs {
     #[arg(long, value_name = "FILE")]
     pub(super) keep: Option<PathBuf>,
 
+    /// How documents, pairs and clusters are written into the output
+    /// directory: JSON Lines, or Parquet files of the same columns
+    /// (documents.parquet, pairs.parquet, clusters.parquet). The other
+    /// outputs are JSON either way.
+    #[arg(long, value_enum, default_value_t = super::FormatArg::Jsonl)]
+    pub(super) format: super::FormatArg,
+
     /// Also read the subdirectories of directory inputs (depth first, names
     /// in byte order; symbolic links followed, no directory read twice).
     #[arg(long)]
@@ -267,7 +274,8 @@ impl DedupArgs {
         };
         let run = pipeline::run_dedup(&inputs, &config, progress)?;
         super::warn_skipped(&run.corpus, self.quiet);
-        let timings = jsonl::write_dedup_to(&run, outputs, self.keep.as_deref())?;
+        let timings =
+            jsonl::write_dedup_to(&run, outputs, self.keep.as_deref(), self.format.into())?;
         if !self.quiet {
             print_summary(&run, &timings, &self.out, self.keep.as_deref());
         }

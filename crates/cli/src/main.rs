@@ -260,3 +260,23 @@ mod tests {
         assert!(!ColorChoice::Never.decide(true, None));
     }
 }
+
+/// `--format`: how documents, pairs and clusters are written.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub(crate) enum FormatArg {
+    /// documents.jsonl, pairs.jsonl, clusters.jsonl.
+    #[default]
+    Jsonl,
+    /// documents.parquet, pairs.parquet, clusters.parquet, same columns
+    /// (nested fields as lists and structs).
+    Parquet,
+}
+
+impl From<FormatArg> for copydesk::report::TableFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Jsonl => copydesk::report::TableFormat::Jsonl,
+            FormatArg::Parquet => copydesk::report::TableFormat::Parquet,
+        }
+    }
+}

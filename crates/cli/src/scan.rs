@@ -18,7 +18,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Writes documents.jsonl (dedup and quality fields), pairs.jsonl, clusters.jsonl, \
-rejected.jsonl, summary.json and report.html into --out. With --keep, the clean corpus: unique \
+rejected.jsonl, summary.json and report.html into --out (the first three as .parquet with \
+--format parquet). With --keep, the clean corpus: unique \
 documents whose quality is at least --min-quality and the best member of each cluster by quality \
 (ties by --prefer) when it reaches --min-quality, original lines untouched. \
 Exit codes: 0 success, 1 bad input or I/O error, 2 usage error."
@@ -111,6 +112,7 @@ impl ScanArgs {
                 max_flagged: self.report_flagged,
                 ..ReportLimits::default()
             },
+            format: self.dedup.format.into(),
         };
         let timings = scan::write_scan_to(&run, staged, &outputs)?;
         if !self.dedup.quiet {

@@ -25,7 +25,7 @@
 //! // The writers create the output directory (its parent must exist).
 //! let tmp = tempfile::tempdir().expect("a temporary directory");
 //! let out = tmp.path().join("out");
-//! copydesk::report::jsonl::write_dedup(&run, &out, None)?;
+//! copydesk::report::jsonl::write_dedup(&run, &out, None, copydesk::report::TableFormat::Jsonl)?;
 //! assert!(out.join("documents.jsonl").exists());
 //! # Ok::<(), copydesk::Error>(())
 //! ```

@@ -158,9 +158,12 @@ impl CheckResult {
         report::check::summary(&self.run, &self.run.timings).to_string()
     }
 
-    /// Write the same files as `copydesk check --out OUT_DIR`, all or nothing.
-    fn write(&self, py: Python<'_>, out_dir: PathBuf) -> PyResult<()> {
-        py.allow_threads(|| report::check::write_check(&self.run, &out_dir))
+    /// Write the same files as `copydesk check --out OUT_DIR --format FORMAT`,
+    /// all or nothing.
+    #[pyo3(signature = (out_dir, format = "jsonl"))]
+    fn write(&self, py: Python<'_>, out_dir: PathBuf, format: &str) -> PyResult<()> {
+        let format = table_format(format)?;
+        py.allow_threads(|| report::check::write_check(&self.run, &out_dir, format))
             .map(|_| ())
             .map_err(error)
     }
@@ -212,9 +215,12 @@ impl DedupResult {
             .unwrap_or_default()
     }
 
-    /// Write the same files as `copydesk dedup --out OUT_DIR`, all or nothing.
-    fn write(&self, py: Python<'_>, out_dir: PathBuf) -> PyResult<()> {
-        py.allow_threads(|| report::jsonl::write_dedup(&self.run, &out_dir, None))
+    /// Write the same files as `copydesk dedup --out OUT_DIR --format FORMAT`,
+    /// all or nothing.
+    #[pyo3(signature = (out_dir, format = "jsonl"))]
+    fn write(&self, py: Python<'_>, out_dir: PathBuf, format: &str) -> PyResult<()> {
+        let format = table_format(format)?;
+        py.allow_threads(|| report::jsonl::write_dedup(&self.run, &out_dir, None, format))
             .map(|_| ())
             .map_err(error)
     }
@@ -277,12 +283,28 @@ impl ScanResult {
         serde_json::to_string(&summary).unwrap_or_default()
     }
 
-    /// Write the files of `copydesk scan --out OUT_DIR`, report included.
-    fn write(&self, py: Python<'_>, out_dir: PathBuf) -> PyResult<()> {
-        let outputs = self.outputs();
+    /// Write the files of `copydesk scan --out OUT_DIR --format FORMAT`,
+    /// report included.
+    #[pyo3(signature = (out_dir, format = "jsonl"))]
+    fn write(&self, py: Python<'_>, out_dir: PathBuf, format: &str) -> PyResult<()> {
+        let outputs = report::scan::ScanOutputs {
+            format: table_format(format)?,
+            ..self.outputs()
+        };
         py.allow_threads(|| report::scan::write_scan(&self.run, &out_dir, &outputs))
             .map(|_| ())
             .map_err(error)
+    }
+}
+
+/// `format=` of the `write` methods, as `--format` of the CLI.
+fn table_format(name: &str) -> PyResult<report::TableFormat> {
+    match name {
+        "jsonl" => Ok(report::TableFormat::Jsonl),
+        "parquet" => Ok(report::TableFormat::Parquet),
+        _ => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "format must be \"jsonl\" or \"parquet\", not {name:?}"
+        ))),
     }
 }
 

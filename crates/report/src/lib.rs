@@ -20,6 +20,45 @@ pub use stage::{OutputFile, StageJob, StagedOutputs};
 
 use std::time::Duration;
 
+/// How the tables of a run (documents, pairs, clusters) are written. The
+/// other outputs (rejected records, mined substitutions, the summary, the
+/// report) are JSON whatever the format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TableFormat {
+    /// JSON Lines: `documents.jsonl`, `pairs.jsonl`, `clusters.jsonl`.
+    #[default]
+    Jsonl,
+    /// Parquet with the same columns: `documents.parquet`, `pairs.parquet`,
+    /// `clusters.parquet`.
+    Parquet,
+}
+
+impl TableFormat {
+    /// File name of the documents table.
+    pub fn documents(self) -> &'static str {
+        match self {
+            TableFormat::Jsonl => names::DOCUMENTS,
+            TableFormat::Parquet => names::DOCUMENTS_PARQUET,
+        }
+    }
+
+    /// File name of the pairs table.
+    pub fn pairs(self) -> &'static str {
+        match self {
+            TableFormat::Jsonl => names::PAIRS,
+            TableFormat::Parquet => names::PAIRS_PARQUET,
+        }
+    }
+
+    /// File name of the clusters table.
+    pub fn clusters(self) -> &'static str {
+        match self {
+            TableFormat::Jsonl => names::CLUSTERS,
+            TableFormat::Parquet => names::CLUSTERS_PARQUET,
+        }
+    }
+}
+
 /// File names inside an output directory, the same for every subcommand.
 pub mod names {
     /// One line per accepted document.
@@ -28,6 +67,12 @@ pub mod names {
     pub const PAIRS: &str = "pairs.jsonl";
     /// Clusters of two or more documents.
     pub const CLUSTERS: &str = "clusters.jsonl";
+    /// [`DOCUMENTS`] as Parquet (`--format parquet`).
+    pub const DOCUMENTS_PARQUET: &str = "documents.parquet";
+    /// [`PAIRS`] as Parquet.
+    pub const PAIRS_PARQUET: &str = "pairs.parquet";
+    /// [`CLUSTERS`] as Parquet.
+    pub const CLUSTERS_PARQUET: &str = "clusters.parquet";
     /// Rejected records.
     pub const REJECTED: &str = "rejected.jsonl";
     /// Counts, parameters and timings.
@@ -44,6 +89,9 @@ pub mod names {
         DOCUMENTS,
         PAIRS,
         CLUSTERS,
+        DOCUMENTS_PARQUET,
+        PAIRS_PARQUET,
+        CLUSTERS_PARQUET,
         REJECTED,
         SUMMARY,
         SUBSTITUTIONS,

@@ -2,7 +2,8 @@
 //! per accepted document, input order), `rejected.jsonl` and `summary.json`.
 
 use super::names;
-use super::StagedOutputs;
+use super::tables::{self, DocumentColumns};
+use super::{StagedOutputs, TableFormat};
 use crate::error::Result;
 use crate::pipeline::{round, CheckRun, Timings};
 use crate::quality::{Flag, Scores};
@@ -39,19 +40,31 @@ impl From<&Scores> for RoundedScores {
 
 /// Write every check output into `out_dir` (created if missing; its parent
 /// must exist) as one set that replaces the previous one (see
-/// [`super::commit`]).
-pub fn write_check(run: &CheckRun, out_dir: &Path) -> Result<Timings> {
-    write_check_to(run, StagedOutputs::in_dir(out_dir, &[])?)
+/// [`super::commit`]); the documents table in `format`.
+pub fn write_check(run: &CheckRun, out_dir: &Path, format: TableFormat) -> Result<Timings> {
+    write_check_to(run, StagedOutputs::in_dir(out_dir, &[])?, format)
 }
 
 /// [`write_check`] into outputs prepared before the run with [`StagedOutputs::in_dir`].
-pub fn write_check_to(run: &CheckRun, mut outputs: StagedOutputs) -> Result<Timings> {
+pub fn write_check_to(
+    run: &CheckRun,
+    mut outputs: StagedOutputs,
+    format: TableFormat,
+) -> Result<Timings> {
     let started = Instant::now();
     let out_dir = &outputs
         .dir()
         .map(Path::to_path_buf)
         .ok_or_else(super::jsonl::no_dir)?;
-    outputs.stage(&out_dir.join(names::DOCUMENTS), |w| write_documents(w, run))?;
+    outputs.stage(&out_dir.join(format.documents()), |w| match format {
+        TableFormat::Jsonl => write_documents(w, run),
+        TableFormat::Parquet => tables::write_parquet(
+            w,
+            tables::documents_schema(DocumentColumns::Check),
+            None,
+            |w| write_documents(w, run),
+        ),
+    })?;
     outputs.stage(&out_dir.join(names::REJECTED), |w| {
         super::jsonl::write_rejected(w, &run.corpus.rejected)
     })?;
@@ -66,7 +79,7 @@ pub fn write_check_to(run: &CheckRun, mut outputs: StagedOutputs) -> Result<Timi
 }
 
 /// `documents.jsonl`: one line per accepted document, in input order.
-pub fn write_documents(w: &mut impl Write, run: &CheckRun) -> io::Result<()> {
+pub fn write_documents(w: &mut (impl Write + ?Sized), run: &CheckRun) -> io::Result<()> {
     for (document, result) in run.corpus.documents.iter().zip(&run.results) {
         serde_json::to_writer(
             &mut *w,

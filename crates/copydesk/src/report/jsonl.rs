@@ -6,8 +6,9 @@
 //! for the one-off summary.
 
 use super::check::RoundedScores;
+use super::tables::{self, DocumentColumns};
 use super::{edit_op_row, names, relation_row};
-use super::{json, StageJob, StagedOutputs};
+use super::{json, StageJob, StagedOutputs, TableFormat};
 use crate::corpus::{Document, Rejected};
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
@@ -25,13 +26,19 @@ const SIMILARITY_DIGITS: i32 = 4;
 
 /// Write every dedup output into `out_dir` (created if missing; its parent
 /// must exist), plus the kept corpus to `keep` when asked, as one set that
-/// replaces the previous one (see [`super::commit`]).
+/// replaces the previous one (see [`super::commit`]); the tables in
+/// `format`.
 ///
 /// Returns the run's timings with the `write` stage added (the time of writing
 /// everything but the summary, which reports it).
-pub fn write_dedup(run: &DedupRun, out_dir: &Path, keep: Option<&Path>) -> Result<Timings> {
+pub fn write_dedup(
+    run: &DedupRun,
+    out_dir: &Path,
+    keep: Option<&Path>,
+    format: TableFormat,
+) -> Result<Timings> {
     let outputs = StagedOutputs::in_dir(out_dir, keep.as_slice())?;
-    write_dedup_to(run, outputs, keep)
+    write_dedup_to(run, outputs, keep, format)
 }
 
 /// [`write_dedup`] into outputs prepared before the run with
@@ -40,22 +47,37 @@ pub fn write_dedup_to(
     run: &DedupRun,
     mut outputs: StagedOutputs,
     keep: Option<&Path>,
+    format: TableFormat,
 ) -> Result<Timings> {
     let started = Instant::now();
     let out_dir = &outputs.dir().map(Path::to_path_buf).ok_or_else(no_dir)?;
     // The biggest first, so that the others fill the other threads meanwhile.
     let mut jobs: Vec<(PathBuf, StageJob)> = vec![
         (
-            out_dir.join(names::PAIRS),
-            Box::new(|w| write_pairs(w, run)),
+            out_dir.join(format.pairs()),
+            Box::new(move |w| match format {
+                TableFormat::Jsonl => write_pairs(w, run),
+                TableFormat::Parquet => write_pairs_parquet(w, run),
+            }),
         ),
         (
-            out_dir.join(names::DOCUMENTS),
-            Box::new(|w| write_documents(w, run)),
+            out_dir.join(format.documents()),
+            Box::new(move |w| match format {
+                TableFormat::Jsonl => write_documents(w, run),
+                TableFormat::Parquet => tables::write_parquet(
+                    w,
+                    tables::documents_schema(DocumentColumns::Dedup),
+                    Some(carried(run)),
+                    |w| write_document_lines(w, run, |_| None, false),
+                ),
+            }),
         ),
         (
-            out_dir.join(names::CLUSTERS),
-            Box::new(|w| write_clusters(w, run)),
+            out_dir.join(format.clusters()),
+            Box::new(move |w| match format {
+                TableFormat::Jsonl => write_clusters(w, run),
+                TableFormat::Parquet => write_clusters_parquet(w, run),
+            }),
         ),
         (
             out_dir.join(names::REJECTED),
@@ -107,11 +129,18 @@ pub(crate) struct DocumentLine<'a> {
     pub(crate) document: &'a Document,
     pub(crate) result: &'a DocumentResult,
     pub(crate) quality: Option<&'a DocQuality>,
+    /// Whether the carried fields are in the line (the Parquet tables add
+    /// them as columns of their own).
+    pub(crate) carry: bool,
 }
 
 impl Serialize for DocumentLine<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let carry = &self.document.carry;
+        let carry: &[_] = if self.carry {
+            &self.document.carry
+        } else {
+            &[]
+        };
         let mut map = serializer.serialize_map(Some(6 + carry.len()))?;
         map.serialize_entry("id", &self.document.id)?;
         map.serialize_entry("cluster", &self.result.cluster)?;
@@ -145,17 +174,47 @@ pub fn serialize_carry<M: SerializeMap>(
 
 /// `documents.jsonl`: every accepted document once, in input order.
 pub fn write_documents(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
-    for (document, result) in run.corpus.documents.iter().zip(&run.documents) {
+    write_document_lines(w, run, |_| None, true)
+}
+
+/// The lines of `documents.jsonl`, with each document's quality (by index)
+/// when the quality pass ran, and the carried fields when `carry`.
+pub(crate) fn write_document_lines<'a>(
+    w: &mut (impl Write + ?Sized),
+    run: &'a DedupRun,
+    quality: impl Fn(usize) -> Option<&'a DocQuality> + Sync,
+    carry: bool,
+) -> io::Result<()> {
+    write_in_batches(w, run.corpus.documents.len(), 1024, 300, |out, index| {
         let line = DocumentLine {
             run,
-            document,
-            result,
-            quality: None,
+            document: &run.corpus.documents[index],
+            result: &run.documents[index],
+            quality: quality(index),
+            carry,
         };
-        serde_json::to_writer(&mut *w, &line)?;
-        w.write_all(b"\n")?;
-    }
-    Ok(())
+        serde_json::to_writer(&mut *out, &line)?;
+        out.push(b'\n');
+        Ok(())
+    })
+}
+
+/// The carried fields of a run's documents as Parquet columns.
+pub(crate) fn carried(run: &DedupRun) -> tables::Appended<'_> {
+    tables::carried_columns(&run.config.read.carry_fields, &run.corpus.documents)
+}
+
+/// `pairs.parquet`: the rows of [`write_pairs`].
+pub fn write_pairs_parquet(w: impl Write + Send, run: &DedupRun) -> io::Result<()> {
+    let schema = tables::pairs_schema(run.config.rewrites);
+    tables::write_parquet(w, schema, None, |w| write_pairs(w, run))
+}
+
+/// `clusters.parquet`: the rows of [`write_clusters`].
+pub fn write_clusters_parquet(w: impl Write + Send, run: &DedupRun) -> io::Result<()> {
+    tables::write_parquet(w, tables::clusters_schema(), None, |w| {
+        write_clusters(w, run)
+    })
 }
 
 /// Pairs formatted at a time, handed from the formatting thread to the writer.
@@ -167,7 +226,7 @@ const PAIR_BATCH: usize = 1024;
 /// edits: lines are written by hand (module `report::json`) rather than
 /// through a generic serializer, and formatted in parallel batches on
 /// threads of their own.
-pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+pub fn write_pairs(w: &mut (impl Write + ?Sized), run: &DedupRun) -> io::Result<()> {
     write_in_batches(w, run.pairs.len(), PAIR_BATCH, 1024, |out, index| {
         push_pair_line(out, run, index);
         Ok(())
@@ -182,7 +241,7 @@ pub fn write_pairs(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
 /// work could wait forever on one thread. Memory holds a few batches of
 /// output at most; `line_bytes` is the expected size of a line.
 pub(crate) fn write_in_batches<F>(
-    w: &mut impl Write,
+    w: &mut (impl Write + ?Sized),
     count: usize,
     batch_len: usize,
     line_bytes: usize,
@@ -303,7 +362,7 @@ struct ClusterLine<'a> {
 
 /// `clusters.jsonl`: one line per cluster, in the order of `run.clusters`
 /// (by smallest member id), members in their order (by id).
-pub fn write_clusters(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+pub fn write_clusters(w: &mut (impl Write + ?Sized), run: &DedupRun) -> io::Result<()> {
     for (number, cluster) in run.clusters.iter().enumerate() {
         let line = ClusterLine {
             cluster: number,

@@ -1,7 +1,8 @@
 //! The pipeline's results as output rows: `documents`, `pairs`, `clusters`,
 //! `substitutions` and `rejected` in JSON Lines ([`jsonl`] for dedup,
 //! [`check`] for the quality pass, [`scan`] for both and the report), and
-//! the clean corpus in Parquet ([`parquet`]).
+//! the same tables in Parquet ([`tables`], `--format parquet`), and the
+//! clean corpus in Parquet ([`parquet`]).
 //!
 //! The writing itself (file names, all-or-nothing output sets, the HTML
 //! report) is the `copydesk-report` crate, re-exported here.
@@ -10,10 +11,11 @@ pub mod check;
 pub mod jsonl;
 pub mod parquet;
 pub mod scan;
+pub mod tables;
 
 pub use copydesk_report::{
     commit, html, json, names, round, EditOp, OutputFile, Relation, StageJob, StagedOutputs,
-    Timings,
+    TableFormat, Timings,
 };
 
 /// A pair's relation as the outputs name it.

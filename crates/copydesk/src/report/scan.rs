@@ -3,8 +3,9 @@
 //! `report.html`, and optionally the clean corpus (`--keep`) and what was left
 //! out of it with the reasons (`--drop`).
 
+use super::tables::{self, DocumentColumns};
 use super::{edit_op_row, names, relation_row};
-use super::{html, jsonl, StageJob, StagedOutputs};
+use super::{html, jsonl, StageJob, StagedOutputs, TableFormat};
 use crate::corpus::Document;
 use crate::error::Result;
 use crate::pipeline::{quality_key, round, DocumentResult, ScanRun, Timings};
@@ -26,6 +27,8 @@ pub struct ScanOutputs<'a> {
     pub min_quality: f64,
     /// How much the report inlines.
     pub limits: html::ReportLimits,
+    /// How documents, pairs and clusters are written.
+    pub format: TableFormat,
 }
 
 /// Write every scan output into `out_dir` (created if missing; its parent
@@ -52,22 +55,37 @@ pub fn write_scan_to(
         .ok_or_else(jsonl::no_dir)?;
     // In parallel, the biggest first, so that the others fill the other
     // threads meanwhile; committed in this order.
+    let format = outputs.format;
     let mut jobs: Vec<(PathBuf, StageJob)> = vec![
         (
-            out_dir.join(names::PAIRS),
-            Box::new(|w| jsonl::write_pairs(w, dedup)),
+            out_dir.join(format.pairs()),
+            Box::new(move |w| match format {
+                TableFormat::Jsonl => jsonl::write_pairs(w, dedup),
+                TableFormat::Parquet => jsonl::write_pairs_parquet(w, dedup),
+            }),
         ),
         (
-            out_dir.join(names::DOCUMENTS),
-            Box::new(|w| write_documents(w, run)),
+            out_dir.join(format.documents()),
+            Box::new(move |w| match format {
+                TableFormat::Jsonl => write_documents(w, run),
+                TableFormat::Parquet => tables::write_parquet(
+                    w,
+                    tables::documents_schema(DocumentColumns::Scan),
+                    Some(jsonl::carried(dedup)),
+                    |w| jsonl::write_document_lines(w, dedup, |i| run.quality.get(i), false),
+                ),
+            }),
         ),
         (
             out_dir.join(names::REPORT),
             Box::new(|w| html::write_report(w, &report_input(run, out_dir, outputs.limits))),
         ),
         (
-            out_dir.join(names::CLUSTERS),
-            Box::new(|w| jsonl::write_clusters(w, dedup)),
+            out_dir.join(format.clusters()),
+            Box::new(move |w| match format {
+                TableFormat::Jsonl => jsonl::write_clusters(w, dedup),
+                TableFormat::Parquet => jsonl::write_clusters_parquet(w, dedup),
+            }),
         ),
         (
             out_dir.join(names::REJECTED),
@@ -135,18 +153,7 @@ fn documents(
 /// `documents.jsonl`: every accepted document once, in input order, with its
 /// dedup fields and its quality flags and scores.
 pub fn write_documents(w: &mut impl Write, run: &ScanRun) -> io::Result<()> {
-    let dedup = &run.dedup;
-    jsonl::write_in_batches(w, dedup.corpus.documents.len(), 1024, 300, |out, index| {
-        let line = jsonl::DocumentLine {
-            run: dedup,
-            document: &dedup.corpus.documents[index],
-            result: &dedup.documents[index],
-            quality: run.quality.get(index),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
-        out.push(b'\n');
-        Ok(())
-    })
+    jsonl::write_document_lines(w, &run.dedup, |i| run.quality.get(i), true)
 }
 
 /// What goes into the clean corpus (`--keep`): every unique document whose
