@@ -444,6 +444,10 @@ fn format_parquet_writes_the_scan_tables_with_the_jsonl_columns() {
         field_type(&clusters, "members"),
         DataType::List(_)
     ));
+    // The report sends its reader to the files that were written.
+    let report = std::fs::read_to_string(parquet.join("report.html")).unwrap();
+    assert!(report.contains("documents.parquet") && report.contains("pairs.parquet"));
+    assert!(!report.contains("documents.jsonl") && !report.contains("pairs.jsonl"));
     // The rest of the set is the same as with JSON Lines.
     for name in [
         "rejected.jsonl",

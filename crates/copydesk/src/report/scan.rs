@@ -78,7 +78,9 @@ pub fn write_scan_to(
         ),
         (
             out_dir.join(names::REPORT),
-            Box::new(|w| html::write_report(w, &report_input(run, out_dir, outputs.limits))),
+            Box::new(move |w| {
+                html::write_report(w, &report_input(run, out_dir, outputs.limits, format))
+            }),
         ),
         (
             out_dir.join(format.clusters()),
@@ -403,11 +405,12 @@ fn report_flag(flag: &Flag) -> html::ReportFlag<'_> {
     }
 }
 
-/// The report's view of a scan.
+/// The report's view of a scan whose tables are written in `format`.
 pub fn report_input<'a>(
     run: &'a ScanRun,
     out_dir: &Path,
     limits: html::ReportLimits,
+    format: TableFormat,
 ) -> html::ReportInput<'a> {
     let dedup = &run.dedup;
     let documents = documents(run)
@@ -539,6 +542,9 @@ pub fn report_input<'a>(
         },
         files: html::OutputFiles {
             directory: out_dir.display().to_string(),
+            documents: format.documents().into(),
+            pairs: format.pairs().into(),
+            clusters: format.clusters().into(),
             ..html::OutputFiles::default()
         },
         limits,
