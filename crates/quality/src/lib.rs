@@ -15,6 +15,7 @@
 //! and no network.
 
 pub mod boilerplate;
+pub mod corpus;
 pub mod datatrove_tokens;
 mod doc;
 pub mod furniture;
@@ -28,6 +29,7 @@ pub mod stats;
 
 pub use boilerplate::BoilerplateConfig;
 pub use copydesk_reference::{Reference, ReferenceStats};
+pub use corpus::{check_corpus, count_texts, CorpusDocuments, CorpusQuality, StatsSource};
 pub use furniture::FurnitureWeights;
 pub use heuristics::HeuristicsConfig;
 pub use lexicon::{Lexicon, PhraseEntry, PhraseKind, WordClass};
