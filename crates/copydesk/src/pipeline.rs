@@ -38,12 +38,11 @@ mod scan_run;
 mod sign;
 
 pub use crate::quality::StatsSource;
+pub use crate::rewrite::link::{EditSpans, PairDetail};
 pub use check_run::{run_check, run_check_on, run_fit, CheckConfig, CheckRun};
 pub use dedup_run::{run_dedup, run_dedup_on};
 pub use order::{quality_key, quality_rank, ranks, QUALITY_DIGITS};
-pub use rewrites::{
-    ChunkKeys, ChunkWords, CorpusWords, EditSpans, PairDetail, RewriteStats, SpotKeys,
-};
+pub use rewrites::RewriteStats;
 pub use scan_run::{run_scan, run_scan_on, ScanConfig, ScanRun};
 pub use sign::{sign_all, Signed};
 

@@ -17,12 +17,16 @@
 //! 3. [`source`] says which document of a pair is the likely source, and
 //!    [`mine`] aggregates the replace edits of all rewrite pairs into a
 //!    substitution lexicon.
+//!
+//! [`link`] runs the first two over a corpus: the pairs to align, then their
+//! alignments.
 
 use serde::Serialize;
 
 mod align;
 mod direction;
 mod immutables;
+pub mod link;
 mod mine;
 mod signature;
 

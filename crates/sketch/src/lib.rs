@@ -7,9 +7,11 @@
 //! shard them; results do not depend on the thread count.
 #![deny(missing_docs)]
 
+mod links;
 mod lsh;
 mod minhash;
 
+pub use links::BandLinks;
 pub use lsh::{
     band_keys, candidate_pairs, sort_keyed, sort_keyed_into, LinkStats, MAX_BUCKET_PAIRS_SIZE,
 };

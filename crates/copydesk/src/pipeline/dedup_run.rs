@@ -64,7 +64,7 @@ pub(super) fn dedup_corpus(
     // Counted while tokenizing for the signatures: the rewrite wing's source
     // direction needs corpus word frequencies.
     let frequencies = if config.rewrites {
-        WordFrequencies::table(rewrites::FREQUENCY_TABLE_BITS)
+        WordFrequencies::table(crate::rewrite::link::FREQUENCY_TABLE_BITS)
     } else {
         WordFrequencies::new()
     };

@@ -169,7 +169,6 @@ mod tests {
     use super::*;
     use crate::dedup::Relation;
     use crate::error::Location;
-    use crate::pipeline::rewrites;
 
     fn doc(id: &str, date: Option<&str>) -> corpus::Document {
         corpus::Document {
@@ -232,7 +231,7 @@ mod tests {
                 relation: Relation::Exact,
             },
         ];
-        let edit = |op, a: [u32; 2], b: [u32; 2]| rewrites::EditSpans { op, a, b };
+        let edit = |op, a: [u32; 2], b: [u32; 2]| crate::rewrite::link::EditSpans { op, a, b };
         let mut details = vec![
             PairDetail {
                 similarity: 0.8,

@@ -2,10 +2,10 @@
 //! document's sketch and, with the rewrite wing, its spot-signature band keys,
 //! its words and the corpus word counts.
 
-use super::rewrites::{ChunkKeys, ChunkWords, CorpusWords, SpotKeys};
 use crate::corpus;
 use crate::dedup::{self, DedupConfig, Sketch};
 use crate::progress::Progress;
+use crate::rewrite::link::{ChunkKeys, ChunkWords, CorpusWords, SpotKeys};
 use crate::rewrite::{RewriteConfig, WordFrequencies};
 use crate::text::{self, Tokens};
 use rayon::prelude::*;
