@@ -125,7 +125,7 @@ impl ScanArgs {
                 seconds(timings.total())
             );
             if let Some(keep) = &self.dedup.keep {
-                let kept = scan::CleanCorpus::new(&run, self.min_quality).len();
+                let kept = copydesk::pipeline::CleanCorpus::new(&run, self.min_quality).len();
                 eprintln!("copydesk: kept {kept} documents in {}", keep.display());
             }
         }

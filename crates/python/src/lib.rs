@@ -270,7 +270,7 @@ impl ScanResult {
     /// The ids of the clean corpus (`--keep`): one document per cluster,
     /// quality at least `min_quality`, in input order.
     fn kept_ids(&self) -> Vec<String> {
-        let clean = report::scan::CleanCorpus::new(&self.run, self.min_quality);
+        let clean = copydesk::pipeline::CleanCorpus::new(&self.run, self.min_quality);
         (self.run.dedup.corpus.documents.iter().enumerate())
             .filter(|(index, _)| clean.is_kept(*index))
             .map(|(_, document)| document.id.clone())
