@@ -5,9 +5,10 @@ use super::{ColorChoice, UsageError};
 use anyhow::Context;
 use clap::Args;
 use copydesk::corpus::{self, Input, ReadOptions};
+use copydesk::pipeline::{self, CompareSide, Comparison};
 use copydesk::progress::NoProgress;
-use copydesk::rewrite::{self, Alignment, Edit, EditOp, RewriteConfig, Side, WordFrequencies};
-use copydesk::text::{tokenize, Tokens};
+use copydesk::rewrite::{Alignment, Edit, EditOp, RewriteConfig, Side, WordFrequencies};
+use copydesk::text::Tokens;
 use std::io::Write;
 
 /// Align two documents and show every edit.
@@ -51,6 +52,15 @@ struct Doc {
     date: Option<String>,
 }
 
+impl Doc {
+    fn side(&self) -> CompareSide<'_> {
+        CompareSide {
+            text: &self.text,
+            date: self.date.as_deref(),
+        }
+    }
+}
+
 impl CompareArgs {
     fn load(&self) -> anyhow::Result<(Doc, Doc, Option<WordFrequencies>)> {
         let Some(corpus_path) = &self.corpus else {
@@ -88,11 +98,7 @@ impl CompareArgs {
             })
         };
         let (a, b) = (find(&self.a)?, find(&self.b)?);
-        let mut frequencies = WordFrequencies::new();
-        for doc in &corpus.documents {
-            frequencies.add(&tokenize(&doc.text));
-        }
-        Ok((a, b, Some(frequencies)))
+        Ok((a, b, Some(pipeline::corpus_frequencies(&corpus))))
     }
 
     /// Run the subcommand.
@@ -102,20 +108,12 @@ impl CompareArgs {
         }
         let (a, b, frequencies) = self.load()?;
         let config = RewriteConfig::default();
-        let (ta, tb) = (tokenize(&a.text), tokenize(&b.text));
-        let alignment = rewrite::align(&a.text, &ta, &b.text, &tb, &config);
-        let date_order = match (&a.date, &b.date) {
-            (Some(x), Some(y)) if x != y => Some(x.cmp(y)),
-            _ => None,
-        };
-        let source = frequencies
-            .as_ref()
-            .and_then(|f| rewrite::source(&alignment, &ta, &tb, date_order, f))
-            .or(match date_order {
-                Some(std::cmp::Ordering::Less) => Some(Side::A),
-                Some(_) => Some(Side::B),
-                None => None,
-            });
+        let Comparison {
+            tokens: [ta, tb],
+            alignment,
+            rewrite,
+            source,
+        } = pipeline::compare(a.side(), b.side(), frequencies.as_ref(), &config);
         let source_name = source.map(|side| match side {
             Side::A => a.name.as_str(),
             Side::B => b.name.as_str(),
@@ -128,7 +126,7 @@ impl CompareArgs {
                 b: &b.name,
                 similarity: alignment.similarity,
                 number_agreement: alignment.number_agreement(),
-                rewrite: config.accepts(&alignment),
+                rewrite,
                 source: source_name,
                 edits: &alignment.edits,
             };
@@ -153,7 +151,7 @@ impl CompareArgs {
                 count(&alignment, EditOp::Replace),
                 count(&alignment, EditOp::Insert),
                 count(&alignment, EditOp::Delete),
-                if config.accepts(&alignment) {
+                if rewrite {
                     "a rewrite"
                 } else {
                     "not a rewrite"

@@ -32,6 +32,7 @@
 
 mod check_run;
 mod clean;
+mod compare;
 mod dedup_run;
 mod order;
 pub mod rewrites;
@@ -42,6 +43,7 @@ pub use crate::quality::StatsSource;
 pub use crate::rewrite::link::{EditSpans, PairDetail};
 pub use check_run::{run_check, run_check_on, run_fit, CheckConfig, CheckRun};
 pub use clean::CleanCorpus;
+pub use compare::{compare, corpus_frequencies, CompareSide, Comparison};
 pub use dedup_run::{run_dedup, run_dedup_on};
 pub use order::{quality_key, quality_rank, ranks, QUALITY_DIGITS};
 pub use rewrites::RewriteStats;
