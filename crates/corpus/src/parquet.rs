@@ -7,7 +7,9 @@
 //! values count as absent fields), and a Parquet copy of a JSONL corpus
 //! gives the same outputs.
 
-use super::{parse_line, Input, ReadOptions, Record};
+use crate::document::Record;
+use crate::record::parse_line;
+use crate::{Input, ReadOptions};
 use arrow_schema::DataType;
 use copydesk_common::progress::Progress;
 use copydesk_common::{Error, Result};
