@@ -47,8 +47,10 @@ impl fmt::Display for SkipReason {
 /// and JSON Lines under the names found in the field (`.json` holding JSON
 /// Lines is the Hugging Face and datatrove convention), plain or compressed,
 /// and Parquet.
-pub const DIRECTORY_EXTENSIONS: [&str; 11] = [
+pub const DIRECTORY_EXTENSIONS: [&str; 13] = [
     ".txt",
+    ".txt.gz",
+    ".txt.zst",
     ".jsonl",
     ".jsonl.gz",
     ".jsonl.zst",

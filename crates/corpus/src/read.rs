@@ -218,9 +218,16 @@ mod tests {
         write(&root.join("a/note.txt"), "one note");
         write(&root.join("a-b/note.txt"), "another note");
         write(&root.join("top.txt"), "a note at the top");
+        // Compressed text files are read from a directory as when named.
+        let mut gzipped = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gzipped, b"a compressed note").unwrap();
+        std::fs::write(root.join("c.txt.gz"), gzipped.finish().unwrap()).unwrap();
         let input = [Input::Path(root.clone())];
         let flat = ReadOptions::default();
-        assert_eq!(ids(&input, &flat).unwrap(), ["a.jsonl", "b", "top.txt"]);
+        assert_eq!(
+            ids(&input, &flat).unwrap(),
+            ["a.jsonl", "b", "c.txt.gz", "top.txt"]
+        );
         let recursive = ReadOptions {
             recursive: true,
             ..ReadOptions::default()
@@ -236,6 +243,7 @@ mod tests {
                 "a-b/y",
                 "a.jsonl",
                 "b",
+                "c.txt.gz",
                 "top.txt"
             ]
         );

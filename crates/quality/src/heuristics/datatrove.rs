@@ -5,10 +5,9 @@
 //! them), and only the first failing rule of each filter, as datatrove
 //! reports one reason per dropped document.
 
-use super::{
-    c4_removed_line, char_count, duplicates, ngram_step, split_paragraphs, whole, C4LineRule,
-    HeuristicsConfig, NGRAM_SEED, POLICY_SUBSTRINGS,
-};
+use super::c4::{c4_removed_line, C4LineRule, POLICY_SUBSTRINGS};
+use super::gopher_repetition::{ngram_step, split_paragraphs, NGRAM_SEED};
+use super::{char_count, duplicates, whole, HeuristicsConfig};
 use crate::datatrove_tokens::{self, is_python_space};
 use crate::doc::Analysis;
 use crate::Flag;
