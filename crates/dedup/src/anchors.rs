@@ -12,12 +12,12 @@ use super::Sketch;
 use rayon::prelude::*;
 
 /// One shingle in this many is an anchor.
-pub const ANCHOR_RATE: u64 = 4;
+pub(crate) const ANCHOR_RATE: u64 = 4;
 
 /// Anchors shared by more documents than this are boilerplate-like phrases and
 /// are skipped: they would cost quadratic work and link unrelated stories.
 /// Widely syndicated copies of one story are still found by LSH.
-pub const MAX_ANCHOR_POSTING: usize = 50;
+pub(crate) const MAX_ANCHOR_POSTING: usize = 50;
 
 const ANCHOR_BOUND: u64 = u64::MAX / ANCHOR_RATE;
 
@@ -63,7 +63,7 @@ fn posting_key(posting: u64) -> u32 {
 ///
 /// Invariants: `partitions[p]` holds exactly the postings whose key has top
 /// bits `p`, sorted (by key, then document); `common` is sorted and holds
-/// exactly the keys of more than [`MAX_ANCHOR_POSTING`] documents.
+/// exactly the keys of more than 50 documents (`MAX_ANCHOR_POSTING`).
 #[derive(Debug, Default)]
 pub struct AnchorIndex {
     partitions: Vec<Vec<u64>>,
@@ -137,7 +137,7 @@ const MIN_RARE_ANCHORS: usize = 4;
 /// rare anchors, held by at most [`MAX_ANCHOR_POSTING`] documents) are mostly
 /// not in the other. Two wire items filled into one template share their
 /// boilerplate and nothing else; a real excerpt shares its rare text too.
-pub fn is_template_overlap(
+pub(crate) fn is_template_overlap(
     index: &AnchorIndex,
     a: &Sketch,
     b: &Sketch,

@@ -18,13 +18,13 @@ use rayon::prelude::*;
 
 /// Share of a document that weak links to two or more stories must cover
 /// together for the document to count as a composite of those stories.
-pub const COMPOSITE_COVERAGE: f64 = 0.8;
+pub(crate) const COMPOSITE_COVERAGE: f64 = 0.8;
 
 /// Share of a weak link's shared shingles that must also be in the document's
 /// story for the link to join clusters. Text of two different stories shares
 /// almost no five-word shingles, while an OCR-noisy or edited copy of the story
 /// keeps only half of them, hence a low bar.
-pub const STORY_SHARE: f64 = 0.25;
+pub(crate) const STORY_SHARE: f64 = 0.25;
 
 /// Union-find with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ impl UnionFind {
 /// half, a document cannot be that close to two disjoint stories at once; at or
 /// below it (a balanced composite is at exactly one half with each of its
 /// stories) the pair goes through the same story check as an excerpt.
-pub const OUTRIGHT_JACCARD: f64 = 0.5;
+pub(crate) const OUTRIGHT_JACCARD: f64 = 0.5;
 
 fn joins_outright(pair: &Pair) -> bool {
     match pair.relation {

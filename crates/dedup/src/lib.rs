@@ -7,6 +7,7 @@
 //! keys, [`verify`] is per pair, and [`cluster`] is connected components over
 //! kept pairs.
 
+use anchors::is_template_overlap;
 use copydesk_text::Tokens;
 
 /// How a pair of documents (or a member and its representative) relate.
@@ -128,19 +129,13 @@ mod cluster;
 mod shingle;
 mod verify;
 
-pub use anchors::{
-    anchor_candidates, is_template_overlap, AnchorIndex, ANCHOR_RATE, MAX_ANCHOR_POSTING,
-};
-pub use cluster::{
-    cluster, cluster_ranked, member_relations, COMPOSITE_COVERAGE, OUTRIGHT_JACCARD,
-    PRIMARY_RANK_SHIFT, STORY_SHARE,
-};
+pub use anchors::{anchor_candidates, AnchorIndex};
+pub use cluster::{cluster, cluster_ranked, member_relations, PRIMARY_RANK_SHIFT};
 pub use copydesk_sketch::{
-    band_keys, candidate_pairs, estimate_jaccard, sort_keyed, sort_keyed_into, LinkStats,
-    LshParams, MinHashScheme, MinHasher, MAX_BUCKET_PAIRS_SIZE,
+    band_keys, candidate_pairs, LinkStats, LshParams, MinHashScheme, MinHasher,
 };
 pub use shingle::shingles;
-pub use verify::{classify, intersection_size, verify, MIN_SHARED_SHINGLES, PARTIAL_FLOOR};
+pub use verify::{classify, verify};
 
 use copydesk_common::progress::Progress;
 use rayon::prelude::*;

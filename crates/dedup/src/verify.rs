@@ -4,13 +4,13 @@ use super::{DedupConfig, Overlap, Relation, Sketch};
 
 /// A pair must share at least this many shingles to be an excerpt or a partial
 /// overlap: a few shared five-word phrases are common between unrelated stories.
-pub const MIN_SHARED_SHINGLES: usize = 10;
+pub(crate) const MIN_SHARED_SHINGLES: usize = 10;
 
 /// Share of the smaller side below which an overlap is not worth reporting.
-pub const PARTIAL_FLOOR: f64 = 0.2;
+pub(crate) const PARTIAL_FLOOR: f64 = 0.2;
 
 /// Size of the intersection of two sorted, deduplicated slices.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+pub(crate) fn intersection_size(a: &[u64], b: &[u64]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0;

@@ -22,7 +22,7 @@ fn kept_documents(run: &ScanRun, min_quality: f64) -> impl Iterator<Item = &Docu
         .map(|(_, (document, _, _))| document)
 }
 
-/// [`write_keep`] as Parquet (see [`super::parquet`] for the schema).
+/// [`write_keep`] as Parquet (see [`crate::report::parquet`] for the schema).
 pub fn write_keep_parquet(w: impl Write + Send, run: &ScanRun, min_quality: f64) -> io::Result<()> {
     let kept: Vec<&Document> = kept_documents(run, min_quality).collect();
     crate::report::parquet::write_documents(w, &kept, &[])
