@@ -149,7 +149,7 @@ impl CheckResult {
     /// `rejected.jsonl`: records left out, with the reason.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         rows(py, |w| {
-            report::jsonl::write_rejected(w, &self.run.corpus.rejected)
+            report::write_rejected(w, &self.run.corpus.rejected)
         })
     }
 
@@ -200,7 +200,7 @@ impl DedupResult {
     /// `rejected.jsonl`.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         rows(py, |w| {
-            report::jsonl::write_rejected(w, &self.run.corpus.rejected)
+            report::write_rejected(w, &self.run.corpus.rejected)
         })
     }
 
@@ -263,7 +263,7 @@ impl ScanResult {
     /// `rejected.jsonl`.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         rows(py, |w| {
-            report::jsonl::write_rejected(w, &self.run.dedup.corpus.rejected)
+            report::write_rejected(w, &self.run.dedup.corpus.rejected)
         })
     }
 

@@ -3,10 +3,10 @@
 
 use super::names;
 use super::tables::{self, DocumentColumns};
-use super::{StagedOutputs, TableFormat};
+use super::{no_dir, write_rejected, RoundedScores, StagedOutputs, TableFormat};
 use crate::error::Result;
 use crate::pipeline::{round, CheckRun, Timings};
-use crate::quality::{Flag, Scores};
+use crate::quality::Flag;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -18,24 +18,6 @@ struct DocumentLine<'a> {
     id: &'a str,
     flags: &'a [Flag],
     scores: RoundedScores,
-}
-
-/// Document scores rounded for the outputs.
-#[derive(Serialize)]
-pub(crate) struct RoundedScores {
-    quality: f64,
-    spin: f64,
-    incoherence: f64,
-}
-
-impl From<&Scores> for RoundedScores {
-    fn from(s: &Scores) -> RoundedScores {
-        RoundedScores {
-            quality: round(s.quality, 4),
-            spin: round(s.spin, 4),
-            incoherence: round(s.incoherence, 4),
-        }
-    }
 }
 
 /// Write every check output into `out_dir` (created if missing; its parent
@@ -52,10 +34,7 @@ pub fn write_check_to(
     format: TableFormat,
 ) -> Result<Timings> {
     let started = Instant::now();
-    let out_dir = &outputs
-        .dir()
-        .map(Path::to_path_buf)
-        .ok_or_else(super::jsonl::no_dir)?;
+    let out_dir = &outputs.dir().map(Path::to_path_buf).ok_or_else(no_dir)?;
     outputs.stage(&out_dir.join(format.documents()), |w| match format {
         TableFormat::Jsonl => write_documents(w, run),
         TableFormat::Parquet => tables::write_parquet(
@@ -66,7 +45,7 @@ pub fn write_check_to(
         ),
     })?;
     outputs.stage(&out_dir.join(names::REJECTED), |w| {
-        super::jsonl::write_rejected(w, &run.corpus.rejected)
+        write_rejected(w, &run.corpus.rejected)
     })?;
     outputs.commit_with_summary(
         &out_dir.join(names::SUMMARY),

@@ -5,11 +5,10 @@
 //! from borrowed data into a buffered writer: no intermediate JSON trees except
 //! for the one-off summary.
 
-use super::check::RoundedScores;
 use super::tables::{self, DocumentColumns};
-use super::{edit_op_row, names, relation_row};
+use super::{edit_op_row, names, no_dir, relation_row, write_rejected, RoundedScores};
 use super::{json, StageJob, StagedOutputs, TableFormat};
-use crate::corpus::{Document, Rejected};
+use crate::corpus::Document;
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
 use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
@@ -112,10 +111,6 @@ pub fn write_dedup_to(
             serde_json::to_writer_pretty(&mut *w, &summary(run, timings)).map_err(Into::into)
         },
     )
-}
-
-pub(crate) fn no_dir() -> crate::Error {
-    crate::Error::Config("the outputs were not made by StagedOutputs::in_dir".to_owned())
 }
 
 fn id_of(run: &DedupRun, index: u32) -> &str {
@@ -369,33 +364,6 @@ pub fn write_clusters(w: &mut (impl Write + ?Sized), run: &DedupRun) -> io::Resu
             representative: id_of(run, cluster.representative),
             size: cluster.members.len(),
             members: cluster.members.iter().map(|&m| id_of(run, m)).collect(),
-        };
-        serde_json::to_writer(&mut *w, &line)?;
-        w.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct RejectedLine<'a> {
-    file: &'a str,
-    line: u64,
-    /// For Parquet inputs, where `line` is the row in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    row_group: Option<u32>,
-    reason: &'static str,
-    message: String,
-}
-
-/// `rejected.jsonl`: each rejected record's file, line, reason code and message.
-pub fn write_rejected(w: &mut impl Write, rejected: &[Rejected]) -> io::Result<()> {
-    for rejected in rejected {
-        let line = RejectedLine {
-            file: &rejected.location.file,
-            line: rejected.location.line,
-            row_group: rejected.location.row_group,
-            reason: rejected.reason.code(),
-            message: rejected.reason.to_string(),
         };
         serde_json::to_writer(&mut *w, &line)?;
         w.write_all(b"\n")?;

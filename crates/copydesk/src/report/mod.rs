@@ -10,30 +10,14 @@
 pub mod check;
 pub mod jsonl;
 pub mod parquet;
+mod rows;
 pub mod scan;
 pub mod tables;
+
+pub use rows::{edit_op_row, relation_row, write_rejected};
+pub(crate) use rows::{no_dir, RoundedScores};
 
 pub use copydesk_report::{
     commit, html, json, names, round, EditOp, OutputFile, Relation, StageJob, StagedOutputs,
     TableFormat, Timings,
 };
-
-/// A pair's relation as the outputs name it.
-pub fn relation_row(relation: crate::dedup::Relation) -> Relation {
-    match relation {
-        crate::dedup::Relation::Exact => Relation::Exact,
-        crate::dedup::Relation::NearExact => Relation::NearExact,
-        crate::dedup::Relation::Excerpt => Relation::Excerpt,
-        crate::dedup::Relation::Rewrite => Relation::Rewrite,
-        crate::dedup::Relation::Partial => Relation::Partial,
-    }
-}
-
-/// An edit's kind as the outputs name it.
-pub fn edit_op_row(op: crate::rewrite::EditOp) -> EditOp {
-    match op {
-        crate::rewrite::EditOp::Replace => EditOp::Replace,
-        crate::rewrite::EditOp::Insert => EditOp::Insert,
-        crate::rewrite::EditOp::Delete => EditOp::Delete,
-    }
-}

@@ -58,7 +58,7 @@ pub fn write_scan_to(
     let out_dir = &staged
         .dir()
         .map(Path::to_path_buf)
-        .ok_or_else(jsonl::no_dir)?;
+        .ok_or_else(super::no_dir)?;
     // In parallel, the biggest first, so that the others fill the other
     // threads meanwhile; committed in this order.
     let format = outputs.format;
@@ -97,7 +97,7 @@ pub fn write_scan_to(
         ),
         (
             out_dir.join(names::REJECTED),
-            Box::new(|w| jsonl::write_rejected(w, &dedup.corpus.rejected)),
+            Box::new(|w| super::write_rejected(w, &dedup.corpus.rejected)),
         ),
     ];
     if dedup.config.rewrites {
