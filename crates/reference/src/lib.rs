@@ -228,24 +228,30 @@ fn sequence_key(first: u64, second: u64) -> u64 {
 }
 
 /// Simple inflections of a lemma (plural, past, participle), for matching
-/// surface word sequences.
-fn inflections(lemma: &str) -> Vec<String> {
-    let mut out = vec![lemma.to_owned()];
+/// surface word sequences: the lemma itself first, then its forms, each
+/// handed to `form` from one buffer (the reference index visits millions).
+fn for_each_inflection(lemma: &str, buffer: &mut String, mut form: impl FnMut(&str)) {
+    form(lemma);
+    let mut with = |stem: &str, ending: &str| {
+        buffer.clear();
+        buffer.push_str(stem);
+        buffer.push_str(ending);
+        form(buffer);
+    };
     if let Some(stem) = lemma.strip_suffix('y') {
-        out.push(format!("{stem}ies"));
-        out.push(format!("{stem}ied"));
+        with(stem, "ies");
+        with(stem, "ied");
     }
     if let Some(stem) = lemma.strip_suffix('e') {
-        out.push(format!("{lemma}s"));
-        out.push(format!("{lemma}d"));
-        out.push(format!("{stem}ing"));
+        with(lemma, "s");
+        with(lemma, "d");
+        with(stem, "ing");
     } else {
-        out.push(format!("{lemma}s"));
-        out.push(format!("{lemma}es"));
-        out.push(format!("{lemma}ed"));
-        out.push(format!("{lemma}ing"));
+        with(lemma, "s");
+        with(lemma, "es");
+        with(lemma, "ed");
+        with(lemma, "ing");
     }
-    out
 }
 
 /// `synonym` in the inflection `word` has over `lemma` ("charges" for
@@ -931,7 +937,18 @@ impl Reference {
 
     /// Put into `set` every inflection of every synonym of `word` rarer than
     /// [`COLLOCATION_MAX_SPUN_ZIPF`]: the words a spinner's pick can be.
-    fn add_rare_synonyms(&self, word: &str, set: &mut HashKeyedSet) {
+    /// `done` holds the words already added to `set` (a word recurs in many
+    /// collocations); `buffer` is scratch for the inflections.
+    fn add_rare_synonyms(
+        &self,
+        word: &str,
+        set: &mut HashKeyedSet,
+        done: &mut HashKeyedSet,
+        buffer: &mut String,
+    ) {
+        if !done.insert(hash(word)) {
+            return;
+        }
         let mut ids = Vec::new();
         self.word_lemmas(word, &mut ids);
         for word_id in ids {
@@ -942,9 +959,9 @@ impl Reference {
                         && !member.contains(' ')
                         && self.zipf(member).unwrap_or(0.0) < COLLOCATION_MAX_SPUN_ZIPF
                     {
-                        for form in inflections(member) {
-                            set.insert(hash(&form));
-                        }
+                        for_each_inflection(member, buffer, |form| {
+                            set.insert(hash(form));
+                        });
                     }
                 }
             }
@@ -993,11 +1010,24 @@ impl Reference {
                     }
                 }
             }
+            let (mut first_done, mut second_done) =
+                (HashKeyedSet::default(), HashKeyedSet::default());
+            let mut buffer = String::new();
             for (first, second) in self.collocations() {
                 index.collocation_first_words.insert(hash(first));
                 index.collocation_second_words.insert(hash(second));
-                self.add_rare_synonyms(first, &mut index.collocation_first);
-                self.add_rare_synonyms(second, &mut index.collocation_second);
+                self.add_rare_synonyms(
+                    first,
+                    &mut index.collocation_first,
+                    &mut first_done,
+                    &mut buffer,
+                );
+                self.add_rare_synonyms(
+                    second,
+                    &mut index.collocation_second,
+                    &mut second_done,
+                    &mut buffer,
+                );
             }
             index.collocation_first_reach = self.reaching_lemmas(&index.collocation_first_words);
             index.collocation_second_reach = self.reaching_lemmas(&index.collocation_second_words);

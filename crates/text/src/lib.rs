@@ -454,6 +454,16 @@ fn next_is_alnum(text: &str, pos: usize) -> bool {
 /// apostrophes, and also quotes and dashes unified); used for exact-text keys
 /// and for lexicon entries.
 pub fn normalize(text: &str) -> String {
+    // ASCII is its own NFKC form and holds none of the unified marks: the
+    // result is its ASCII lower case, without a pass of the normalizer (most
+    // text and nearly every reference entry).
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    normalize_unicode(text)
+}
+
+fn normalize_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc() {
         match c {
@@ -482,6 +492,18 @@ mod tests {
             words("The Minister said: \"No.\" -- U.S. rates rose 2.5%."),
             ["the", "minister", "said", "no", "u", "s", "rates", "rose", "2", "5"]
         );
+    }
+
+    #[test]
+    fn ascii_is_normalized_as_the_full_pass_does() {
+        // Every ASCII character, alone and in a run.
+        let all: String = (0u8..128).map(char::from).collect();
+        assert_eq!(normalize(&all), normalize_unicode(&all));
+        for c in all.chars() {
+            assert_eq!(normalize(&c.to_string()), normalize_unicode(&c.to_string()));
+        }
+        assert_eq!(normalize("The U.S. -- 'Quoted'"), "the u.s. -- 'quoted'");
+        assert_eq!(normalize("Don\u{2019}t"), "don't");
     }
 
     #[test]
