@@ -976,6 +976,8 @@ impl Reference {
                 id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 ..RewriteIndex::default()
             };
+            let (mut first_done, mut second_done) =
+                (HashKeyedSet::default(), HashKeyedSet::default());
             for lemma in &self.lemmas {
                 let Some((first, second)) = lemma.split_once(' ') else {
                     continue;
@@ -995,7 +997,15 @@ impl Reference {
                 // Only the words a spinner's pick can be (rarer than
                 // REWRITE_MAX_SPUN_ZIPF): the sets stay small, and nearly
                 // every pair of a document misses them on the first lookup.
-                for (word, set) in [(first, &mut index.first), (second, &mut index.second)] {
+                for (word, set, done) in [
+                    (first, &mut index.first, &mut first_done),
+                    (second, &mut index.second, &mut second_done),
+                ] {
+                    // A word starts or ends many expressions: its synonyms
+                    // are added once.
+                    if !done.insert(hash(word)) {
+                        continue;
+                    }
                     if let Some(&word_id) = self.lemma_ids.get(&hash(word)) {
                         for synset in self.related_synsets(word_id) {
                             for &member in self.synset_members(synset) {
@@ -1100,10 +1110,21 @@ impl Reference {
     /// The listed word sequences frequent enough to be fixed collocations
     /// and made of words a spinner swaps.
     fn collocations(&self) -> impl Iterator<Item = (&str, &str)> {
+        // A word recurs in many sequences: each is judged once.
+        let judged: std::cell::RefCell<HashKeyed<bool>> = Default::default();
+        let expression_word = move |word: &str| {
+            let key = hash(word);
+            if let Some(&known) = judged.borrow().get(&key) {
+                return known;
+            }
+            let verdict = self.expression_word(word);
+            judged.borrow_mut().insert(key, verdict);
+            verdict
+        };
         self.frequent_sequences
             .iter()
             .map(|(first, second)| (&**first, &**second))
-            .filter(|(first, second)| self.expression_word(first) && self.expression_word(second))
+            .filter(move |(first, second)| expression_word(first) && expression_word(second))
     }
 
     /// The common two-word expression that two adjacent normalized words
