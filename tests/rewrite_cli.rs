@@ -83,7 +83,7 @@ fn every_kept_pair_carries_edits_whose_spans_slice_the_texts() {
     dedup_ok(
         &[&fixture("rewrite/corpus.jsonl")],
         dir.path(),
-        &["--quiet"],
+        &["--quiet", "--edits", "all"],
     );
     let texts = texts();
     let pairs = read_jsonl(&dir.path().join("pairs.jsonl"));
@@ -124,6 +124,62 @@ fn every_kept_pair_carries_edits_whose_spans_slice_the_texts() {
         .any(|e| e["op"] == "replace"
             && e["a_text"] == "Russia"
             && e["b_text"] == "Russian Federation"));
+}
+
+#[test]
+fn edits_are_written_for_the_pairs_that_look_spun_unless_asked_otherwise() {
+    // A source, its spun copy, and a copy that only lost its last sentences
+    // (a trimmed wire copy: deletions, no swaps).
+    let texts = texts();
+    let source = &texts["harbour"];
+    let cut = source[..source.len() * 3 / 4].rfind(". ").unwrap() + 1;
+    let corpus = tempfile::tempdir().unwrap();
+    let input = corpus.path().join("corpus.jsonl");
+    let lines: Vec<String> = [
+        ("harbour", source.as_str()),
+        ("harbour-spun30", texts["harbour-spun30"].as_str()),
+        ("harbour-trimmed", &source[..cut]),
+    ]
+    .iter()
+    .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
+    .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let input = input.to_str().unwrap();
+    let has_edits = |out: &std::path::Path, a: &str, b: &str| -> bool {
+        let pairs = read_jsonl(&out.join("pairs.jsonl"));
+        let pair = pairs
+            .iter()
+            .find(|p| p["a"] == a && p["b"] == b)
+            .unwrap_or_else(|| panic!("no pair {a} {b} in {pairs:?}"));
+        assert!(pair["similarity"].is_number(), "{pair}");
+        pair.get("edits").is_some()
+    };
+    for (choice, spun, trimmed) in [
+        (None, true, false),
+        (Some("spun"), true, false),
+        (Some("all"), true, true),
+        (Some("none"), false, false),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let mut extra = vec!["--quiet"];
+        extra.extend(choice.map(|c| ["--edits", c]).into_iter().flatten());
+        dedup_ok(&[input], out.path(), &extra);
+        assert_eq!(
+            has_edits(out.path(), "harbour", "harbour-spun30"),
+            spun,
+            "{choice:?}"
+        );
+        assert_eq!(
+            has_edits(out.path(), "harbour", "harbour-trimmed"),
+            trimmed,
+            "{choice:?}"
+        );
+        assert_eq!(
+            summary(out.path())["parameters"]["edits"],
+            choice.unwrap_or("spun"),
+            "{choice:?}"
+        );
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use copydesk::corpus::{Input, ReadOptions};
 use copydesk::dedup::{DedupConfig, MinHashScheme, ShingleKind};
 use copydesk::error::Error;
-use copydesk::pipeline::{self, Config, DedupRun, Prefer, Timings};
+use copydesk::pipeline::{self, Config, DedupRun, EditsOutput, Prefer, Timings};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::report::jsonl;
 use copydesk::report::names;
@@ -89,6 +89,13 @@ pub struct DedupArgs {
     /// order), or the best quality score (ties to the longest).
     #[arg(long, value_enum, default_value_t = PreferArg::Longest)]
     prefer: PreferArg,
+
+    /// Which pairs get their edits (the word alignment) in the pairs table:
+    /// all, the spun ones (rewrite pairs and copies with several word swaps;
+    /// the default: elsewhere the edits are most of the output and say only
+    /// what was trimmed), or none.
+    #[arg(long, value_enum, default_value_t = EditsArg::Spun)]
+    edits: EditsArg,
 
     /// Also write the deduplicated corpus (unique documents and representatives,
     /// original lines untouched) to this file; compressed when named .gz or
@@ -188,6 +195,13 @@ enum PreferArg {
     Quality,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EditsArg {
+    All,
+    Spun,
+    None,
+}
+
 impl DedupArgs {
     /// The pipeline configuration the flags describe.
     pub fn config(&self) -> anyhow::Result<Config> {
@@ -244,6 +258,11 @@ impl DedupArgs {
             },
             rewrites: !self.no_rewrites,
             rewrite,
+            edits: match self.edits {
+                EditsArg::All => EditsOutput::All,
+                EditsArg::Spun => EditsOutput::Spun,
+                EditsArg::None => EditsOutput::None,
+            },
         })
     }
 

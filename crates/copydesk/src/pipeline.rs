@@ -102,6 +102,46 @@ pub struct Config {
     pub rewrites: bool,
     /// Parameters of the rewrite wing.
     pub rewrite: RewriteConfig,
+    /// Which pairs' edits the outputs write (all are kept in the run, for
+    /// the report and the mined substitutions).
+    pub edits: EditsOutput,
+}
+
+/// Which pairs of a run with rewrites get their edits written in `pairs`:
+/// on a corpus of near-copies the edits are most of the output (94% of
+/// `pairs.jsonl` on the perf corpus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EditsOutput {
+    /// Every aligned pair.
+    All,
+    /// The pairs where one side is a spun copy of the other: `rewrite`
+    /// pairs, and copy pairs with at least three word swaps that are at
+    /// least half of their edits (what the mined substitutions are built
+    /// from). The other pairs have no `edits` field.
+    #[default]
+    Spun,
+    /// None: no pair has an `edits` field.
+    None,
+}
+
+impl EditsOutput {
+    /// The name used on the command line and in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EditsOutput::All => "all",
+            EditsOutput::Spun => "spun",
+            EditsOutput::None => "none",
+        }
+    }
+
+    /// Whether the edits of `pair` are written.
+    pub fn writes(self, pair: &dedup::Pair, detail: &PairDetail) -> bool {
+        match self {
+            EditsOutput::All => true,
+            EditsOutput::Spun => rewrites::looks_spun(pair, detail),
+            EditsOutput::None => false,
+        }
+    }
 }
 
 impl Config {

@@ -4,7 +4,7 @@
 
 use copydesk::corpus::ReadOptions;
 use copydesk::dedup::{DedupConfig, MinHashScheme, ShingleKind};
-use copydesk::pipeline::{CheckConfig, Config, Prefer};
+use copydesk::pipeline::{CheckConfig, Config, EditsOutput, Prefer};
 use copydesk::quality::{HeuristicsConfig, QualityConfig};
 use copydesk::report::html::ReportLimits;
 use copydesk::rewrite::{FunctionWords, RewriteConfig};
@@ -33,6 +33,7 @@ const DEDUP: &[&str] = &[
     "seed",
     "bands",
     "prefer",
+    "edits",
     "rewrites",
     "rewrite_similarity",
     "function_words",
@@ -216,6 +217,11 @@ impl<'py> Options<'py> {
             Some("quality") => Prefer::Quality,
             _ => Prefer::Longest,
         };
+        let edits = match (self.choice("edits", &["all", "spun", "none"])?).as_deref() {
+            Some("all") => EditsOutput::All,
+            Some("none") => EditsOutput::None,
+            _ => EditsOutput::Spun,
+        };
         let config = Config {
             read: self.read(),
             dedup: DedupConfig {
@@ -233,6 +239,7 @@ impl<'py> Options<'py> {
             prefer,
             rewrites: self.flag("rewrites", true)?,
             rewrite,
+            edits,
         };
         config.validate().map_err(crate::error)?;
         Ok(config)

@@ -306,6 +306,10 @@ fn push_pair_line(out: &mut Vec<u8>, run: &DedupRun, index: usize) {
         json::push_f64(out, round(detail.similarity, SIMILARITY_DIGITS));
         out.extend_from_slice(b",\"source\":");
         json::push_opt_str(out, detail.source.map(|source| id_of(run, source)));
+        if !run.config.edits.writes(pair, detail) {
+            out.extend_from_slice(b"}\n");
+            return;
+        }
         out.extend_from_slice(b",\"edits\":[");
         let a_text = &run.corpus.documents[pair.a as usize].text;
         let b_text = &run.corpus.documents[pair.b as usize].text;
@@ -461,6 +465,9 @@ pub struct Parameters<'a> {
     pub rewrites: bool,
     /// Rewrite-wing parameters, when it was on.
     pub rewrite: Option<&'a RewriteConfig>,
+    /// Which pairs' edits `pairs` holds (`all`, `spun`, `none`), when
+    /// rewrite linking was on.
+    pub edits: Option<&'static str>,
 }
 
 /// The LSH layout a run used.
@@ -523,6 +530,7 @@ pub fn summary<'a>(run: &'a DedupRun, timings: &'a Timings) -> Summary<'a> {
             prefer: config.prefer.name(),
             rewrites: config.rewrites,
             rewrite: config.rewrites.then_some(&config.rewrite),
+            edits: config.rewrites.then(|| config.edits.name()),
         },
         rewrite_stats: run.rewrite_stats.as_ref(),
         substitutions: run.substitutions.len(),
