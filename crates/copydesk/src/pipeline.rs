@@ -45,10 +45,11 @@ pub use check_run::{run_check, run_check_on, run_fit, CheckConfig, CheckRun};
 pub use clean::CleanCorpus;
 pub use compare::{compare, corpus_frequencies, CompareSide, Comparison};
 pub use dedup_run::{run_dedup, run_dedup_on};
-pub use order::{quality_key, quality_rank, ranks, QUALITY_DIGITS};
+pub(crate) use order::quality_key;
+pub use order::{ranks, QUALITY_DIGITS};
 pub use rewrites::RewriteStats;
 pub use scan_run::{run_scan, run_scan_on, ScanConfig, ScanRun};
-pub use sign::{sign_all, Signed};
+pub(crate) use sign::Signed;
 
 use crate::corpus::{self, Corpus, Input, ReadOptions};
 use crate::dedup::{self, Cluster, DedupConfig, LinkStats, LshParams, Relation};

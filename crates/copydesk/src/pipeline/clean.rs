@@ -88,7 +88,7 @@ impl CleanCorpus {
     /// Why a document is left out: `duplicate` when another member of its
     /// cluster is kept, `low_quality` when its quality is below the bar;
     /// empty when it is kept.
-    pub fn drop_reasons(
+    pub(crate) fn drop_reasons(
         &self,
         index: usize,
         result: &DocumentResult,

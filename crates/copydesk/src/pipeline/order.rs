@@ -13,7 +13,7 @@ pub(super) const SPUN_RANK: u64 = 1 << 40;
 /// Representative preference per document: lower ranks win, ties go to the
 /// earlier document. `Prefer::First` ranks by index (the pipeline gives
 /// input positions instead), and `Prefer::Quality` gives the ranks of
-/// `Prefer::Longest` (the pipeline adds [`quality_rank`] to them).
+/// `Prefer::Longest` (the pipeline adds a quality rank to them).
 pub fn ranks(documents: &[corpus::Document], num_words: &[u32], prefer: Prefer) -> Vec<u64> {
     match prefer {
         Prefer::Longest | Prefer::Quality => {
@@ -47,7 +47,7 @@ pub const QUALITY_DIGITS: i32 = 4;
 
 /// A quality score as `--prefer quality` compares it: rounded to
 /// [`QUALITY_DIGITS`] decimals, higher first.
-pub fn quality_key(quality: f64) -> u64 {
+pub(crate) fn quality_key(quality: f64) -> u64 {
     let scale = 10f64.powi(QUALITY_DIGITS);
     (quality.clamp(0.0, 1.0) * scale).round() as u64
 }
@@ -55,7 +55,7 @@ pub fn quality_key(quality: f64) -> u64 {
 /// The part of a representative rank that `--prefer quality` adds: in the
 /// bits from [`dedup::PRIMARY_RANK_SHIFT`] up, so that quality comes before
 /// every other rule; a better quality gives a lower rank.
-pub fn quality_rank(quality: f64) -> u64 {
+pub(crate) fn quality_rank(quality: f64) -> u64 {
     let best = quality_key(1.0);
     (best - quality_key(quality).min(best)) << dedup::PRIMARY_RANK_SHIFT
 }

@@ -42,7 +42,7 @@ fn date_order(documents: &[Document], a: u32, b: u32) -> Option<Ordering> {
 /// Run the stage over what signing kept (sketches, spot keys, words):
 /// `pairs` (sorted by `(a, b)`) gains the rewrite pairs and stays sorted; the
 /// returned details are parallel to it.
-pub fn link_rewrites(
+pub(crate) fn link_rewrites(
     documents: &[Document],
     signed: &Signed,
     frequencies: &WordFrequencies,

@@ -28,7 +28,7 @@ impl Drop for LocalWordCounts<'_> {
 }
 
 /// What [`sign_all`] gives, per document in input order.
-pub struct Signed {
+pub(crate) struct Signed {
     /// The sketch of each document.
     pub sketches: Vec<Sketch>,
     /// The number of words of each document.
@@ -48,7 +48,7 @@ pub struct Signed {
 /// stay too, and the corpus word counts its direction needs are added to the
 /// given table. Full tokens (normalized text) are made only for character
 /// shingles, in one buffer reused per chunk.
-pub fn sign_all(
+pub(crate) fn sign_all(
     documents: &[corpus::Document],
     config: &DedupConfig,
     rewrite: Option<(&RewriteConfig, &WordFrequencies)>,

@@ -154,7 +154,7 @@ impl Serialize for DocumentLine<'_> {
 }
 
 /// Add a record's carried fields to a documents.jsonl line.
-pub fn serialize_carry<M: SerializeMap>(
+pub(crate) fn serialize_carry<M: SerializeMap>(
     map: &mut M,
     carry: &[(String, serde_json::Value)],
 ) -> std::result::Result<(), M::Error> {
@@ -200,13 +200,13 @@ pub(crate) fn carried(run: &DedupRun) -> tables::Appended<'_> {
 }
 
 /// `pairs.parquet`: the rows of [`write_pairs`].
-pub fn write_pairs_parquet(w: impl Write + Send, run: &DedupRun) -> io::Result<()> {
+pub(crate) fn write_pairs_parquet(w: impl Write + Send, run: &DedupRun) -> io::Result<()> {
     let schema = tables::pairs_schema(run.config.rewrites);
     tables::write_parquet(w, schema, None, |w| write_pairs(w, run))
 }
 
 /// `clusters.parquet`: the rows of [`write_clusters`].
-pub fn write_clusters_parquet(w: impl Write + Send, run: &DedupRun) -> io::Result<()> {
+pub(crate) fn write_clusters_parquet(w: impl Write + Send, run: &DedupRun) -> io::Result<()> {
     tables::write_parquet(w, tables::clusters_schema(), None, |w| {
         write_clusters(w, run)
     })
@@ -383,7 +383,7 @@ struct TextRecord<'a> {
 
 /// Write a document as it came in: a JSONL record as its original line, byte
 /// for byte; a document without one (a text file) as `{"id", "text"}`.
-pub fn write_original(w: &mut impl Write, document: &Document) -> io::Result<()> {
+pub(crate) fn write_original(w: &mut impl Write, document: &Document) -> io::Result<()> {
     match &document.raw {
         Some(raw) => w.write_all(raw.as_bytes())?,
         None => serde_json::to_writer(
@@ -404,14 +404,14 @@ pub fn is_kept(document: &Document, result: &DocumentResult) -> bool {
 }
 
 /// The kept corpus ([`is_kept`]) in input order.
-pub fn kept_documents(run: &DedupRun) -> impl Iterator<Item = &Document> {
+pub(crate) fn kept_documents(run: &DedupRun) -> impl Iterator<Item = &Document> {
     (run.corpus.documents.iter().zip(&run.documents))
         .filter(|(document, result)| is_kept(document, result))
         .map(|(document, _)| document)
 }
 
 /// The kept corpus ([`kept_documents`]) as it came in ([`write_original`]).
-pub fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
+pub(crate) fn write_keep(w: &mut impl Write, run: &DedupRun) -> io::Result<()> {
     kept_documents(run).try_for_each(|document| write_original(w, document))
 }
 

@@ -14,7 +14,8 @@ mod rows;
 pub mod scan;
 pub mod tables;
 
-pub use rows::{edit_op_row, relation_row, write_rejected};
+pub use rows::write_rejected;
+pub(crate) use rows::{edit_op_row, relation_row};
 pub(crate) use rows::{no_dir, RoundedScores};
 
 pub use copydesk_report::{

@@ -25,7 +25,7 @@ use std::sync::Arc;
 const BATCH_ROWS: usize = 8192;
 
 /// Whether an output of this name is written as Parquet.
-pub fn is_parquet(path: &Path) -> bool {
+pub(crate) fn is_parquet(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(".parquet"))

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 /// A pair's relation as the outputs name it.
-pub fn relation_row(relation: crate::dedup::Relation) -> Relation {
+pub(crate) fn relation_row(relation: crate::dedup::Relation) -> Relation {
     match relation {
         crate::dedup::Relation::Exact => Relation::Exact,
         crate::dedup::Relation::NearExact => Relation::NearExact,
@@ -19,7 +19,7 @@ pub fn relation_row(relation: crate::dedup::Relation) -> Relation {
 }
 
 /// An edit's kind as the outputs name it.
-pub fn edit_op_row(op: crate::rewrite::EditOp) -> EditOp {
+pub(crate) fn edit_op_row(op: crate::rewrite::EditOp) -> EditOp {
     match op {
         crate::rewrite::EditOp::Replace => EditOp::Replace,
         crate::rewrite::EditOp::Insert => EditOp::Insert,

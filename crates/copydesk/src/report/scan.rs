@@ -6,8 +6,8 @@
 mod keep;
 mod view;
 
-pub use keep::{write_drop, write_drop_parquet, write_keep, write_keep_parquet};
-pub use view::report_input;
+pub(crate) use keep::{write_drop, write_drop_parquet, write_keep, write_keep_parquet};
+pub(crate) use view::report_input;
 
 use super::names;
 use super::tables::{self, DocumentColumns};

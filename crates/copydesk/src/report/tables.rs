@@ -71,7 +71,7 @@ fn scores_struct() -> DataType {
 
 /// The columns of a documents table decoded from its JSON lines (carried
 /// fields excluded: see [`carried_columns`]).
-pub fn documents_schema(columns: DocumentColumns) -> Schema {
+pub(crate) fn documents_schema(columns: DocumentColumns) -> Schema {
     let mut fields = vec![Field::new("id", DataType::Utf8, false)];
     if columns != DocumentColumns::Check {
         fields.extend([
@@ -91,7 +91,7 @@ pub fn documents_schema(columns: DocumentColumns) -> Schema {
 
 /// The columns of the pairs table; `similarity`, `source` and `edits` only
 /// when rewrites ran, as in `pairs.jsonl`.
-pub fn pairs_schema(rewrites: bool) -> Schema {
+pub(crate) fn pairs_schema(rewrites: bool) -> Schema {
     let mut fields = vec![
         Field::new("a", DataType::Utf8, false),
         Field::new("b", DataType::Utf8, false),
@@ -117,7 +117,7 @@ pub fn pairs_schema(rewrites: bool) -> Schema {
 }
 
 /// The columns of the clusters table.
-pub fn clusters_schema() -> Schema {
+pub(crate) fn clusters_schema() -> Schema {
     Schema::new(vec![
         Field::new("cluster", DataType::UInt64, false),
         Field::new("representative", DataType::Utf8, false),
@@ -138,7 +138,7 @@ type ColumnsOfRows<'a> = Box<dyn Fn(Range<usize>) -> Vec<ArrayRef> + Send + 'a>;
 
 /// The carried fields `names` of `documents`, in this order, one string
 /// column each (null when a document lacks the field).
-pub fn carried_columns<'a>(names: &'a [String], documents: &'a [Document]) -> Appended<'a> {
+pub(crate) fn carried_columns<'a>(names: &'a [String], documents: &'a [Document]) -> Appended<'a> {
     Appended {
         fields: (names.iter())
             .map(|name| Field::new(name, DataType::Utf8, true))
@@ -167,7 +167,7 @@ pub fn carried_columns<'a>(names: &'a [String], documents: &'a [Document]) -> Ap
 
 /// Write the JSON lines that `lines` writes as one Parquet file of `schema`
 /// (plus `appended`) into `w`.
-pub fn write_parquet<W: Write + Send>(
+pub(crate) fn write_parquet<W: Write + Send>(
     w: W,
     schema: Schema,
     appended: Option<Appended<'_>>,

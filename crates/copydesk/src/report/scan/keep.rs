@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// The clean corpus ([`CleanCorpus`]) in input order, as it came in.
-pub fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+pub(crate) fn write_keep(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
     kept_documents(run, min_quality).try_for_each(|document| jsonl::write_original(w, document))
 }
 
@@ -23,7 +23,11 @@ fn kept_documents(run: &ScanRun, min_quality: f64) -> impl Iterator<Item = &Docu
 }
 
 /// [`write_keep`] as Parquet (see [`crate::report::parquet`] for the schema).
-pub fn write_keep_parquet(w: impl Write + Send, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+pub(crate) fn write_keep_parquet(
+    w: impl Write + Send,
+    run: &ScanRun,
+    min_quality: f64,
+) -> io::Result<()> {
     let kept: Vec<&Document> = kept_documents(run, min_quality).collect();
     crate::report::parquet::write_documents(w, &kept, &[])
 }
@@ -48,7 +52,7 @@ struct DropLine<'a> {
 
 /// Everything left out of the clean corpus, one line per document with the
 /// reasons (`duplicate`, `low_quality`), in input order.
-pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+pub(crate) fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Result<()> {
     for (_, line) in dropped(run, min_quality) {
         serde_json::to_writer(&mut *w, &line)?;
         w.write_all(b"\n")?;
@@ -59,7 +63,11 @@ pub fn write_drop(w: &mut impl Write, run: &ScanRun, min_quality: f64) -> io::Re
 /// [`write_drop`] as Parquet: the dropped rows as [`write_keep_parquet`]
 /// writes kept ones, followed by the columns `copydesk_reasons` (a list),
 /// `copydesk_duplicate_of`, `copydesk_kept_instead` and `copydesk_quality`.
-pub fn write_drop_parquet(w: impl Write + Send, run: &ScanRun, min_quality: f64) -> io::Result<()> {
+pub(crate) fn write_drop_parquet(
+    w: impl Write + Send,
+    run: &ScanRun,
+    min_quality: f64,
+) -> io::Result<()> {
     use arrow_array::builder::{Float64Builder, ListBuilder, StringBuilder};
     use arrow_array::{Array, ArrayRef};
     use arrow_schema::{DataType, Field};

@@ -20,7 +20,7 @@ fn report_flag(flag: &Flag) -> html::ReportFlag<'_> {
 }
 
 /// The report's view of a scan whose tables are written in `format`.
-pub fn report_input<'a>(
+pub(crate) fn report_input<'a>(
     run: &'a ScanRun,
     out_dir: &Path,
     limits: html::ReportLimits,
