@@ -148,9 +148,7 @@ impl CheckResult {
 
     /// `rejected.jsonl`: records left out, with the reason.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        rows(py, |w| {
-            report::write_rejected(w, &self.run.corpus.rejected)
-        })
+        rows(py, |w| report::write_rejected(w, &self.run.corpus.rejected))
     }
 
     /// `summary.json`, as a JSON string.
@@ -199,9 +197,7 @@ impl DedupResult {
 
     /// `rejected.jsonl`.
     fn rejected_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        rows(py, |w| {
-            report::write_rejected(w, &self.run.corpus.rejected)
-        })
+        rows(py, |w| report::write_rejected(w, &self.run.corpus.rejected))
     }
 
     /// The run's counts (records read, accepted, unique, clusters, ...) as JSON.
