@@ -183,6 +183,58 @@ fn edits_are_written_for_the_pairs_that_look_spun_unless_asked_otherwise() {
 }
 
 #[test]
+fn pairs_hold_each_member_with_its_representative_unless_all_are_asked() {
+    // Four copies of one article, each trimmed differently: one cluster,
+    // six verified pairs, three members.
+    let source = texts()["harbour"].clone();
+    let sentences: Vec<&str> = source.split_inclusive(". ").collect();
+    let n = sentences.len();
+    let copies = [
+        ("full", sentences.concat()),
+        ("no-last", sentences[..n - 1].concat()),
+        ("no-first", sentences[1..].concat()),
+        ("no-ends", sentences[1..n - 1].concat()),
+    ];
+    let corpus = tempfile::tempdir().unwrap();
+    let input = corpus.path().join("copies.jsonl");
+    let lines: Vec<String> = copies
+        .iter()
+        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let input = input.to_str().unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    dedup_ok(&[input], out.path(), &["--quiet"]);
+    let documents = read_jsonl(&out.path().join("documents.jsonl"));
+    let rep = documents
+        .iter()
+        .find(|d| d["cluster"].is_number() && d["duplicate_of"].is_null())
+        .expect("one representative")["id"]
+        .clone();
+    let pairs = read_jsonl(&out.path().join("pairs.jsonl"));
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+    for document in documents.iter().filter(|d| d["duplicate_of"] == rep) {
+        let id = &document["id"];
+        let row = pairs
+            .iter()
+            .find(|p| (p["a"] == *id && p["b"] == rep) || (p["b"] == *id && p["a"] == rep))
+            .unwrap_or_else(|| panic!("no pair of {id} with {rep}"));
+        assert_eq!(row["relation"], document["relation"], "{row}");
+        assert!(row["jaccard"].as_f64().unwrap() > 0.5, "{row}");
+    }
+    assert_eq!(summary(out.path())["parameters"]["pairs"], "representative");
+    assert_eq!(summary(out.path())["pairs"], 6);
+
+    let all = tempfile::tempdir().unwrap();
+    dedup_ok(&[input], all.path(), &["--quiet", "--pairs", "all"]);
+    assert_eq!(read_jsonl(&all.path().join("pairs.jsonl")).len(), 6);
+    assert_eq!(summary(all.path())["parameters"]["pairs"], "all");
+    // The cluster and relations do not depend on what is written.
+    assert_eq!(cluster_sets(out.path()), cluster_sets(all.path()));
+}
+
+#[test]
 fn substitutions_are_mined_from_rewrite_pairs_and_sorted_by_count() {
     let dir = tempfile::tempdir().unwrap();
     dedup_ok(

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use copydesk::corpus::{Input, ReadOptions};
 use copydesk::dedup::{DedupConfig, MinHashScheme, ShingleKind};
 use copydesk::error::Error;
-use copydesk::pipeline::{self, Config, DedupRun, EditsOutput, Prefer, Timings};
+use copydesk::pipeline::{self, Config, DedupRun, EditsOutput, PairsOutput, Prefer, Timings};
 use copydesk::progress::{NoProgress, Progress};
 use copydesk::report::jsonl;
 use copydesk::report::names;
@@ -96,6 +96,13 @@ pub struct DedupArgs {
     /// what was trimmed), or none.
     #[arg(long, value_enum, default_value_t = EditsArg::Spun)]
     edits: EditsArg,
+
+    /// Which pairs the pairs table holds: each clustered document with its
+    /// representative, and the partial pairs that kept stories apart (the
+    /// default: linear in the corpus), or every verified pair (a cluster of
+    /// n copies has up to n(n-1)/2).
+    #[arg(long, value_enum, default_value_t = PairsArg::Representative)]
+    pairs: PairsArg,
 
     /// Also write the deduplicated corpus (unique documents and representatives,
     /// original lines untouched) to this file; compressed when named .gz or
@@ -196,6 +203,12 @@ enum PreferArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum PairsArg {
+    Representative,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum EditsArg {
     All,
     Spun,
@@ -262,6 +275,10 @@ impl DedupArgs {
                 EditsArg::All => EditsOutput::All,
                 EditsArg::Spun => EditsOutput::Spun,
                 EditsArg::None => EditsOutput::None,
+            },
+            pairs: match self.pairs {
+                PairsArg::Representative => PairsOutput::Representative,
+                PairsArg::All => PairsOutput::All,
             },
         })
     }

@@ -106,6 +106,81 @@ pub struct Config {
     /// Which pairs' edits the outputs write (all are kept in the run, for
     /// the report and the mined substitutions).
     pub edits: EditsOutput,
+    /// Which pairs the outputs write (all are kept in the run).
+    pub pairs: PairsOutput,
+}
+
+/// Which pairs `pairs` holds. A cluster of `n` copies has up to
+/// `n (n - 1) / 2` verified pairs; its members' relations to the
+/// representative are `n - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PairsOutput {
+    /// Every verified pair.
+    All,
+    /// For each clustered document, its pair with its representative (the
+    /// verified pair when there is one, with its alignment; otherwise the
+    /// exact overlap of the two, with its relation as in `documents`, not
+    /// aligned), and every `partial` pair (the overlap that kept stories
+    /// apart): linear in the corpus.
+    #[default]
+    Representative,
+}
+
+impl PairsOutput {
+    /// The name used on the command line and in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PairsOutput::All => "all",
+            PairsOutput::Representative => "representative",
+        }
+    }
+}
+
+/// One line of the `pairs` output: a kept pair, or a clustered document with
+/// its representative where they are not a kept pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairRow {
+    /// The kept pair at this index of [`DedupRun::pairs`].
+    Kept(u32),
+    /// The document at this index, with its representative.
+    Member(u32),
+}
+
+impl DedupRun {
+    /// The lines `pairs` holds under [`Config::pairs`], in order of `(a, b)`
+    /// (document indices, `a < b`).
+    pub fn pair_rows(&self) -> Vec<PairRow> {
+        if self.config.pairs == PairsOutput::All {
+            return (0..self.pairs.len() as u32).map(PairRow::Kept).collect();
+        }
+        let is_representative_of =
+            |member: u32, other: u32| self.documents[member as usize].duplicate_of == Some(other);
+        let mut paired = vec![false; self.documents.len()];
+        let mut rows: Vec<((u32, u32), PairRow)> = Vec::new();
+        for (index, pair) in self.pairs.iter().enumerate() {
+            let member = if is_representative_of(pair.a, pair.b) {
+                Some(pair.a)
+            } else if is_representative_of(pair.b, pair.a) {
+                Some(pair.b)
+            } else {
+                None
+            };
+            if let Some(member) = member {
+                paired[member as usize] = true;
+            }
+            if member.is_some() || pair.relation == Relation::Partial {
+                rows.push(((pair.a, pair.b), PairRow::Kept(index as u32)));
+            }
+        }
+        for (member, result) in self.documents.iter().enumerate() {
+            if let (Some(rep), false) = (result.duplicate_of, paired[member]) {
+                let member = member as u32;
+                rows.push(((member.min(rep), member.max(rep)), PairRow::Member(member)));
+            }
+        }
+        rows.sort_unstable_by_key(|&(key, _)| key);
+        rows.into_iter().map(|(_, row)| row).collect()
+    }
 }
 
 /// Which pairs of a run with rewrites get their edits written in `pairs`:
@@ -183,6 +258,9 @@ pub struct DocumentResult {
     pub duplicate_of: Option<u32>,
     /// Relation to the representative, `None` when `duplicate_of` is `None`.
     pub relation: Option<Relation>,
+    /// The exact shingle overlap with the representative (this document's
+    /// containment first), `None` when `duplicate_of` is `None`.
+    pub overlap: Option<dedup::Overlap>,
 }
 
 /// Headline counts of a run.

@@ -302,19 +302,20 @@ fn intersect_into(a: &[u64], b: &[u64], out: &mut Vec<u64>) {
 /// their shingles show directly when it is a copy relation, otherwise
 /// `Rewrite` when the document joined through a rewrite link, otherwise
 /// `Partial` (it joined through other members). `None` for the representative
-/// itself and for documents in no cluster.
+/// itself and for documents in no cluster. Each comes with the exact overlap
+/// of the member's shingles (first) with the representative's.
 pub fn member_relations(
     clustering: &Clustering,
     sketches: &[Sketch],
     pairs: &[Pair],
     config: &DedupConfig,
-) -> Vec<Option<Relation>> {
+) -> Vec<Option<(Relation, Overlap)>> {
     let mut joined_by_rewrite = vec![false; sketches.len()];
     for pair in pairs.iter().filter(|p| p.relation == Relation::Rewrite) {
         joined_by_rewrite[pair.a as usize] = true;
         joined_by_rewrite[pair.b as usize] = true;
     }
-    let per_cluster: Vec<Vec<(usize, Relation)>> = clustering
+    let per_cluster: Vec<Vec<(usize, Relation, Overlap)>> = clustering
         .clusters
         .par_iter()
         .map(|cluster| {
@@ -350,14 +351,14 @@ pub fn member_relations(
                         _ if joined_by_rewrite[member] => Relation::Rewrite,
                         _ => Relation::Partial,
                     };
-                    (member, relation)
+                    (member, relation, overlap)
                 })
                 .collect()
         })
         .collect();
     let mut relations = vec![None; sketches.len()];
-    for (member, relation) in per_cluster.into_iter().flatten() {
-        relations[member] = Some(relation);
+    for (member, relation, overlap) in per_cluster.into_iter().flatten() {
+        relations[member] = Some((relation, overlap));
     }
     relations
 }
@@ -487,8 +488,11 @@ mod tests {
         assert_eq!(clustering.clusters[0].representative, 1);
         let relations = member_relations(&clustering, &sketches, &pairs, &DedupConfig::default());
         assert_eq!(relations[1], None);
-        assert_eq!(relations[0], Some(Relation::NearExact));
-        assert_eq!(relations[2], Some(Relation::Excerpt));
+        assert_eq!(relations[0].map(|r| r.0), Some(Relation::NearExact));
+        assert_eq!(relations[2].map(|r| r.0), Some(Relation::Excerpt));
+        // The overlap is read from the member's side.
+        let (_, overlap) = relations[2].unwrap();
+        assert_eq!(overlap, verify(&sketches[2], &sketches[1]));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use copydesk::corpus::ReadOptions;
 use copydesk::dedup::{DedupConfig, MinHashScheme, ShingleKind};
-use copydesk::pipeline::{CheckConfig, Config, EditsOutput, Prefer};
+use copydesk::pipeline::{CheckConfig, Config, EditsOutput, PairsOutput, Prefer};
 use copydesk::quality::{HeuristicsConfig, QualityConfig};
 use copydesk::report::html::ReportLimits;
 use copydesk::rewrite::{FunctionWords, RewriteConfig};
@@ -34,6 +34,7 @@ const DEDUP: &[&str] = &[
     "bands",
     "prefer",
     "edits",
+    "pairs",
     "rewrites",
     "rewrite_similarity",
     "function_words",
@@ -217,6 +218,10 @@ impl<'py> Options<'py> {
             Some("quality") => Prefer::Quality,
             _ => Prefer::Longest,
         };
+        let pairs = match (self.choice("pairs", &["representative", "all"])?).as_deref() {
+            Some("all") => PairsOutput::All,
+            _ => PairsOutput::Representative,
+        };
         let edits = match (self.choice("edits", &["all", "spun", "none"])?).as_deref() {
             Some("all") => EditsOutput::All,
             Some("none") => EditsOutput::None,
@@ -240,6 +245,7 @@ impl<'py> Options<'py> {
             rewrites: self.flag("rewrites", true)?,
             rewrite,
             edits,
+            pairs,
         };
         config.validate().map_err(crate::error)?;
         Ok(config)

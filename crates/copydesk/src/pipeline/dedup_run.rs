@@ -166,7 +166,9 @@ pub(super) fn dedup_corpus(
             doc.cluster = Some(number as u32);
             if member != cluster.representative {
                 doc.duplicate_of = Some(cluster.representative);
-                doc.relation = relations.get(member as usize).copied().flatten();
+                let relation = relations.get(member as usize).copied().flatten();
+                doc.relation = relation.map(|(relation, _)| relation);
+                doc.overlap = relation.map(|(_, overlap)| overlap);
             }
         }
     }

@@ -11,7 +11,7 @@ use super::{json, StageJob, StagedOutputs, TableFormat};
 use crate::corpus::Document;
 use crate::dedup::{DedupConfig, LinkStats};
 use crate::error::Result;
-use crate::pipeline::{round, Counts, DedupRun, DocumentResult, RewriteStats, Timings};
+use crate::pipeline::{round, Counts, DedupRun, DocumentResult, PairRow, RewriteStats, Timings};
 use crate::quality::DocQuality;
 use crate::rewrite::RewriteConfig;
 use serde::ser::{SerializeMap, Serializer};
@@ -222,10 +222,50 @@ const PAIR_BATCH: usize = 1024;
 /// through a generic serializer, and formatted in parallel batches on
 /// threads of their own.
 pub fn write_pairs(w: &mut (impl Write + ?Sized), run: &DedupRun) -> io::Result<()> {
-    write_in_batches(w, run.pairs.len(), PAIR_BATCH, 1024, |out, index| {
-        push_pair_line(out, run, index);
+    let rows = run.pair_rows();
+    write_in_batches(w, rows.len(), PAIR_BATCH, 1024, |out, index| {
+        match rows[index] {
+            PairRow::Kept(index) => push_pair_line(out, run, index as usize),
+            PairRow::Member(member) => push_member_line(out, run, member),
+        }
         Ok(())
     })
+}
+
+/// A clustered document and its representative where they are not a kept
+/// pair: their exact overlap and the member's relation, not aligned.
+fn push_member_line(out: &mut Vec<u8>, run: &DedupRun, member: u32) {
+    let result = &run.documents[member as usize];
+    let (Some(rep), Some(relation), Some(overlap)) =
+        (result.duplicate_of, result.relation, result.overlap)
+    else {
+        return;
+    };
+    let (a, b, containment) = if member < rep {
+        (member, rep, overlap.containment)
+    } else {
+        (
+            rep,
+            member,
+            [overlap.containment[1], overlap.containment[0]],
+        )
+    };
+    out.extend_from_slice(b"{\"a\":");
+    json::push_str(out, id_of(run, a));
+    out.extend_from_slice(b",\"b\":");
+    json::push_str(out, id_of(run, b));
+    out.extend_from_slice(b",\"jaccard\":");
+    json::push_f64(out, round(overlap.jaccard, SIMILARITY_DIGITS));
+    out.extend_from_slice(b",\"containment\":[");
+    json::push_f64(out, round(containment[0], SIMILARITY_DIGITS));
+    out.push(b',');
+    json::push_f64(out, round(containment[1], SIMILARITY_DIGITS));
+    out.extend_from_slice(b"],\"relation\":");
+    json::push_str(out, relation_row(relation).as_str());
+    if run.config.rewrites {
+        out.extend_from_slice(b",\"similarity\":null,\"source\":null");
+    }
+    out.extend_from_slice(b"}\n");
 }
 
 /// Write `count` lines, formatted by `push_line(out, index)` in batches of
@@ -468,6 +508,8 @@ pub struct Parameters<'a> {
     /// Which pairs' edits `pairs` holds (`all`, `spun`, `none`), when
     /// rewrite linking was on.
     pub edits: Option<&'static str>,
+    /// Which pairs `pairs` holds (`representative`, `all`).
+    pub pairs: &'static str,
 }
 
 /// The LSH layout a run used.
@@ -531,6 +573,7 @@ pub fn summary<'a>(run: &'a DedupRun, timings: &'a Timings) -> Summary<'a> {
             rewrites: config.rewrites,
             rewrite: config.rewrites.then_some(&config.rewrite),
             edits: config.rewrites.then(|| config.edits.name()),
+            pairs: config.pairs.name(),
         },
         rewrite_stats: run.rewrite_stats.as_ref(),
         substitutions: run.substitutions.len(),
