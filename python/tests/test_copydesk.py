@@ -41,7 +41,11 @@ def test_dedup_writes_what_the_cli_writes_and_its_tables_hold_those_rows(tmp_pat
     result = copydesk.dedup(fixture_records())
     assert result.documents.num_rows == len(fixture_records())
     assert result.counts["clusters"] > 0
-    assert result.pairs.num_rows == result.counts["pairs"]
+    # By default, each member with its representative and the partial pairs;
+    # pairs="all" gives every verified pair, as --pairs all does.
+    members = sum(1 for d in result.documents.to_pylist() if d["duplicate_of"])
+    assert members <= result.pairs.num_rows < result.counts["pairs"]
+    assert copydesk.dedup(fixture_records(), pairs="all").pairs.num_rows == result.counts["pairs"]
     result.write(tmp_path / "py")
     subprocess.run(
         [str(copydesk_binary()), "dedup", str(ROOT / "fixtures" / "news.jsonl"),
