@@ -154,6 +154,7 @@ fn edits_are_written_for_the_pairs_that_look_spun_unless_asked_otherwise() {
         assert!(pair["similarity"].is_number(), "{pair}");
         pair.get("edits").is_some()
     };
+    let mut runs = Vec::new();
     for (choice, spun, trimmed) in [
         (None, true, false),
         (Some("spun"), true, false),
@@ -179,6 +180,15 @@ fn edits_are_written_for_the_pairs_that_look_spun_unless_asked_otherwise() {
             choice.unwrap_or("spun"),
             "{choice:?}"
         );
+        runs.push(out);
+    }
+    // Edits kept only where they are written change nothing else: the
+    // clusters, relations and mined substitutions are those of `all`.
+    let file = |out: &tempfile::TempDir, name: &str| std::fs::read(out.path().join(name)).unwrap();
+    for run in &runs[1..] {
+        for name in ["documents.jsonl", "clusters.jsonl", "substitutions.jsonl"] {
+            assert_eq!(file(run, name), file(&runs[0], name), "{name}");
+        }
     }
 }
 

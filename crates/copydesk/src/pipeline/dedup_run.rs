@@ -2,7 +2,9 @@
 
 use super::order::{quality_rank, ranks, IdOrder, SPUN_RANK};
 use super::sign::{sign_all, Signed, SIGN_CHUNK};
-use super::{input_names, read_stage, rewrites, Config, DedupRun, DocumentResult, Prefer};
+use super::{
+    input_names, read_stage, rewrites, Config, DedupRun, DocumentResult, EditsOutput, Prefer,
+};
 use crate::corpus::{self, Corpus, Input};
 use crate::dedup;
 use crate::error::Result;
@@ -28,7 +30,8 @@ pub fn run_dedup(inputs: &[Input], config: &Config, progress: &dyn Progress) -> 
     }
     let mut timings = Timings::default();
     let corpus = read_stage(inputs, &config.read, progress, &mut timings)?;
-    dedup_corpus(corpus, inputs, config, timings, progress, None)
+    let all_edits = config.edits == EditsOutput::All;
+    dedup_corpus(corpus, inputs, config, timings, progress, None, all_edits)
 }
 
 /// [`run_dedup`] over a corpus already in memory ([`corpus::from_records`](crate::corpus::from_records)).
@@ -40,7 +43,16 @@ pub fn run_dedup_on(
 ) -> Result<DedupRun> {
     config.validate()?;
     let inputs = [Input::Path(source.into())];
-    dedup_corpus(corpus, &inputs, config, Timings::default(), progress, None)
+    let all_edits = config.edits == EditsOutput::All;
+    dedup_corpus(
+        corpus,
+        &inputs,
+        config,
+        Timings::default(),
+        progress,
+        None,
+        all_edits,
+    )
 }
 
 /// Near-duplicate detection over a corpus already read; `timings` holds the
@@ -56,6 +68,7 @@ pub(super) fn dedup_corpus(
     mut timings: Timings,
     progress: &dyn Progress,
     quality: Option<&[f64]>,
+    all_edits: bool,
 ) -> Result<DedupRun> {
     let started = Instant::now();
     let order = IdOrder::of(&corpus.documents);
@@ -88,6 +101,7 @@ pub(super) fn dedup_corpus(
             &frequencies,
             &mut pairs,
             &config.rewrite,
+            all_edits,
             progress,
         );
         timings.record("rewrite", started.elapsed());

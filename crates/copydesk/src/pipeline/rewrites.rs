@@ -41,13 +41,17 @@ fn date_order(documents: &[Document], a: u32, b: u32) -> Option<Ordering> {
 
 /// Run the stage over what signing kept (sketches, spot keys, words):
 /// `pairs` (sorted by `(a, b)`) gains the rewrite pairs and stays sorted; the
-/// returned details are parallel to it.
+/// returned details are parallel to it. Every pair's edits are kept when
+/// `all_edits`; otherwise only those of the pairs that look spun
+/// ([`looks_spun`]): what the mined substitutions, the spun-side ordering and
+/// the default outputs read.
 pub(crate) fn link_rewrites(
     documents: &[Document],
     signed: &Signed,
     frequencies: &WordFrequencies,
     pairs: &mut Vec<Pair>,
     config: &RewriteConfig,
+    all_edits: bool,
     progress: &dyn Progress,
 ) -> (Vec<PairDetail>, RewriteStats) {
     let mut stats = RewriteStats::default();
@@ -64,12 +68,23 @@ pub(crate) fn link_rewrites(
     stats.aligned = jobs.len() as u64;
 
     progress.start("rewrite", Some(jobs.len() as u64));
+    let kept_relations: Vec<Relation> = pairs.iter().map(|pair| pair.relation).collect();
+    // The relation each job's pair ends with, as the merge below decides it.
+    let keep_edits = |job: &link::Job, accepted: bool, edits: &[rewrite::WordEdit]| {
+        all_edits
+            || match job.kept.map(|index| kept_relations[index]) {
+                None | Some(Relation::Rewrite) => true,
+                Some(Relation::Partial) => accepted,
+                Some(_) => spun_edits(edits.iter().map(|edit| edit.op)),
+            }
+    };
     let aligned = link::align_jobs(
         &jobs,
         |doc| documents[doc as usize].text.as_str(),
         words,
         frequencies,
         config,
+        &keep_edits,
         &|done| progress.advance(done),
     );
     progress.finish();
@@ -145,15 +160,18 @@ pub(crate) fn looks_spun(pair: &Pair, detail: &PairDetail) -> bool {
     match pair.relation {
         Relation::Rewrite => true,
         Relation::Partial => false,
-        _ => {
-            let swaps = detail
-                .edits
-                .iter()
-                .filter(|e| e.op == EditOp::Replace)
-                .count();
-            swaps >= MIN_SPUN_SWAPS && 2 * swaps >= detail.edits.len()
-        }
+        _ => spun_edits(detail.edits.iter().map(|edit| edit.op)),
     }
+}
+
+/// Whether the edits of a copy pair show a spinner's hand (see [`looks_spun`]).
+fn spun_edits(ops: impl Iterator<Item = EditOp>) -> bool {
+    let (mut swaps, mut all) = (0, 0);
+    for op in ops {
+        swaps += usize::from(op == EditOp::Replace);
+        all += 1;
+    }
+    swaps >= MIN_SPUN_SWAPS && 2 * swaps >= all
 }
 
 /// Word swaps a copy pair that is not a `rewrite` needs to look spun.

@@ -32,6 +32,10 @@ pub struct ScanRun {
     pub stats_source: StatsSource,
 }
 
+/// A scan keeps every pair's edits: its report shows each member's edits
+/// against its representative, which the alignment cannot tell in advance.
+const REPORT_EDITS: bool = true;
+
 /// The whole job (`copydesk scan`): one read of the inputs, then
 /// near-duplicates and rewrites, then the quality pass over the same corpus.
 /// Token arrays are not kept from stage to stage: each stage tokenizes again
@@ -90,6 +94,7 @@ fn scan_corpus(
             timings,
             progress,
             Some(&scores),
+            REPORT_EDITS,
         )?;
         return Ok(ScanRun {
             dedup,
@@ -97,7 +102,15 @@ fn scan_corpus(
             stats_source,
         });
     }
-    let mut dedup = dedup_corpus(corpus, inputs, &config.dedup, timings, progress, None)?;
+    let mut dedup = dedup_corpus(
+        corpus,
+        inputs,
+        &config.dedup,
+        timings,
+        progress,
+        None,
+        REPORT_EDITS,
+    )?;
     let clusters: Vec<Option<u32>> = dedup.documents.iter().map(|d| d.cluster).collect();
     let (quality, stats_source) = check_corpus(
         &dedup.corpus,

@@ -20,7 +20,7 @@ pub use detail::{EditSpans, PairDetail};
 pub use spot_keys::{ChunkKeys, SpotKeys};
 pub use words::{ChunkWords, CorpusWords};
 
-use crate::{Aligner, RewriteConfig, Side, WordFrequencies};
+use crate::{Aligner, RewriteConfig, Side, WordEdit, WordFrequencies};
 use rayon::prelude::*;
 
 /// A pair to align.
@@ -122,16 +122,24 @@ pub const FREQUENCY_TABLE_BITS: u32 = 20;
 /// Pairs aligned per unit of parallel work (a group of jobs sharing `a` is never split).
 const ALIGN_CHUNK: usize = 256;
 
+/// Whether a job's edits are kept, given whether its alignment was accepted
+/// and its word edits (see [`align_jobs`]).
+pub type KeepEdits<'k> = &'k (dyn Fn(&Job, bool, &[WordEdit]) -> bool + Sync);
+
 /// Align every job (as [`jobs`] lists them), `text(doc)` being the text of
 /// document `doc` and `words` its words as signing kept them; the results
-/// are parallel to `jobs`. `advance` is called with the number of jobs done
-/// as chunks finish. Results do not depend on the thread count.
+/// are parallel to `jobs`. The edits of a kept pair or an accepted candidate
+/// are kept where `keep_edits` says so (a corpus of near-copies has millions
+/// of edits that nobody reads); the likely source by word commonness is
+/// judged on them either way. `advance` is called with the number of jobs
+/// done as chunks finish. Results do not depend on the thread count.
 pub fn align_jobs<'t, T>(
     jobs: &[Job],
     text: T,
     words: &CorpusWords,
     frequencies: &WordFrequencies,
     config: &RewriteConfig,
+    keep_edits: KeepEdits,
     advance: &(dyn Fn(u64) + Sync),
 ) -> Vec<AlignedPair>
 where
@@ -154,7 +162,15 @@ where
         .into_par_iter()
         .map_init(Aligner::new, |aligner, range| {
             let chunk = &jobs[range];
-            let out = align_chunk(aligner, chunk, &text, words, frequencies, config);
+            let out = align_chunk(
+                aligner,
+                chunk,
+                &text,
+                words,
+                frequencies,
+                config,
+                keep_edits,
+            );
             advance(chunk.len() as u64);
             out
         })
@@ -171,6 +187,7 @@ fn align_chunk<'t>(
     words: &CorpusWords,
     frequencies: &WordFrequencies,
     config: &RewriteConfig,
+    keep_edits_of: KeepEdits,
 ) -> Vec<AlignedPair> {
     let mut out = Vec::with_capacity(chunk.len());
     for job in chunk {
@@ -188,7 +205,7 @@ fn align_chunk<'t>(
             } else {
                 None
             },
-            edits: if keep_edits {
+            edits: if keep_edits && keep_edits_of(job, accepted, edits) {
                 edits
                     .iter()
                     .map(|edit| EditSpans::of(edit, &a, &b))
