@@ -69,14 +69,15 @@ pub(crate) fn link_rewrites(
 
     progress.start("rewrite", Some(jobs.len() as u64));
     let kept_relations: Vec<Relation> = pairs.iter().map(|pair| pair.relation).collect();
-    // The relation each job's pair ends with, as the merge below decides it.
     let keep_edits = |job: &link::Job, accepted: bool, edits: &[rewrite::WordEdit]| {
-        all_edits
-            || match job.kept.map(|index| kept_relations[index]) {
-                None | Some(Relation::Rewrite) => true,
-                Some(Relation::Partial) => accepted,
-                Some(_) => spun_edits(edits.iter().map(|edit| edit.op)),
-            }
+        // The relation the pair ends with, as the merge below decides it (a
+        // new candidate has edits only when accepted).
+        let relation = match job.kept.map(|index| kept_relations[index]) {
+            None => Relation::Rewrite,
+            Some(Relation::Partial) if accepted => Relation::Rewrite,
+            Some(relation) => relation,
+        };
+        all_edits || spun(relation, edits.iter().map(|edit| edit.op))
     };
     let aligned = link::align_jobs(
         &jobs,
@@ -157,21 +158,23 @@ pub(crate) fn link_rewrites(
 /// dropped a different word at one place; they do not count. `partial` pairs
 /// (overlap that is not a copy) never do.
 pub(crate) fn looks_spun(pair: &Pair, detail: &PairDetail) -> bool {
-    match pair.relation {
-        Relation::Rewrite => true,
-        Relation::Partial => false,
-        _ => spun_edits(detail.edits.iter().map(|edit| edit.op)),
-    }
+    spun(pair.relation, detail.edits.iter().map(|edit| edit.op))
 }
 
-/// Whether the edits of a copy pair show a spinner's hand (see [`looks_spun`]).
-fn spun_edits(ops: impl Iterator<Item = EditOp>) -> bool {
-    let (mut swaps, mut all) = (0, 0);
-    for op in ops {
-        swaps += usize::from(op == EditOp::Replace);
-        all += 1;
+/// [`looks_spun`] for a pair of `relation` whose edits are of kinds `ops`.
+fn spun(relation: Relation, ops: impl Iterator<Item = EditOp>) -> bool {
+    match relation {
+        Relation::Rewrite => true,
+        Relation::Partial => false,
+        _ => {
+            let (mut swaps, mut all) = (0, 0);
+            for op in ops {
+                swaps += usize::from(op == EditOp::Replace);
+                all += 1;
+            }
+            swaps >= MIN_SPUN_SWAPS && 2 * swaps >= all
+        }
     }
-    swaps >= MIN_SPUN_SWAPS && 2 * swaps >= all
 }
 
 /// Word swaps a copy pair that is not a `rewrite` needs to look spun.

@@ -250,22 +250,34 @@ fn push_member_line(out: &mut Vec<u8>, run: &DedupRun, member: u32) {
             [overlap.containment[1], overlap.containment[0]],
         )
     };
+    push_pair_head(out, run, [a, b], overlap.jaccard, containment, relation);
+    if run.config.rewrites {
+        out.extend_from_slice(b",\"similarity\":null,\"source\":null");
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// The opening of a `pairs` line up to its relation, the object left open.
+fn push_pair_head(
+    out: &mut Vec<u8>,
+    run: &DedupRun,
+    [a, b]: [u32; 2],
+    jaccard: f64,
+    containment: [f64; 2],
+    relation: crate::dedup::Relation,
+) {
     out.extend_from_slice(b"{\"a\":");
     json::push_str(out, id_of(run, a));
     out.extend_from_slice(b",\"b\":");
     json::push_str(out, id_of(run, b));
     out.extend_from_slice(b",\"jaccard\":");
-    json::push_f64(out, round(overlap.jaccard, SIMILARITY_DIGITS));
+    json::push_f64(out, round(jaccard, SIMILARITY_DIGITS));
     out.extend_from_slice(b",\"containment\":[");
     json::push_f64(out, round(containment[0], SIMILARITY_DIGITS));
     out.push(b',');
     json::push_f64(out, round(containment[1], SIMILARITY_DIGITS));
     out.extend_from_slice(b"],\"relation\":");
     json::push_str(out, relation_row(relation).as_str());
-    if run.config.rewrites {
-        out.extend_from_slice(b",\"similarity\":null,\"source\":null");
-    }
-    out.extend_from_slice(b"}\n");
 }
 
 /// Write `count` lines, formatted by `push_line(out, index)` in batches of
@@ -329,18 +341,14 @@ where
 fn push_pair_line(out: &mut Vec<u8>, run: &DedupRun, index: usize) {
     let pair = &run.pairs[index];
     let overlap = &pair.overlap;
-    out.extend_from_slice(b"{\"a\":");
-    json::push_str(out, id_of(run, pair.a));
-    out.extend_from_slice(b",\"b\":");
-    json::push_str(out, id_of(run, pair.b));
-    out.extend_from_slice(b",\"jaccard\":");
-    json::push_f64(out, round(overlap.jaccard, SIMILARITY_DIGITS));
-    out.extend_from_slice(b",\"containment\":[");
-    json::push_f64(out, round(overlap.containment[0], SIMILARITY_DIGITS));
-    out.push(b',');
-    json::push_f64(out, round(overlap.containment[1], SIMILARITY_DIGITS));
-    out.extend_from_slice(b"],\"relation\":");
-    json::push_str(out, relation_row(pair.relation).as_str());
+    push_pair_head(
+        out,
+        run,
+        [pair.a, pair.b],
+        overlap.jaccard,
+        overlap.containment,
+        pair.relation,
+    );
     if let Some(detail) = run.pair_details.get(index) {
         out.extend_from_slice(b",\"similarity\":");
         json::push_f64(out, round(detail.similarity, SIMILARITY_DIGITS));
