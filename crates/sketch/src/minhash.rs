@@ -39,8 +39,48 @@ pub struct MinHasher {
     /// One-permutation densification: the first [`DONOR_TABLE_ATTEMPTS`]
     /// donor bins of every bin, bin-major (empty for the other scheme).
     donors: DonorTable,
+    /// For at most [`MAX_NARROW_BINS`] one-permutation bins: row `bin` holds,
+    /// for every bin `j`, the first attempt at which `j` comes up as the
+    /// donor of `bin` ([`NEVER`] past the probing cap), bin-major. The first
+    /// filled donor of a bin is then the filled `j` of least attempt, found
+    /// in as many steps as there are filled bins. Built at the first
+    /// signature that needs it (some 100,000 hashes for 128 bins), so a
+    /// hasher made for one document does not pay for it.
+    first_attempts: std::sync::OnceLock<Vec<u16>>,
     multipliers: Vec<u64>,
     offsets: Vec<u64>,
+}
+
+/// In [`MinHasher::first_attempts`], a bin that never comes up within the
+/// probing cap.
+const NEVER: u16 = u16::MAX;
+
+/// Filled bins up to which an untabled donor is looked up in
+/// `first_attempts` rather than probed: probing takes about
+/// `num_bins / filled` hashes, the lookup one step per filled bin.
+const FEW_FILLED: u32 = 32;
+
+/// The probing cap: attempts at most `PROBE_CAP_PER_BIN * num_bins`.
+const PROBE_CAP_PER_BIN: u64 = 64;
+
+/// [`MinHasher::first_attempts`] for `num_bins` bins.
+fn first_attempts(bin_seed: u64, num_bins: usize) -> Vec<u16> {
+    let mut table = vec![NEVER; num_bins * num_bins];
+    for (bin, row) in table.chunks_exact_mut(num_bins.max(1)).enumerate() {
+        let mut unseen = num_bins;
+        for attempt in 1..=PROBE_CAP_PER_BIN * num_bins as u64 {
+            let donor = donor_bin(bin_seed, bin, attempt, num_bins);
+            if row[donor] == NEVER {
+                // The cap (64 x 256) fits below NEVER.
+                row[donor] = attempt as u16;
+                unseen -= 1;
+                if unseen == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    table
 }
 
 /// splitmix64: a tiny seeded generator, so the permutations depend only on the seed.
@@ -158,6 +198,7 @@ impl MinHasher {
             bin_seed,
             bin_multiplier: spread(bin_seed) | 1,
             donors,
+            first_attempts: std::sync::OnceLock::new(),
             multipliers,
             offsets,
         }
@@ -346,6 +387,7 @@ impl MinHasher {
     unsafe fn densify_avx2(&self, donors: &[u8], filled: &[u64], out: &mut [u32]) {
         use std::arch::x86_64::*;
         let num_bins = out.len();
+        let few_filled = filled.iter().map(|word| word.count_ones()).sum::<u32>() <= FEW_FILLED;
         // Bytes 0..16 of the bitmap (bins 0..128) and 16..32 (bins 128..256),
         // each in both lanes: `pshufb` indexes within a lane.
         let bitmap_low =
@@ -394,6 +436,8 @@ impl MinHasher {
                 let hits = tabled_hits[bin];
                 let chosen = if hits != 0 {
                     usize::from(donors[bin * DONOR_TABLE_ATTEMPTS + hits.trailing_zeros() as usize])
+                } else if few_filled {
+                    self.first_filled_donor(bin, filled, num_bins)
                 } else {
                     self.untabled_donor(bin, filled, num_bins)
                 };
@@ -402,13 +446,37 @@ impl MinHasher {
         }
     }
 
+    /// [`Self::untabled_donor`] from `first_attempts`: no tabled donor of
+    /// `bin` is filled, so every filled bin comes up past the tabled
+    /// attempts, and the first to come up is the filled bin of least attempt
+    /// (attempts name one donor each: no ties).
+    fn first_filled_donor(&self, bin: usize, filled: &[u64], num_bins: usize) -> usize {
+        // Only the AVX2 path (at most MAX_NARROW_BINS bins) gets here.
+        let table = self
+            .first_attempts
+            .get_or_init(|| first_attempts(self.bin_seed, num_bins));
+        let row = &table[bin * num_bins..(bin + 1) * num_bins];
+        let mut best = (NEVER, bin);
+        for (word_index, &word) in filled.iter().enumerate().take(num_bins.div_ceil(64)) {
+            let mut bits = word;
+            while bits != 0 {
+                let donor = word_index * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if donor < num_bins && row[donor] < best.0 {
+                    best = (row[donor], donor);
+                }
+            }
+        }
+        best.1
+    }
+
     /// The first filled donor of `bin` past the tabled ones, or `bin` itself
     /// (which leaves it `u32::MAX`) if none turns up.
     #[cold]
     fn untabled_donor(&self, bin: usize, filled: &[u64], num_bins: usize) -> usize {
         // At least one bin is filled, so the expected number of attempts is
         // at most num_bins; the cap only guards a pathological hash.
-        (DONOR_TABLE_ATTEMPTS as u64 + 1..=64 * num_bins as u64)
+        (DONOR_TABLE_ATTEMPTS as u64 + 1..=PROBE_CAP_PER_BIN * num_bins as u64)
             .map(|attempt| self.donor(bin, attempt, num_bins))
             .find(|&donor| is_filled(filled, donor))
             .unwrap_or(bin)
@@ -509,6 +577,27 @@ mod tests {
                 hasher.signature(&b, &mut sb);
                 let estimate = estimate_jaccard(&sa, &sb);
                 prop_assert!((estimate - exact).abs() < 0.13, "{scheme:?}: estimate {estimate} exact {exact}");
+            }
+        }
+    }
+
+    #[test]
+    fn few_shingles_take_the_donors_probing_finds() {
+        // Few filled bins are where the first-attempt lookup replaces probing.
+        let mut state = 0x0123_4567_89ab_cdefu64;
+        for (num_bins, seed) in [(128, 42), (256, 7), (100, 1), (64, 9)] {
+            let hasher = MinHasher::with_scheme(MinHashScheme::OnePermutation, num_bins, seed);
+            let wide_donors: Vec<u16> = tabled_donors(hasher.bin_seed, num_bins)
+                .map(|donor| u16::try_from(donor).unwrap())
+                .collect();
+            for count in (2..=40).chain([64, 100]) {
+                let shingles: Vec<u64> = (0..count).map(|_| splitmix64(&mut state)).collect();
+                let mut signature = Vec::new();
+                hasher.signature(&shingles, &mut signature);
+                let mut probed = vec![u32::MAX; num_bins];
+                let filled = hasher.fill_bins(&shingles, &mut probed);
+                hasher.densify_scalar(&wide_donors, &filled, &mut probed);
+                assert_eq!(signature, probed, "{num_bins} bins, {count} shingles");
             }
         }
     }
